@@ -1,0 +1,408 @@
+"""The command line: a contract that scripts and tests rely on (see DESIGN.md).
+
+Errors become one sentence on stderr and an exit code, in one place (``main``): 2 bad usage or
+input, 3 wrong passphrase, 4 integrity failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from inspector_app import __version__
+from inspector_app.core import framework as frameworks
+from inspector_app.core.errors import InspectorError, IntegrityError, InvalidInput
+from inspector_app.core.index import NoteFilter
+from inspector_app.core.models import Note
+from inspector_app.core.store import ROLES, Inspection
+from inspector_app.core.timescales import check_timescales
+
+PASSPHRASE_ENV = "INSPECTOR_APP_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "INSPECTOR_APP_NEW_PASSPHRASE"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _start_gui(args)
+    try:
+        return args.run(args) or 0
+    except InspectorError as exc:
+        print(f"inspector-app: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("inspector-app: stopped; nothing unsaved was written.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``); what was saved is saved, so exit quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _start_gui(args: argparse.Namespace) -> int:
+    try:
+        from inspector_app.gui.app import run
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run(demo=args.demo)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inspector-app",
+        description="Encrypted evidence capture for joint local area SEND inspections.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open a fictional inspection")
+    parser.set_defaults(command=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("file", type=Path, metavar="FILE", help="the .inspection file")
+    common.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="PATH",
+        help=f"read the passphrase from a file (else ${PASSPHRASE_ENV} or a prompt)",
+    )
+
+    def command(name: str, run, help: str, parents=(common,)) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=list(parents), help=help, description=help)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("new", cmd_new, "create an inspection file")
+    p.add_argument("--area", required=True, help="the local area's name")
+    p.add_argument("--inspector", required=True, help="your name as it appears on notes")
+    p.add_argument("--role", choices=ROLES, default="lead")
+    p.add_argument(
+        "--framework",
+        default=frameworks.DEFAULT_FRAMEWORK,
+        help=f"framework id (available: {', '.join(frameworks.available())})",
+    )
+
+    p = command("add", cmd_add, "add a note; prints its id")
+    p.add_argument(
+        "--kind",
+        required=True,
+        help="case-review, meeting, visit or document (as the framework names them)",
+    )
+    _tag_options(p, required=True)
+    p.add_argument("--text", required=True)
+    p.add_argument("--title", default="")
+    p.add_argument(
+        "--child",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="a child's pseudonym, such as 'Child A' (repeatable)",
+    )
+    p.add_argument("--photo", action="append", default=[], type=Path, metavar="PATH")
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a field of the kind, such as ehc_request=2024-01-15 (repeatable)",
+    )
+
+    p = command("edit", cmd_edit, "change a note")
+    p.add_argument("id")
+    _tag_options(p, required=False)
+    p.add_argument("--text")
+    p.add_argument("--title")
+    p.add_argument("--child", action="append", metavar="REF")
+    p.add_argument("--photo", action="append", default=[], type=Path, metavar="PATH")
+    p.add_argument("--field", action="append", default=[], metavar="NAME=VALUE")
+
+    p = command("delete", cmd_delete, "delete a note")
+    p.add_argument("id")
+
+    p = command("show", cmd_show, "show one note")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    p = command("list", cmd_list, "list notes, newest first")
+    p.add_argument("--question")
+    p.add_argument("--outcome")
+    p.add_argument("--kind")
+    p.add_argument("--judgement")
+    p.add_argument("--json", action="store_true")
+
+    p = command("search", cmd_search, "full-text search; every word must match")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+
+    command("verify", cmd_verify, "check every record, photo and the audit chain")
+    command(
+        "passwd",
+        cmd_passwd,
+        f"change the passphrase (new one from ${NEW_PASSPHRASE_ENV} or a prompt)",
+    )
+
+    child = sub.add_parser("child", help="the child register (pseudonyms and real names)")
+    child_sub = child.add_subparsers(dest="child_command", metavar="COMMAND", required=True)
+    p = child_sub.add_parser("add", parents=[common], help="add a pseudonym to the register")
+    p.set_defaults(run=cmd_child_add)
+    p.add_argument("--ref", required=True, help="the pseudonym, such as 'Child A'")
+    p.add_argument("--name", default="", help="the real name, kept sealed; never exported")
+    p = child_sub.add_parser("list", parents=[common], help="list the register")
+    p.set_defaults(run=cmd_child_list)
+    p.add_argument("--reveal", action="store_true", help="show real names too")
+    return parser
+
+
+def _tag_options(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument(
+        "--question", action="append", required=required, metavar="Q", help="A, B or C (repeatable)"
+    )
+    p.add_argument(
+        "--outcome",
+        action="append",
+        required=required,
+        metavar="CODE",
+        help="an outcome category or evidence theme code (repeatable)",
+    )
+    p.add_argument(
+        "--judgement", required=required, help="strength, development, weakness or context"
+    )
+
+
+# -- passphrases -----------------------------------------------------------------------------
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    if args.passphrase_file:
+        try:
+            return args.passphrase_file.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(
+                f"The passphrase file {args.passphrase_file} cannot be read."
+            ) from exc
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    return _prompt("Passphrase: ", confirm)
+
+
+def _prompt(label: str, confirm: bool) -> str:
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"No passphrase given; set {PASSPHRASE_ENV} or use --passphrase-file.")
+    first = getpass.getpass(label)
+    if confirm and getpass.getpass("Again: ") != first:
+        raise InvalidInput("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def _open(args: argparse.Namespace) -> Inspection:
+    inspection = Inspection.open(args.file, read_passphrase(args))
+    if inspection.damaged:
+        print(
+            f"inspector-app: warning: {len(inspection.damaged)} damaged record(s) were "
+            "skipped; run 'verify' to name them.",
+            file=sys.stderr,
+        )
+    return inspection
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, confirm=True)
+    if not passphrase:
+        raise InvalidInput("The passphrase is empty; choose one of at least 8 characters.")
+    inspection, recovery_key = Inspection.create(
+        args.file,
+        passphrase,
+        area=args.area,
+        inspector=args.inspector,
+        role=args.role,
+        framework_id=args.framework,
+    )
+    inspection.close()
+    print(f"Created {args.file} for {inspection.info.area}.")
+    print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
+    return 0
+
+
+def _fields(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput(f"'{pair}' is not NAME=VALUE, such as ehc_request=2024-01-15.")
+        out[name.strip()] = value
+    return out
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        note = inspection.add_note(
+            kind=args.kind,
+            questions=args.question,
+            outcomes=args.outcome,
+            judgement=args.judgement,
+            text=args.text,
+            title=args.title,
+            children=args.child,
+            fields=_fields(args.field),
+            photos=args.photo,
+        )
+    print(note.id)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    changes = {
+        key: value
+        for key, value in (
+            ("questions", args.question),
+            ("outcomes", args.outcome),
+            ("judgement", args.judgement),
+            ("text", args.text),
+            ("title", args.title),
+            ("children", args.child),
+        )
+        if value is not None
+    }
+    if args.field:
+        changes["fields"] = _fields(args.field)
+    if not changes and not args.photo:
+        raise InvalidInput(
+            "Nothing to change; give --text, --title, --judgement, --question, "
+            "--outcome, --child, --field or --photo."
+        )
+    with _open(args) as inspection:
+        note = inspection.edit_note(args.id, **changes) if changes else inspection.note(args.id)
+        for photo in args.photo:
+            note = inspection.add_photo(note.id, photo)
+    print(f"{note.id} revision {note.revision}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        note = inspection.delete_note(args.id)
+    print(f"Deleted {note.id}.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        note = inspection.note(args.id)
+        if args.json:
+            _print_json([note])
+        else:
+            print(_describe(inspection, note))
+    return 0
+
+
+def _describe(inspection: Inspection, note: Note) -> str:
+    fw = inspection.framework
+    kind = fw.kind(note.kind)
+    lines = [
+        f"{note.heading}",
+        f"  id:         {note.id} (revision {note.revision})",
+        f"  kind:       {kind.label}",
+        f"  author:     {note.author}",
+        f"  questions:  {', '.join(note.questions)}",
+        f"  outcomes:   {'; '.join(fw.label(fw.outcomes, o) for o in note.outcomes)}",
+        f"  judgement:  {fw.label(fw.judgements, note.judgement)}",
+        f"  created:    {note.created_at}   updated: {note.updated_at}",
+    ]
+    if note.children:
+        lines.append(f"  children:   {', '.join(note.children)}")
+    for field in kind.fields:
+        value = note.fields.get(field.id)
+        if value not in (None, "", []):
+            shown = ", ".join(value) if isinstance(value, list) else value
+            lines.append(f"  {field.label}: {shown}")
+    for check in check_timescales(fw, note.fields):
+        lines.append(f"  timescale:  {check.describe()}")
+    if note.attachments:
+        lines.append(f"  photos:     {len(note.attachments)}")
+    lines += ["", note.text]
+    return "\n".join(lines)
+
+
+def _print_rows(notes: list[Note]) -> None:
+    if not notes:
+        print("No notes match.", file=sys.stderr)
+    for note in notes:
+        tags = f"{','.join(note.questions)} {','.join(note.outcomes)}"
+        print(f"{note.id[:8]}  {note.kind:<11} {note.judgement:<11} {tags:<40} {note.heading[:60]}")
+
+
+def _print_json(notes: list[Note]) -> None:
+    json.dump([n.to_json() for n in notes], sys.stdout, ensure_ascii=False, indent=2)
+    print()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    where = NoteFilter(
+        question=args.question, outcome=args.outcome, kind=args.kind, judgement=args.judgement
+    )
+    with _open(args) as inspection:
+        notes = inspection.notes(where)
+    _print_json(notes) if args.json else _print_rows(notes)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        notes = inspection.search(args.query)
+    _print_json(notes) if args.json else _print_rows(notes)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        report = inspection.verify()
+    if report.ok:
+        print(
+            f"OK: {report.records} records, {report.chunks} photo chunks and "
+            f"{report.audit_entries} audit entries verified."
+        )
+        return 0
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    raise IntegrityError(
+        f"{len(report.problems)} problem(s) found; the records listed above are damaged or were "
+        "changed outside the app. Restore them from a backup or a team bundle."
+    )
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        new = os.environ.get(NEW_PASSPHRASE_ENV) or _prompt("New passphrase: ", confirm=True)
+        inspection.change_passphrase(new)
+    print("Passphrase changed; the recovery key still works.")
+    return 0
+
+
+def cmd_child_add(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        child = inspection.add_child(args.ref, args.name)
+    print(f"{child.ref} is in the register" + (" with a real name." if child.name else "."))
+    return 0
+
+
+def cmd_child_list(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        for child in sorted(inspection.children.values(), key=lambda c: c.ref):
+            name = child.name if args.reveal else ("(name held)" if child.name else "")
+            print(f"{child.ref}\t{name}".rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

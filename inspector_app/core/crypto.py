@@ -1,0 +1,191 @@
+"""The only module that touches cryptography's hazmat layer: a handful of verbs.
+
+- ``derive_key``: a passphrase to a key-encryption key with Argon2id.
+- ``recovery_kek``: a recovery key (already high-entropy) to a key-encryption key with HKDF.
+- ``seal`` / ``open_sealed``: AES-256-GCM with a fresh random 96-bit nonce for every call and
+  associated data built by ``bind`` (length-prefixed, so no two part lists collide).
+- ``seal_chunks`` / ``open_chunks``: a stream as independently sealed chunks whose associated
+  data carries the chunk's index and a final-chunk flag, so reordering, dropping or truncating
+  chunks fails.
+
+Every failure to open is ``CryptoError``; callers decide what it means to the user.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+SEAL_VERSION = b"\x01"
+CHUNK_BYTES = 256 * 1024
+_DOMAIN = b"inspector-app/v1"
+_FINAL, _MORE = b"F", b"C"
+_RECOVERY_BYTES = 20  # 160 bits: 32 base32 characters
+_RECOVERY_RE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){7}$")
+
+
+class CryptoError(Exception):
+    """A sealed value did not open: wrong key, or the bytes or their context changed."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters, stored in the file header and bound into the key wrap."""
+
+    salt: str  # base64
+    memory_cost: int = 64 * 1024  # KiB: 64 MiB, the floor DESIGN.md sets
+    iterations: int = 3
+    lanes: int = 4
+
+    @classmethod
+    def fresh(cls, memory_cost: int = 64 * 1024, iterations: int = 3, lanes: int = 4) -> KdfParams:
+        salt = base64.b64encode(os.urandom(16)).decode()
+        return cls(salt=salt, memory_cost=memory_cost, iterations=iterations, lanes=lanes)
+
+    def to_dict(self) -> dict:
+        return {"alg": "argon2id", **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KdfParams:
+        if data.get("alg") != "argon2id":
+            raise CryptoError("unknown key derivation")
+        try:
+            params = cls(
+                salt=str(data["salt"]),
+                memory_cost=int(data["memory_cost"]),
+                iterations=int(data["iterations"]),
+                lanes=int(data["lanes"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CryptoError("malformed key derivation parameters") from exc
+        # Refuse absurd values before spending memory or time on them.
+        if not (8 * params.lanes <= params.memory_cost <= 4 * 1024 * 1024):
+            raise CryptoError("key derivation memory out of range")
+        if not (1 <= params.iterations <= 64 and 1 <= params.lanes <= 64):
+            raise CryptoError("key derivation cost out of range")
+        return params
+
+
+def bind(*parts: bytes | str | int) -> bytes:
+    """Associated data from parts: each length-prefixed, so ('ab','c') != ('a','bc')."""
+    out = [_DOMAIN]
+    for part in parts:
+        if isinstance(part, int):
+            part = str(part)
+        if isinstance(part, str):
+            part = part.encode()
+        out.append(struct.pack(">I", len(part)) + part)
+    return b"".join(out)
+
+
+def new_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def derive_key(passphrase: str, params: KdfParams) -> bytes:
+    """Argon2id: passphrase to key-encryption key. Slow on purpose (about 0.2 s)."""
+    kdf = Argon2id(
+        salt=base64.b64decode(params.salt),
+        length=KEY_BYTES,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_cost,
+    )
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def new_recovery_key() -> str:
+    """A random recovery key shown once, as eight groups of four base32 characters."""
+    text = base64.b32encode(os.urandom(_RECOVERY_BYTES)).decode()
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def normalise_recovery_key(text: str) -> str | None:
+    """The canonical form of something typed as a recovery key, or None if it is not one."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    candidate = "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+    return candidate if _RECOVERY_RE.match(candidate) else None
+
+
+def recovery_kek(recovery_key: str, salt: bytes) -> bytes:
+    raw = base64.b32decode(recovery_key.replace("-", ""))
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=_DOMAIN + b"/recovery")
+    return hkdf.derive(raw)
+
+
+def seal(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return SEAL_VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, ad)
+
+
+def open_sealed(key: bytes, blob: bytes, ad: bytes) -> bytes:
+    if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
+        raise CryptoError("not a sealed value")
+    nonce = blob[1 : 1 + NONCE_BYTES]
+    try:
+        return AESGCM(key).decrypt(nonce, blob[1 + NONCE_BYTES :], ad)
+    except InvalidTag as exc:
+        raise CryptoError("sealed value did not open") from exc
+
+
+def seal_chunks(key: bytes, pieces: Iterable[bytes], ad: bytes) -> Iterator[bytes]:
+    """Seal a stream chunk by chunk; each chunk's AD holds its index and whether it is last."""
+    aead = AESGCM(key)
+    index = 0
+    pending: bytes | None = None
+    for piece in _rechunk(pieces):
+        if pending is not None:
+            yield _seal_chunk(aead, pending, ad, index, final=False)
+            index += 1
+        pending = piece
+    yield _seal_chunk(aead, pending or b"", ad, index, final=True)
+
+
+def open_chunks(key: bytes, sealed: Iterable[bytes], ad: bytes) -> Iterator[bytes]:
+    """Open chunks in order; fails if any is altered, reordered, missing, or the tail is cut."""
+    aead = AESGCM(key)
+    finished = False
+    for index, blob in enumerate(sealed):
+        if finished:
+            raise CryptoError("data after the final chunk")
+        if len(blob) < 2 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
+            raise CryptoError(f"chunk {index} is not a sealed chunk")
+        finished = blob[1:2] == _FINAL
+        nonce, body = blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :]
+        try:
+            yield aead.decrypt(nonce, body, ad + bind(index, int(finished)))
+        except InvalidTag as exc:
+            raise CryptoError(f"chunk {index} did not open") from exc
+    if not finished:
+        raise CryptoError("the stream is truncated")
+
+
+def _seal_chunk(aead: AESGCM, data: bytes, ad: bytes, index: int, final: bool) -> bytes:
+    # The flag is readable so the reader knows which AD to use; it is also bound into the AD,
+    # so flipping it makes the chunk fail.
+    nonce = os.urandom(NONCE_BYTES)
+    flag = _FINAL if final else _MORE
+    return SEAL_VERSION + flag + nonce + aead.encrypt(nonce, data, ad + bind(index, int(final)))
+
+
+def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    buffer = bytearray()
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) >= CHUNK_BYTES:
+            yield bytes(buffer[:CHUNK_BYTES])
+            del buffer[:CHUNK_BYTES]
+    if buffer:
+        yield bytes(buffer)

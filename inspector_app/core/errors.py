@@ -1,0 +1,57 @@
+"""Every error the core raises: one root, and a sentence a person can act on.
+
+The command line maps these to exit codes in one place (``cli.py``), the app to dialogs in one
+place. Library errors are wrapped with ``raise ... from exc`` so the cause is kept for
+debugging but never shown as a traceback.
+"""
+
+
+class InspectorError(Exception):
+    """Root of every error the core raises on purpose."""
+
+    exit_code = 2
+
+
+class InvalidInput(InspectorError):
+    """The user asked for something the framework or the data does not allow."""
+
+
+class NotFound(InvalidInput):
+    """A note, child or attachment that does not exist."""
+
+
+class FrameworkError(InspectorError):
+    """A framework definition file is missing or malformed."""
+
+
+class WrongPassphrase(InspectorError):
+    exit_code = 3
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "The passphrase or recovery key is wrong; check it and try again "
+            "(passphrases are case-sensitive)."
+        )
+
+
+class NotAnInspectionFile(InspectorError):
+    """The path exists but is not an inspection file at all."""
+
+
+class NewerVersion(InspectorError):
+    """The file was written by a newer release of the app."""
+
+
+class IntegrityError(InspectorError):
+    """A sealed record, the header or the audit chain does not check out."""
+
+    exit_code = 4
+
+
+class StorageError(InspectorError):
+    """The disk refused: read-only, full, locked by another program for too long."""
+
+
+class ImageError(InvalidInput):
+    """A photo that cannot be used: not an image, truncated, or too large."""

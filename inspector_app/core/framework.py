@@ -1,0 +1,245 @@
+"""The inspection framework, loaded from a data file and validated at start.
+
+Questions, outcome categories, judgements, evidence kinds and their fields, and statutory
+timescales all come from ``resources/frameworks/<id>.json``; no list of them is written in code.
+Adding a framework means adding a file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from inspector_app.core.errors import FrameworkError, InvalidInput
+from inspector_app.core.paths import frameworks_dir
+
+FIELD_TYPES = ("text", "choice", "multi", "date", "number")
+DEFAULT_FRAMEWORK = "send-2016"
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+    group: str = ""
+    report_heading: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    type: str
+    choices: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    fields: tuple[Field, ...]
+
+    def field(self, field_id: str) -> Field:
+        for field in self.fields:
+            if field.id == field_id:
+                return field
+        known = ", ".join(f.id for f in self.fields) or "none"
+        raise InvalidInput(f"A {self.label.lower()} has no field '{field_id}'; fields: {known}.")
+
+
+@dataclass(frozen=True)
+class Timescale:
+    id: str
+    start: str
+    end: str
+    weeks: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    questions: tuple[Option, ...]
+    outcomes: tuple[Option, ...]
+    outcome_groups: tuple[Option, ...]
+    judgements: tuple[Option, ...]
+    kinds: tuple[Kind, ...]
+    timescales: tuple[Timescale, ...]
+
+    def kind(self, code: str) -> Kind:
+        for kind in self.kinds:
+            if kind.code == code:
+                return kind
+        raise InvalidInput(f"Unknown kind '{code}'; use one of: {_codes(self.kinds)}.")
+
+    def check_question(self, code: str) -> str:
+        return _check(code, self.questions, "question")
+
+    def check_outcome(self, code: str) -> str:
+        return _check(code, self.outcomes, "outcome code")
+
+    def check_judgement(self, code: str) -> str:
+        return _check(code, self.judgements, "judgement")
+
+    def label(self, options: tuple[Option, ...], code: str) -> str:
+        return next((o.label for o in options if o.code == code), code)
+
+
+def _codes(options: tuple[Any, ...]) -> str:
+    return ", ".join(o.code for o in options)
+
+
+def _check(code: str, options: tuple[Option, ...], what: str) -> str:
+    if any(o.code == code for o in options):
+        return code
+    upper = code.upper() if what == "question" else code
+    if upper != code and any(o.code == upper for o in options):
+        return upper
+    raise InvalidInput(f"Unknown {what} '{code}'; use one of: {_codes(options)}.")
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in frameworks_dir().glob("*.json"))
+
+
+@cache
+def load(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:
+    """Load and validate one framework by id; cached, frameworks never change at run time."""
+    if not framework_id.replace("-", "").isalnum():
+        raise FrameworkError(f"'{framework_id}' is not a framework id.")
+    path = frameworks_dir() / f"{framework_id}.json"
+    if not path.is_file():
+        raise FrameworkError(
+            f"There is no framework '{framework_id}'; available: {', '.join(available())}."
+        )
+    return load_file(path)
+
+
+def load_file(path: Path) -> Framework:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FrameworkError(f"{path}: cannot be read as JSON ({exc}).") from exc
+    return _Parser(path).framework(data)
+
+
+class _Parser:
+    """Validates as it builds, naming the file and the field at fault."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, problem: str) -> FrameworkError:
+        return FrameworkError(f"{self.path}: {where}: {problem}")
+
+    def get(self, data: Any, key: str, kind: type, where: str) -> Any:
+        if not isinstance(data, dict) or key not in data:
+            raise self.fail(f"{where}.{key}".lstrip("."), "is missing")
+        value = data[key]
+        if not isinstance(value, kind) or (kind is str and not value.strip()):
+            raise self.fail(f"{where}.{key}".lstrip("."), f"must be a non-empty {kind.__name__}")
+        return value
+
+    def options(self, data: dict, key: str, extra: tuple[str, ...] = ()) -> tuple[Option, ...]:
+        items = self.get(data, key, list, "")
+        if not items:
+            raise self.fail(key, "must not be empty")
+        out = []
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            fields = {name: self.get(item, name, str, where) for name in ("code", "label", *extra)}
+            out.append(Option(**fields))
+        self.unique(key, [o.code for o in out])
+        return tuple(out)
+
+    def unique(self, where: str, codes: list[str]) -> None:
+        seen = set()
+        for code in codes:
+            if code in seen:
+                raise self.fail(where, f"'{code}' appears twice")
+            seen.add(code)
+
+    def field(self, item: Any, where: str) -> Field:
+        ftype = self.get(item, "type", str, where)
+        if ftype not in FIELD_TYPES:
+            raise self.fail(f"{where}.type", f"must be one of {', '.join(FIELD_TYPES)}")
+        choices: tuple[str, ...] = ()
+        if ftype in ("choice", "multi"):
+            raw = self.get(item, "choices", list, where)
+            if not raw or not all(isinstance(c, str) and c.strip() for c in raw):
+                raise self.fail(f"{where}.choices", "must be a list of non-empty strings")
+            choices = tuple(raw)
+        return Field(
+            id=self.get(item, "id", str, where),
+            label=self.get(item, "label", str, where),
+            type=ftype,
+            choices=choices,
+            min=item.get("min"),
+            max=item.get("max"),
+        )
+
+    def kinds(self, data: dict) -> tuple[Kind, ...]:
+        out = []
+        for i, item in enumerate(self.get(data, "kinds", list, "")):
+            where = f"kinds[{i}]"
+            fields = tuple(
+                self.field(f, f"{where}.fields[{j}]")
+                for j, f in enumerate(self.get(item, "fields", list, where))
+            )
+            self.unique(f"{where}.fields", [f.id for f in fields])
+            code = self.get(item, "code", str, where)
+            out.append(Kind(code=code, label=self.get(item, "label", str, where), fields=fields))
+        if not out:
+            raise self.fail("kinds", "must not be empty")
+        self.unique("kinds", [k.code for k in out])
+        return tuple(out)
+
+    def timescales(self, data: dict, kinds: tuple[Kind, ...]) -> tuple[Timescale, ...]:
+        dates = {f.id for k in kinds for f in k.fields if f.type == "date"}
+        out = []
+        for i, item in enumerate(data.get("timescales", [])):
+            where = f"timescales[{i}]"
+            start, end = self.get(item, "from", str, where), self.get(item, "to", str, where)
+            for key, value in (("from", start), ("to", end)):
+                if value not in dates:
+                    raise self.fail(f"{where}.{key}", f"'{value}' is not a date field of any kind")
+            weeks = self.get(item, "weeks", int, where)
+            out.append(
+                Timescale(
+                    id=self.get(item, "id", str, where),
+                    start=start,
+                    end=end,
+                    weeks=weeks,
+                    label=self.get(item, "label", str, where),
+                )
+            )
+        return tuple(out)
+
+    def framework(self, data: Any) -> Framework:
+        if not isinstance(data, dict):
+            raise self.fail("top level", "must be an object")
+        kinds = self.kinds(data)
+        outcomes = self.options(data, "outcomes", ("group",))
+        groups = self.options(data, "outcome_groups")
+        group_codes = {g.code for g in groups}
+        for i, outcome in enumerate(outcomes):
+            if outcome.group not in group_codes:
+                raise self.fail(
+                    f"outcomes[{i}].group", f"'{outcome.group}' is not an outcome group"
+                )
+        return Framework(
+            id=self.get(data, "id", str, ""),
+            name=self.get(data, "name", str, ""),
+            questions=self.options(data, "questions", ("report_heading",)),
+            outcomes=outcomes,
+            outcome_groups=groups,
+            judgements=self.options(data, "judgements"),
+            kinds=kinds,
+            timescales=self.timescales(data, kinds),
+        )

@@ -1,0 +1,89 @@
+"""Photos made safe to keep: orientation applied, every metadata block dropped, size capped.
+
+The output is rebuilt from pixels alone, so EXIF (GPS included), XMP, ICC profiles and
+comments cannot survive. Limits are checked from the header before any pixels are decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inspector_app.core.errors import ImageError
+
+MAX_FILE_BYTES = 80 * 1024 * 1024
+MAX_PIXELS = 60_000_000
+LONG_EDGE = 2560
+THUMB_EDGE = 320
+JPEG_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    photo: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def normalise(path: Path) -> CleanPhoto:
+    """A clean JPEG and thumbnail from an image file, or ``ImageError`` saying why not."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImageError(f"'{name}' cannot be read; check the file is still there.") from exc
+    if size > MAX_FILE_BYTES:
+        raise ImageError(
+            f"'{name}' is {size / 2**20:.0f} MB; photos up to {MAX_FILE_BYTES // 2**20} MB "
+            "can be added."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise ImageError(
+                        f"'{name}' is {width * height / 1e6:.0f} megapixels; the limit is "
+                        f"{MAX_PIXELS / 1e6:.0f}. Resize it first."
+                    )
+                image.draft("RGB", (LONG_EDGE, LONG_EDGE))  # decode JPEGs at reduced scale
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        return _clean(upright)
+    except ImageError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise ImageError(
+            f"'{name}' is not an image the app can read; choose a JPEG or PNG photo."
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(
+            f"'{name}' is damaged or truncated; take or export the photo again."
+        ) from exc
+
+
+def _clean(image: Image.Image) -> CleanPhoto:
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    image.thumbnail((LONG_EDGE, LONG_EDGE), Image.Resampling.LANCZOS)
+    # A fresh image from raw pixels carries no info dict: nothing to leak.
+    bare = Image.frombytes(image.mode, image.size, image.tobytes())
+    thumb = bare.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    return CleanPhoto(_jpeg(bare), _jpeg(thumb), bare.width, bare.height)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()

@@ -1,0 +1,212 @@
+"""The working set: every unlocked note in an in-memory SQLite database with FTS5.
+
+Lists, filters, counts and search read only from here; nothing in it ever touches disk. The
+store keeps it in step with the file on every save.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import sqlite_utils
+
+from inspector_app.core.models import Note
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_COLUMNS = (
+    "id",
+    "kind",
+    "author",
+    "judgement",
+    "title",
+    "text",
+    "children",
+    "created_at",
+    "updated_at",
+    "revision",
+    "attachments",
+    "conflict",
+    "body",
+)
+
+
+@dataclass(frozen=True)
+class NoteFilter:
+    """What the list shows; every field optional, all of them must hold."""
+
+    question: str | None = None
+    outcome: str | None = None
+    kind: str | None = None
+    judgement: str | None = None
+    author: str | None = None
+    text: str = ""
+
+
+def fts_query(text: str) -> str | None:
+    """What a person typed as an FTS5 query: every word must match, the last as a prefix.
+
+    Quotes, hyphens and operators are treated as separators, never as FTS syntax, so no input
+    can raise a syntax error.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += " *"
+    return " ".join(quoted)
+
+
+class WorkingSet:
+    def __init__(self) -> None:
+        self.db = sqlite_utils.Database(memory=True)
+        self.db.execute("PRAGMA temp_store=MEMORY")
+        self.db.executescript(
+            """
+            CREATE TABLE notes (
+                rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, kind TEXT, author TEXT,
+                judgement TEXT, title TEXT, text TEXT, children TEXT, created_at TEXT,
+                updated_at TEXT, revision INTEGER, attachments INTEGER, conflict INTEGER,
+                body TEXT
+            );
+            CREATE TABLE tags (note_id TEXT NOT NULL, axis TEXT NOT NULL, code TEXT NOT NULL);
+            CREATE INDEX tags_by_note ON tags (note_id);
+            CREATE INDEX tags_by_code ON tags (axis, code, note_id);
+            CREATE VIRTUAL TABLE notes_fts USING fts5(
+                title, text, children, content='notes', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 2'
+            );
+            """
+        )
+
+    def load(self, notes: Iterable[Note]) -> None:
+        """Fill from scratch: bulk insert, then build the full-text index once."""
+        conn = self.db.conn
+        with conn:
+            conn.execute("DELETE FROM notes")
+            conn.execute("DELETE FROM tags")
+            rows, tags = [], []
+            for note in notes:
+                rows.append(_row(note))
+                tags.extend(_tags(note))
+            conn.executemany(_INSERT, rows)
+            conn.executemany("INSERT INTO tags VALUES (?, ?, ?)", tags)
+            conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')")
+
+    def upsert(self, note: Note) -> None:
+        conn = self.db.conn
+        with conn:
+            self._remove(note.id)
+            cursor = conn.execute(_INSERT, _row(note))
+            conn.execute(
+                "INSERT INTO notes_fts (rowid, title, text, children) VALUES (?, ?, ?, ?)",
+                (cursor.lastrowid, note.title, note.text, " ".join(note.children)),
+            )
+            conn.executemany("INSERT INTO tags VALUES (?, ?, ?)", _tags(note))
+
+    def remove(self, note_id: str) -> None:
+        with self.db.conn:
+            self._remove(note_id)
+
+    def _remove(self, note_id: str) -> None:
+        conn = self.db.conn
+        old = conn.execute(
+            "SELECT rowid, title, text, children FROM notes WHERE id = ?", (note_id,)
+        ).fetchone()
+        if old is None:
+            return
+        conn.execute(
+            "INSERT INTO notes_fts (notes_fts, rowid, title, text, children) "
+            "VALUES ('delete', ?, ?, ?, ?)",
+            old,
+        )
+        conn.execute("DELETE FROM notes WHERE rowid = ?", (old[0],))
+        conn.execute("DELETE FROM tags WHERE note_id = ?", (note_id,))
+
+    def get(self, note_id: str) -> Note | None:
+        row = self.db.conn.execute(
+            "SELECT id, revision, body, conflict FROM notes WHERE id = ?", (note_id,)
+        ).fetchone()
+        return _note(row) if row else None
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        rows = self.db.conn.execute(
+            "SELECT id FROM notes WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "\uffff")
+        )
+        return [r[0] for r in rows]
+
+    def count(self) -> int:
+        return self.db.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+
+    def query(self, where: NoteFilter) -> list[Note]:
+        """Notes matching a filter; best text matches first, else the newest first."""
+        clauses, params = [], []
+        for axis, code in (("q", where.question), ("o", where.outcome)):
+            if code:
+                clauses.append("notes.id IN (SELECT note_id FROM tags WHERE axis = ? AND code = ?)")
+                params += [axis, code]
+        for column in ("kind", "judgement", "author"):
+            value = getattr(where, column)
+            if value:
+                clauses.append(f"notes.{column} = ?")
+                params.append(value)
+        sql = "SELECT notes.id, notes.revision, notes.body, notes.conflict FROM notes"
+        order = "notes.updated_at DESC, notes.id"
+        match = fts_query(where.text)
+        if where.text.strip() and match is None:
+            return []
+        if match:
+            sql += " JOIN notes_fts ON notes_fts.rowid = notes.rowid"
+            clauses.insert(0, "notes_fts MATCH ?")
+            params.insert(0, match)
+            order = "notes_fts.rank, notes.updated_at DESC"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        rows = self.db.conn.execute(f"{sql} ORDER BY {order}", params)
+        return [_note(row) for row in rows]
+
+    def coverage(self) -> dict[tuple[str, str, str], int]:
+        """Counts of notes per (question, outcome, judgement)."""
+        rows = self.db.conn.execute(
+            """
+            SELECT q.code, o.code, notes.judgement, count(*)
+            FROM notes
+            JOIN tags q ON q.note_id = notes.id AND q.axis = 'q'
+            JOIN tags o ON o.note_id = notes.id AND o.axis = 'o'
+            GROUP BY q.code, o.code, notes.judgement
+            """
+        )
+        return {(q, o, j): n for q, o, j, n in rows}
+
+
+_INSERT = f"INSERT INTO notes ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+
+
+def _row(note: Note) -> tuple:
+    return (
+        note.id,
+        note.kind,
+        note.author,
+        note.judgement,
+        note.title,
+        note.text,
+        " ".join(note.children),
+        note.created_at,
+        note.updated_at,
+        note.revision,
+        len(note.attachments),
+        int(note.conflict),
+        json.dumps(note.to_payload(), ensure_ascii=False),
+    )
+
+
+def _tags(note: Note) -> list[tuple[str, str, str]]:
+    return [(note.id, "q", q) for q in note.questions] + [(note.id, "o", o) for o in note.outcomes]
+
+
+def _note(row: tuple) -> Note:
+    note_id, revision, body, conflict = row
+    note = Note.from_payload(note_id, revision, json.loads(body))
+    return replace(note, conflict=True) if conflict else note

@@ -1,0 +1,243 @@
+"""The evidence model: frozen records, validated against the framework on the way in.
+
+A note's sealed payload is its JSON form (``to_payload``); its id and revision live beside the
+seal, so they are not repeated inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from inspector_app.core.errors import InvalidInput
+from inspector_app.core.framework import Framework
+
+MAX_TEXT = 200_000
+MAX_LINE = 300
+# C0 and C1 controls except tab and newline: they break XML, terminals and search.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def clean_text(value: str, *, multiline: bool = True, limit: int = MAX_TEXT) -> str:
+    """Text as stored: NFC, newlines normalised, control characters and lone surrogates gone."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        text = " ".join(text.split("\n"))
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+    text = unicodedata.normalize("NFC", text).strip()
+    if len(text) > limit:
+        raise InvalidInput(f"The text is {len(text):,} characters; the limit is {limit:,}.")
+    return text
+
+
+def clean_line(value: str) -> str:
+    return clean_text(value, multiline=False, limit=MAX_LINE)
+
+
+@dataclass(frozen=True)
+class InspectionInfo:
+    """What the file says about its inspection and its inspector (sealed, never plaintext)."""
+
+    inspection_id: str
+    area: str
+    inspector: str
+    role: str
+    framework: str
+    created_at: str
+
+    def to_payload(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> InspectionInfo:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    kind: str
+    author: str
+    questions: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    judgement: str
+    title: str
+    text: str
+    children: tuple[str, ...] = ()
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    attachments: tuple[str, ...] = ()
+    revision: int = 0
+    created_at: str = ""
+    updated_at: str = ""
+    conflict: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "author": self.author,
+            "questions": list(self.questions),
+            "outcomes": list(self.outcomes),
+            "judgement": self.judgement,
+            "title": self.title,
+            "text": self.text,
+            "children": list(self.children),
+            "fields": dict(self.fields),
+            "attachments": list(self.attachments),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_payload(cls, note_id: str, revision: int, data: Mapping[str, Any]) -> Note:
+        return cls(
+            id=note_id,
+            kind=data["kind"],
+            author=data["author"],
+            questions=tuple(data["questions"]),
+            outcomes=tuple(data["outcomes"]),
+            judgement=data["judgement"],
+            title=data["title"],
+            text=data["text"],
+            children=tuple(data.get("children", ())),
+            fields=dict(data.get("fields", {})),
+            attachments=tuple(data.get("attachments", ())),
+            revision=revision,
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The command line's ``--json`` shape."""
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "conflict": self.conflict,
+            **self.to_payload(),
+        }
+
+    @property
+    def heading(self) -> str:
+        """The title, or the first line of the text when there is no title."""
+        return self.title or self.text.split("\n", 1)[0][:120]
+
+
+@dataclass(frozen=True)
+class Child:
+    """A register entry: the pseudonym notes use, and optionally the real name kept beside it."""
+
+    ref: str
+    name: str = ""
+    revision: int = 0
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"ref": self.ref, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: str
+    note_id: str
+    filename: str
+    width: int
+    height: int
+    sizes: Mapping[str, int]  # variant -> bytes ("photo", "thumb")
+    sha256: Mapping[str, str]  # variant -> hex digest of the plaintext
+    created_at: str
+
+    def to_payload(self) -> dict[str, Any]:
+        return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> Attachment:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+def check_note(framework: Framework, note: Note) -> Note:
+    """The note with every field cleaned and checked, or ``InvalidInput`` saying what to fix."""
+    kind = framework.kind(note.kind)
+    questions = _unique(framework.check_question(q) for q in note.questions)
+    if not questions:
+        raise InvalidInput("A note needs at least one question (A, B or C).")
+    outcomes = _unique(framework.check_outcome(o) for o in note.outcomes)
+    if not outcomes:
+        raise InvalidInput("A note needs at least one outcome category.")
+    text = clean_text(note.text)
+    if not text:
+        raise InvalidInput("The note's text is empty; write what you saw or heard.")
+    fields = {}
+    for field_id, value in note.fields.items():
+        checked = check_field(kind.field(field_id), value)
+        if checked not in (None, "", []):
+            fields[field_id] = checked
+    return replace(
+        note,
+        questions=tuple(sorted(questions)),
+        outcomes=outcomes,
+        judgement=framework.check_judgement(note.judgement),
+        title=clean_line(note.title),
+        text=text,
+        children=_unique(clean_child_ref(c) for c in note.children),
+        fields=fields,
+    )
+
+
+def clean_child_ref(ref: str) -> str:
+    text = clean_text(ref, multiline=False, limit=60)
+    if not text:
+        raise InvalidInput("A child reference is empty; use a pseudonym such as 'Child A'.")
+    return text
+
+
+def check_field(spec: Any, value: Any) -> Any:
+    """One kind-specific field, parsed to its stored form (dates as ISO text)."""
+    if value is None or value == "" or value == []:
+        return None
+    where = f"'{spec.label}'"
+    if spec.type == "text":
+        return clean_line(str(value))
+    if spec.type == "date":
+        try:
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError as exc:
+            raise InvalidInput(f"{where} must be a date like 2024-03-18, not '{value}'.") from exc
+    if spec.type == "number":
+        try:
+            number = int(str(value).strip())
+        except ValueError as exc:
+            raise InvalidInput(f"{where} must be a whole number, not '{value}'.") from exc
+        low, high = spec.min, spec.max
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise InvalidInput(f"{where} must be between {low} and {high}.")
+        return number
+    if spec.type == "choice":
+        return _choice(spec, str(value))
+    values = value.split(",") if isinstance(value, str) else list(value)
+    return [_choice(spec, str(v)) for v in _unique(v.strip() for v in values if v.strip())]
+
+
+def _choice(spec: Any, value: str) -> str:
+    wanted = value.strip().casefold()
+    for choice in spec.choices:
+        if choice.casefold() == wanted:
+            return choice
+    raise InvalidInput(
+        f"'{value}' is not a choice for '{spec.label}'; use one of: {'; '.join(spec.choices)}."
+    )
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,29 @@
+"""Where things live, from a source tree and from a frozen build alike."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "inspector-app"
+FILE_SUFFIX = ".inspection"
+
+
+def resources_dir() -> Path:
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def frameworks_dir() -> Path:
+    return resources_dir() / "frameworks"
+
+
+def data_dir() -> Path:
+    """The user's folder for inspection files; created on first use."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,353 @@
+"""Sealed records on disk, and the hash-chained audit log that every change appends to.
+
+A record is ``(type, id, revision, body)``: ``body`` is the JSON payload sealed with
+associated data binding the file id, the type, the id and the revision, so a blob copied to
+another row, another revision or another file does not open. Each write is one ``BEGIN
+IMMEDIATE`` transaction: the record, its audit entry and the sealed audit head together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from inspector_app.core import crypto
+from inspector_app.core.errors import (
+    IntegrityError,
+    InvalidInput,
+    NotAnInspectionFile,
+    StorageError,
+)
+from inspector_app.core.models import now
+
+BUSY_TIMEOUT_MS = 10_000
+_GENESIS = b"\x00" * 32
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record to write. A deletion is a tombstone payload, so it is audited and travels."""
+
+    type: str
+    id: str
+    payload: dict[str, Any]
+    action: str
+
+
+@dataclass
+class VerifyReport:
+    records: int = 0
+    audit_entries: int = 0
+    chunks: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
+    """Open the SQLite file with the pragmas durability and secrecy depend on."""
+    if not create and not path.is_file():
+        raise InvalidInput(f"There is no inspection file at {path}.")
+    if create and path.exists():
+        raise InvalidInput(f"{path} already exists; choose another name.")
+    try:
+        conn = sqlite3.connect(
+            path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise storage_error(exc, path) from exc
+    return sqlite_utils.Database(conn)
+
+
+def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
+    """A sentence for what SQLite refused; the caller raises it ``from`` the original."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "not a database" in text or "file is encrypted" in text:
+        return NotAnInspectionFile(
+            f"This is not an inspection file{where}; choose a .inspection file."
+        )
+    if "malformed" in text or "corrupt" in text:
+        return IntegrityError(
+            f"The inspection file is damaged{where}; "
+            "run 'inspector-app verify' or restore a backup."
+        )
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            "The inspection file is busy in another window or program; "
+            "close it there and try again."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(
+            f"The inspection file cannot be written{where}; the folder may be read-only. "
+            "Save it in a folder you can write to."
+        )
+    if "full" in text or "disk i/o" in text or "too big" in text:
+        return StorageError(
+            "The disk is full or failing, so nothing was saved; free some space and try again."
+        )
+    return StorageError(f"The inspection file could not be used{where}: {exc}.")
+
+
+class RecordFile:
+    """The sealed records of one unlocked file."""
+
+    def __init__(self, db: sqlite_utils.Database, file_id: str, key: bytes, who: str) -> None:
+        self.db = db
+        self.file_id = file_id
+        self._key = key
+        self.who = who
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction taking the write lock up front, so two writers queue."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise storage_error(exc) from exc
+        try:
+            yield
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise storage_error(exc) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+
+    def data_version(self) -> int:
+        """Changes when another connection commits to the file."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _ad(self, rtype: str, rid: str, revision: int) -> bytes:
+        return crypto.bind(self.file_id, rtype, rid, revision)
+
+    def seal_payload(self, rtype: str, rid: str, revision: int, payload: dict[str, Any]) -> bytes:
+        raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        return crypto.seal(self._key, raw, self._ad(rtype, rid, revision))
+
+    def open_payload(self, rtype: str, rid: str, revision: int, body: bytes) -> dict[str, Any]:
+        try:
+            raw = crypto.open_sealed(self._key, body, self._ad(rtype, rid, revision))
+            return json.loads(raw)
+        except (crypto.CryptoError, ValueError) as exc:
+            raise IntegrityError(
+                f"The {rtype} {rid} is damaged or was changed outside the app; "
+                "run 'inspector-app verify'."
+            ) from exc
+
+    def write(self, changes: Iterable[Change]) -> list[int]:
+        """Write records and their audit entries; call inside ``transaction()``."""
+        revisions = []
+        for change in changes:
+            row = self.db.conn.execute(
+                "SELECT revision FROM records WHERE type = ? AND id = ?", (change.type, change.id)
+            ).fetchone()
+            revision = (row[0] if row else 0) + 1
+            body = self.seal_payload(change.type, change.id, revision, change.payload)
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO records (type, id, revision, body) VALUES (?, ?, ?, ?)",
+                (change.type, change.id, revision, body),
+            )
+            self._append_audit(change, revision)
+            revisions.append(revision)
+        return revisions
+
+    def read(self, rtype: str, rid: str) -> tuple[int, dict[str, Any]] | None:
+        row = self.db.conn.execute(
+            "SELECT revision, body FROM records WHERE type = ? AND id = ?", (rtype, rid)
+        ).fetchone()
+        if row is None:
+            return None
+        return row[0], self.open_payload(rtype, rid, row[0], row[1])
+
+    def scan(self, rtype: str) -> Iterator[tuple[str, int, dict[str, Any] | None]]:
+        """Every record of a type; a damaged one yields ``None`` so the rest still open."""
+        rows = self.db.conn.execute(
+            "SELECT id, revision, body FROM records WHERE type = ?", (rtype,)
+        )
+        for rid, revision, body in rows:
+            try:
+                yield rid, revision, self.open_payload(rtype, rid, revision, body)
+            except IntegrityError:
+                yield rid, revision, None
+
+    # -- attachment chunks ---------------------------------------------------------------------
+
+    def _chunk_ad(self, attachment_id: str, variant: str) -> bytes:
+        return crypto.bind(self.file_id, "chunk", attachment_id, variant)
+
+    def write_chunks(self, attachment_id: str, variant: str, data: Iterable[bytes]) -> int:
+        """Seal a stream into numbered chunk rows; call inside ``transaction()``."""
+        count = 0
+        sealed = crypto.seal_chunks(self._key, data, self._chunk_ad(attachment_id, variant))
+        for seq, body in enumerate(sealed):
+            self.db.conn.execute(
+                "INSERT INTO chunks (attachment_id, variant, seq, body) VALUES (?, ?, ?, ?)",
+                (attachment_id, variant, seq, body),
+            )
+            count += 1
+        return count
+
+    def read_chunks(self, attachment_id: str, variant: str) -> Iterator[bytes]:
+        rows = self.db.conn.execute(
+            "SELECT body FROM chunks WHERE attachment_id = ? AND variant = ? ORDER BY seq",
+            (attachment_id, variant),
+        )
+        try:
+            yield from crypto.open_chunks(
+                self._key, (r[0] for r in rows), self._chunk_ad(attachment_id, variant)
+            )
+        except crypto.CryptoError as exc:
+            raise IntegrityError(
+                f"The photo {attachment_id} is damaged; run 'inspector-app verify'."
+            ) from exc
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    def _audit_ad(self, seq: int, prev: bytes) -> bytes:
+        return crypto.bind(self.file_id, "audit", seq, prev)
+
+    def _append_audit(self, change: Change, revision: int) -> None:
+        last = self.db.conn.execute(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, _GENESIS)
+        entry = {
+            "at": now(),
+            "who": self.who,
+            "action": change.action,
+            "type": change.type,
+            "id": change.id,
+            "revision": revision,
+        }
+        raw = json.dumps(entry, ensure_ascii=False).encode()
+        body = crypto.seal(self._key, raw, self._audit_ad(seq, prev))
+        digest = _chain(prev, seq, body)
+        self.db.conn.execute(
+            "INSERT INTO audit (seq, hash, body) VALUES (?, ?, ?)", (seq, digest, body)
+        )
+        head = json.dumps({"seq": seq, "hash": digest.hex()}).encode()
+        sealed_head = crypto.seal(self._key, head, crypto.bind(self.file_id, "audit-head"))
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit.head', ?)", (sealed_head,)
+        )
+
+    def audit_entries(self) -> list[dict[str, Any]]:
+        """The audit log, oldest first (opened, so only with the key)."""
+        out, prev = [], _GENESIS
+        for seq, _digest, body in self.db.conn.execute(
+            "SELECT seq, hash, body FROM audit ORDER BY seq"
+        ):
+            try:
+                out.append(
+                    json.loads(crypto.open_sealed(self._key, body, self._audit_ad(seq, prev)))
+                )
+            except crypto.CryptoError:
+                out.append({"seq": seq, "damaged": True})
+            prev = _digest
+        return out
+
+    def verify(self) -> VerifyReport:
+        """Check every seal, every chunk, the audit chain and that records match the audit."""
+        report = VerifyReport()
+        latest = self._verify_audit(report)
+        on_disk = {}
+        for rtype, rid, revision, body in self.db.conn.execute(
+            "SELECT type, id, revision, body FROM records"
+        ):
+            report.records += 1
+            on_disk[(rtype, rid)] = revision
+            try:
+                self.open_payload(rtype, rid, revision, body)
+            except IntegrityError:
+                report.problems.append(f"{rtype} {rid}: the sealed record does not open")
+        for key, revision in latest.items():
+            if key not in on_disk:
+                report.problems.append(f"{key[0]} {key[1]}: recorded in the audit log but missing")
+            elif on_disk[key] != revision:
+                report.problems.append(
+                    f"{key[0]} {key[1]}: revision {on_disk[key]} on disk, "
+                    f"the audit log says {revision}"
+                )
+        for key in on_disk.keys() - latest.keys():
+            report.problems.append(f"{key[0]} {key[1]}: not in the audit log")
+        self._verify_chunks(report)
+        return report
+
+    def _verify_audit(self, report: VerifyReport) -> dict[tuple[str, str], int]:
+        latest: dict[tuple[str, str], int] = {}
+        prev, expected_seq = _GENESIS, 1
+        for seq, digest, body in self.db.conn.execute(
+            "SELECT seq, hash, body FROM audit ORDER BY seq"
+        ):
+            report.audit_entries += 1
+            if seq != expected_seq or digest != _chain(prev, seq, body):
+                report.problems.append(f"audit entry {seq}: the hash chain is broken")
+            try:
+                entry = json.loads(crypto.open_sealed(self._key, body, self._audit_ad(seq, prev)))
+                latest[(entry["type"], entry["id"])] = entry["revision"]
+            except (crypto.CryptoError, ValueError, KeyError):
+                report.problems.append(f"audit entry {seq}: the sealed entry does not open")
+            prev, expected_seq = digest, seq + 1
+        self._verify_head(report, expected_seq - 1, prev)
+        return latest
+
+    def _verify_head(self, report: VerifyReport, seq: int, digest: bytes) -> None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = 'audit.head'").fetchone()
+        if row is None:
+            if seq:
+                report.problems.append("audit log: its sealed head is missing")
+            return
+        try:
+            head = json.loads(
+                crypto.open_sealed(self._key, row[0], crypto.bind(self.file_id, "audit-head"))
+            )
+        except (crypto.CryptoError, ValueError):
+            report.problems.append("audit log: its sealed head does not open")
+            return
+        if head != {"seq": seq, "hash": digest.hex()}:
+            report.problems.append(
+                f"audit log: ends at entry {seq} but its head says {head.get('seq')} "
+                "(entries were removed or added outside the app)"
+            )
+
+    def _verify_chunks(self, report: VerifyReport) -> None:
+        streams = self.db.conn.execute(
+            "SELECT DISTINCT attachment_id, variant FROM chunks"
+        ).fetchall()
+        for attachment_id, variant in streams:
+            try:
+                for _ in self.read_chunks(attachment_id, variant):
+                    report.chunks += 1
+            except IntegrityError:
+                report.problems.append(f"photo {attachment_id} ({variant}): damaged")
+
+
+def _chain(prev: bytes, seq: int, body: bytes) -> bytes:
+    return hashlib.sha256(prev + seq.to_bytes(8, "big") + body).digest()

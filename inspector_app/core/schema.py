@@ -1,0 +1,40 @@
+"""The on-disk schema and its upgrades (sqlite-utils migrations, never edited once shipped).
+
+What is plaintext on disk: record types, opaque ids, revision counters, sizes, and the key
+header. Everything a person wrote lives inside the sealed ``body`` columns.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from inspector_app.core.errors import NewerVersion
+
+MIGRATIONS = Migrations("inspector-app")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": bytes}, pk="key")
+    db["records"].create(
+        {"type": str, "id": str, "revision": int, "body": bytes}, pk=("type", "id")
+    )
+    db["chunks"].create(
+        {"attachment_id": str, "variant": str, "seq": int, "body": bytes},
+        pk=("attachment_id", "variant", "seq"),
+    )
+    db["audit"].create({"seq": int, "hash": bytes, "body": bytes}, pk="seq")
+
+
+def upgrade(db: sqlite_utils.Database) -> None:
+    """Refuse a file from a newer release; otherwise apply any pending migrations."""
+    known = {m.name for m in MIGRATIONS._migrations}
+    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    if unknown:
+        raise NewerVersion(
+            "This inspection file was saved by a newer version of the app; "
+            "update the app to open it."
+        )
+    if MIGRATIONS.pending(db):
+        MIGRATIONS.apply(db)

@@ -1,0 +1,412 @@
+"""One unlocked inspection: every operation the app and the command line perform on a file.
+
+``Inspection.create`` and ``Inspection.open`` return an unlocked inspection; each method that
+changes something writes the sealed records and the audit entry in one transaction and then
+updates the in-memory working set, so what the user sees is what is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from inspector_app.core import framework as frameworks
+from inspector_app.core import header as keys
+from inspector_app.core import images, records, schema
+from inspector_app.core.crypto import KdfParams
+from inspector_app.core.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from inspector_app.core.index import NoteFilter, WorkingSet
+from inspector_app.core.models import (
+    Attachment,
+    Child,
+    InspectionInfo,
+    Note,
+    check_note,
+    clean_child_ref,
+    clean_line,
+    new_id,
+    now,
+)
+from inspector_app.core.records import Change, RecordFile, VerifyReport
+
+Progress = Callable[[int, int], None]
+ROLES = ("lead", "team")
+_INFO = ("inspection", "inspection")
+MIN_PASSPHRASE = 8
+EDITABLE = ("questions", "outcomes", "judgement", "title", "text", "children", "fields")
+
+
+def check_passphrase(passphrase: str) -> str:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(
+            f"The passphrase is too short; use at least {MIN_PASSPHRASE} characters "
+            "(a few unrelated words are easy to type and hard to guess)."
+        )
+    return passphrase
+
+
+class Inspection:
+    def __init__(self, path: Path, db: Any, head: keys.Header, data_key: bytes) -> None:
+        self.path = path
+        self._db = db
+        self._header = head
+        self._records = RecordFile(db, head.file_id, data_key, who="")
+        self.info: InspectionInfo
+        self.framework: frameworks.Framework
+        self.index = WorkingSet()
+        self.children: dict[str, Child] = {}
+        self._child_ids: dict[str, str] = {}
+        self.damaged: list[str] = []
+        self._seen_version = -1
+
+    # -- creating, opening, closing ------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        area: str,
+        inspector: str,
+        role: str = "lead",
+        framework_id: str = frameworks.DEFAULT_FRAMEWORK,
+        kdf: KdfParams | None = None,
+    ) -> tuple[Inspection, str]:
+        """A new file; returns it unlocked with the recovery key, which is shown only once."""
+        check_passphrase(passphrase)
+        info = InspectionInfo(
+            inspection_id=new_id(),
+            area=_required_line(area, "area"),
+            inspector=_required_line(inspector, "inspector's name"),
+            role=_choice(role, ROLES, "role"),
+            framework=frameworks.load(framework_id).id,
+            created_at=now(),
+        )
+        path = Path(path)
+        db = records.connect(path, create=True)
+        try:
+            schema.upgrade(db)
+            with db.atomic():
+                head, data_key, recovery_key = keys.create(db, passphrase, kdf or KdfParams.fresh())
+            inspection = cls(path, db, head, data_key)
+            inspection._write([Change(*_INFO, info.to_payload(), "create")], who=info.inspector)
+        except BaseException:
+            db.close()
+            _remove_quietly(path)
+            raise
+        inspection._load()
+        return inspection, recovery_key
+
+    @classmethod
+    def open(cls, path: Path, secret: str) -> Inspection:
+        """Unlock with the passphrase or the recovery key."""
+        path = Path(path)
+        db = records.connect(path, create=False)
+        try:
+            schema.upgrade(db)
+            head = keys.read(db)
+            inspection = cls(path, db, head, keys.unlock(head, secret))
+            inspection._load()
+        except BaseException:
+            db.close()
+            raise
+        return inspection
+
+    def close(self) -> None:
+        """Drop the key and the working set; closing twice is harmless."""
+        if self._records is None:
+            return
+        self._records = None  # type: ignore[assignment]
+        self.index = WorkingSet()
+        self.children.clear()
+        self._db.close()
+
+    def __enter__(self) -> Inspection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _load(self) -> None:
+        found = self._records.read(*_INFO)
+        if found is None:
+            raise InvalidInput("This inspection file has no inspection details; it is incomplete.")
+        self.info = InspectionInfo.from_payload(found[1])
+        self._records.who = self.info.inspector
+        self.framework = frameworks.load(self.info.framework)
+        self.damaged = []
+        notes = []
+        for rid, revision, payload in self._records.scan("note"):
+            if payload is None:
+                self.damaged.append(f"note {rid}")
+            elif not payload.get("deleted"):
+                notes.append(Note.from_payload(rid, revision, payload))
+        self.index.load(notes)
+        self.children.clear()
+        self._child_ids.clear()
+        for rid, revision, payload in self._records.scan("child"):
+            if payload is None:
+                self.damaged.append(f"child {rid}")
+                continue
+            self.children[payload["ref"]] = Child(payload["ref"], payload["name"], revision)
+            self._child_ids[payload["ref"]] = rid
+        self._seen_version = self._records.data_version()
+
+    def refresh(self) -> bool:
+        """Reload if another program changed the file since we last looked; True if it did."""
+        if self._records.data_version() == self._seen_version:
+            return False
+        self._load()
+        return True
+
+    def _write(
+        self, changes: list[Change], who: str | None = None, photos: Sequence = ()
+    ) -> list[int]:
+        if who is not None:
+            self._records.who = who
+        with self._records.transaction():
+            for attachment_id, clean in photos:
+                self._records.write_chunks(attachment_id, "photo", [clean.photo])
+                self._records.write_chunks(attachment_id, "thumb", [clean.thumb])
+            revisions = self._records.write(changes)
+        self._seen_version = self._records.data_version()
+        return revisions
+
+    # -- notes ---------------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        *,
+        kind: str,
+        questions: Sequence[str],
+        outcomes: Sequence[str],
+        judgement: str,
+        text: str,
+        title: str = "",
+        children: Sequence[str] = (),
+        fields: dict[str, Any] | None = None,
+        photos: Sequence[Path] = (),
+    ) -> Note:
+        """Save a new note (and its photos) in one transaction; nothing is saved on error."""
+        self.refresh()
+        stamp = now()
+        note = check_note(
+            self.framework,
+            Note(
+                id=new_id(),
+                kind=kind,
+                author=self.info.inspector,
+                questions=tuple(questions),
+                outcomes=tuple(outcomes),
+                judgement=judgement,
+                title=title,
+                text=text,
+                children=tuple(children),
+                fields=fields or {},
+                created_at=stamp,
+                updated_at=stamp,
+            ),
+        )
+        cleaned = [images.normalise(Path(p)) for p in photos]
+        return self._save_note(note, "create", cleaned)
+
+    def edit_note(self, note_id: str, **changes: Any) -> Note:
+        """Change some fields of a note; a change that alters nothing writes nothing."""
+        self.refresh()
+        current = self.note(note_id)
+        if "fields" in changes:
+            changes["fields"] = {**current.fields, **changes["fields"]}
+        for key in ("questions", "outcomes", "children"):
+            if key in changes:
+                changes[key] = tuple(changes[key])
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
+        edited = check_note(self.framework, replace(current, **changes))
+        if edited.to_payload() == current.to_payload():
+            return current
+        return self._save_note(replace(edited, updated_at=now()), "update")
+
+    def delete_note(self, note_id: str) -> Note:
+        """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
+        self.refresh()
+        note = self.note(note_id)
+        self._write([Change("note", note.id, {"deleted": True, "at": now()}, "delete")])
+        self.index.remove(note.id)
+        return note
+
+    def restore_note(self, note: Note) -> Note:
+        """Bring back a deleted note as a new revision (the undo of ``delete_note``)."""
+        self.refresh()
+        return self._save_note(replace(note, updated_at=now()), "restore")
+
+    def _save_note(self, note: Note, action: str, photos: Sequence = ()) -> Note:
+        attached = []
+        changes = []
+        for clean in photos:
+            attachment = Attachment(
+                id=new_id(),
+                note_id=note.id,
+                filename="photo.jpg",
+                width=clean.width,
+                height=clean.height,
+                sizes={"photo": len(clean.photo), "thumb": len(clean.thumb)},
+                sha256={"photo": _sha(clean.photo), "thumb": _sha(clean.thumb)},
+                created_at=now(),
+            )
+            attached.append((attachment.id, clean))
+            changes.append(Change("attachment", attachment.id, attachment.to_payload(), "create"))
+        note = replace(note, attachments=note.attachments + tuple(a for a, _ in attached))
+        new_children = self._new_children(note.children)
+        changes += [
+            Change("child", rid, child.to_payload(), "create") for rid, child in new_children
+        ]
+        changes.append(Change("note", note.id, note.to_payload(), action))
+        revisions = self._write(changes, photos=attached)
+        for rid, child in new_children:
+            self._child_ids[child.ref] = rid
+            self.children[child.ref] = replace(child, revision=1)
+        note = replace(note, revision=revisions[-1])
+        self.index.upsert(note)
+        return note
+
+    def note(self, note_id: str) -> Note:
+        """A note by id or by a unique prefix of at least four characters."""
+        note = self.index.get(note_id.strip())
+        if note is not None:
+            return note
+        matches = self.index.ids_with_prefix(note_id.strip()) if len(note_id.strip()) >= 4 else []
+        if len(matches) == 1:
+            return self.index.get(matches[0])  # type: ignore[return-value]
+        if len(matches) > 1:
+            raise InvalidInput(f"'{note_id}' matches several notes; type more of the id.")
+        raise NotFound(f"There is no note '{note_id}' in this inspection; 'list' shows the ids.")
+
+    def notes(self, where: NoteFilter | None = None) -> list[Note]:
+        self.refresh()
+        where = where or NoteFilter()
+        for code, check in (
+            (where.question, self.framework.check_question),
+            (where.outcome, self.framework.check_outcome),
+            (where.judgement, self.framework.check_judgement),
+        ):
+            if code:
+                check(code)
+        if where.kind:
+            self.framework.kind(where.kind)
+        if where.question:
+            where = replace(where, question=self.framework.check_question(where.question))
+        return self.index.query(where)
+
+    def search(self, text: str) -> list[Note]:
+        return self.notes(NoteFilter(text=text))
+
+    # -- photos --------------------------------------------------------------------------------
+
+    def add_photo(self, note_id: str, path: Path) -> Note:
+        """Clean and seal a photo onto a note; a bad image saves nothing."""
+        self.refresh()
+        note = self.note(note_id)
+        clean = images.normalise(Path(path))
+        return self._save_note(replace(note, updated_at=now()), "update", [clean])
+
+    def attachment(self, attachment_id: str) -> Attachment:
+        found = self._records.read("attachment", attachment_id)
+        if found is None or found[1].get("deleted"):
+            raise NotFound(f"There is no photo '{attachment_id}' in this inspection.")
+        return Attachment.from_payload(found[1])
+
+    def photo(self, attachment_id: str, variant: str = "photo") -> bytes:
+        """The cleaned JPEG (``photo``) or its thumbnail (``thumb``), checked against its hash."""
+        attachment = self.attachment(attachment_id)
+        data = b"".join(self._records.read_chunks(attachment_id, variant))
+        if _sha(data) != attachment.sha256.get(variant):
+            raise IntegrityError(
+                f"The photo {attachment_id} does not match its record; run verify."
+            )
+        return data
+
+    def remove_photo(self, note_id: str, attachment_id: str) -> Note:
+        self.refresh()
+        note = self.note(note_id)
+        if attachment_id not in note.attachments:
+            raise NotFound(f"The note has no photo '{attachment_id}'.")
+        note = replace(
+            note,
+            updated_at=now(),
+            attachments=tuple(a for a in note.attachments if a != attachment_id),
+        )
+        tomb = Change("attachment", attachment_id, {"deleted": True, "at": now()}, "delete")
+        with self._records.transaction():
+            self._db.conn.execute("DELETE FROM chunks WHERE attachment_id = ?", (attachment_id,))
+            revision = self._records.write(
+                [tomb, Change("note", note.id, note.to_payload(), "update")]
+            )[-1]
+        self._seen_version = self._records.data_version()
+        note = replace(note, revision=revision)
+        self.index.upsert(note)
+        return note
+
+    # -- child register ------------------------------------------------------------------------
+
+    def add_child(self, ref: str, name: str = "") -> Child:
+        """Add or update a register entry; the real name is optional and stays sealed."""
+        self.refresh()
+        child = Child(clean_child_ref(ref), clean_line(name))
+        rid = self._child_ids.get(child.ref, new_id())
+        action = "update" if child.ref in self.children else "create"
+        revision = self._write([Change("child", rid, child.to_payload(), action)])[-1]
+        self._child_ids[child.ref] = rid
+        self.children[child.ref] = replace(child, revision=revision)
+        return self.children[child.ref]
+
+    def _new_children(self, refs: Sequence[str]) -> list[tuple[str, Child]]:
+        # A pseudonym used in a note joins the register, so the register is always complete.
+        return [(new_id(), Child(ref)) for ref in refs if ref not in self.children]
+
+    # -- the file ------------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        return self._records.verify()
+
+    def audit_log(self) -> list[dict[str, Any]]:
+        return self._records.audit_entries()
+
+    def change_passphrase(self, passphrase: str, kdf: KdfParams | None = None) -> None:
+        """Re-wrap the data key under a new passphrase; the notes are not re-encrypted."""
+        check_passphrase(passphrase)
+        new_header = keys.rewrap(
+            self._header, self._records._key, passphrase, kdf or KdfParams.fresh()
+        )
+        with self._records.transaction():
+            keys.write(self._db, new_header)
+        self._header = new_header
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _required_line(value: str, what: str) -> str:
+    text = clean_line(value or "")
+    if not text:
+        raise InvalidInput(f"The {what} is empty; give one.")
+    return text
+
+
+def _choice(value: str, choices: Sequence[str], what: str) -> str:
+    if value not in choices:
+        raise InvalidInput(f"Unknown {what} '{value}'; use one of: {', '.join(choices)}.")
+    return value
+
+
+def _remove_quietly(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"A half-created file was left at {path}; delete it.") from exc

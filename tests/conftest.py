@@ -1,0 +1,62 @@
+"""Shared fixtures: real files in tmp_path, cheap KDF costs injected for speed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inspector_app.core.crypto import KdfParams
+from inspector_app.core.store import Inspection
+
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture
+def cheap_kdf() -> KdfParams:
+    return KdfParams.fresh(memory_cost=1024, iterations=1, lanes=1)
+
+
+@pytest.fixture
+def make_inspection(tmp_path: Path, cheap_kdf: KdfParams):
+    """A factory for new unlocked inspections; each is closed at teardown."""
+    opened: list[Inspection] = []
+
+    def make(name: str = "northmoor.inspection", **details) -> Inspection:
+        details = {"area": "Northmoor", "inspector": "Sam Lead", **details}
+        inspection, recovery_key = Inspection.create(
+            tmp_path / name, PASSPHRASE, kdf=cheap_kdf, **details
+        )
+        inspection.recovery_key = recovery_key  # for tests only
+        opened.append(inspection)
+        return inspection
+
+    yield make
+    for inspection in opened:
+        inspection.close()
+
+
+@pytest.fixture
+def inspection(make_inspection) -> Inspection:
+    return make_inspection()
+
+
+def add_fixture_note(inspection: Inspection, **overrides):
+    """Fixture 1 of DOMAIN.md unless overridden."""
+    values = dict(
+        kind="case-review",
+        questions=["B"],
+        outcomes=["statutory-timescales"],
+        judgement="development",
+        title="EHC plan timeliness",
+        text="Request received week 0, final plan issued week 27; no health advice on file.",
+        children=["Child A"],
+        fields={
+            "age_band": "6–10",
+            "support_level": "EHC plan",
+            "ehc_request": "2024-01-08",
+            "ehc_final": "2024-07-15",
+        },
+    )
+    values.update(overrides)
+    return inspection.add_note(**values)
