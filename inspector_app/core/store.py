@@ -276,6 +276,7 @@ class Inspection:
 
     def note(self, note_id: str) -> Note:
         """A note by id or by a unique prefix of at least four characters."""
+        self.refresh()
         note = self.index.get(note_id.strip())
         if note is not None:
             return note

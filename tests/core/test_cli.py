@@ -1,0 +1,166 @@
+"""The command line as scripts use it: output, JSON shape, exit codes, one-sentence errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PASSPHRASE
+
+JSON_KEYS = {"id", "kind", "author", "questions", "outcomes", "judgement", "title", "text",
+             "revision", "created_at", "updated_at", "conflict"}
+
+
+def cli(*args, passphrase=PASSPHRASE, env=None, check=None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
+    if passphrase is not None:
+        environment["INSPECTOR_APP_PASSPHRASE"] = passphrase
+    environment.update(env or {})
+    result = subprocess.run(
+        [sys.executable, "-m", "inspector_app", *map(str, args)],
+        capture_output=True, text=True, env=environment, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    if check is not None:
+        assert result.returncode == check, result.stderr
+    return result
+
+
+@pytest.fixture
+def file(inspection):
+    inspection.close()  # created with cheap KDF costs so each command opens fast
+    return inspection.path
+
+
+def add(file, *extra, text="Parents describe long waits after the two-year check."):
+    args = ["add", file, "--kind", "meeting", "--question", "A", "--outcome", "identification",
+            "--judgement", "development", "--text", text, *extra]
+    return cli(*args, check=0).stdout.strip()
+
+
+def test_new_prints_the_recovery_key_once_and_it_opens_the_file(tmp_path):
+    path = tmp_path / "northmoor.inspection"
+    out = cli("new", path, "--area", "Northmoor", "--inspector", "Sam Lead", check=0).stdout
+    recovery = out.split("Recovery key")[1].split(": ")[1].strip()
+    assert len(recovery) == 39
+    cli("list", path, passphrase=recovery, check=0)
+    assert cli("new", path, "--area", "X", "--inspector", "Y", check=2).stderr.count("\n") == 1
+
+
+def test_add_prints_only_the_new_id_and_show_finds_it(file):
+    note_id = add(file, "--title", "Waits after the two-year check")
+    assert len(note_id) == 36 and "\n" not in note_id
+    shown = cli("show", file, note_id[:8], check=0).stdout
+    assert "Waits after the two-year check" in shown and "Meeting" in shown
+    [note] = json.loads(cli("show", file, note_id, "--json", check=0).stdout)
+    assert JSON_KEYS <= set(note) and note["id"] == note_id and note["conflict"] is False
+
+
+def test_list_filters_and_json_shape(file):
+    first = add(file)
+    second = cli("add", file, "--kind", "visit", "--question", "C", "--question", "B",
+                 "--outcome", "pfa-employment", "--judgement", "strength",
+                 "--text", "Three of five interns in paid work.", check=0).stdout.strip()
+    notes = json.loads(cli("list", file, "--json", check=0).stdout)
+    assert {n["id"] for n in notes} == {first, second}
+    assert all(JSON_KEYS <= set(n) for n in notes)
+    only_c = json.loads(cli("list", file, "--question", "C", "--json", check=0).stdout)
+    assert [n["id"] for n in only_c] == [second]
+    assert only_c[0]["questions"] == ["B", "C"]
+    strengths = json.loads(cli("list", file, "--judgement", "strength", "--json").stdout)
+    assert [n["id"] for n in strengths] == [second]
+    assert json.loads(cli("list", file, "--kind", "document", "--json").stdout) == []
+
+
+def test_search_edit_delete_round_trip(file):
+    note_id = add(file)
+    assert json.loads(cli("search", file, "two-year check", "--json").stdout)[0]["id"] == note_id
+    cli("edit", file, note_id, "--text", "Revised: waits of nine months.", "--outcome",
+        "needs-met", check=0)
+    [note] = json.loads(cli("show", file, note_id, "--json").stdout)
+    assert note["revision"] == 2 and note["outcomes"] == ["needs-met"]
+    assert json.loads(cli("search", file, "nine months", "--json").stdout)[0]["id"] == note_id
+    cli("delete", file, note_id, check=0)
+    assert json.loads(cli("list", file, "--json").stdout) == []
+    assert "OK" in cli("verify", file, check=0).stdout
+
+
+def test_case_review_shows_the_statutory_timescales(file):
+    note_id = cli("add", file, "--kind", "case-review", "--question", "B", "--outcome",
+                  "statutory-timescales", "--judgement", "development", "--child", "Child A",
+                  "--field", "ehc_request=2024-01-08", "--field", "ehc_final=2024-07-15",
+                  "--text", "Final plan issued in week 27.", check=0).stdout.strip()
+    shown = cli("show", file, note_id, check=0).stdout
+    assert "27 weeks, BREACHED" in shown
+    assert "Child A" in cli("child", "list", file, check=0).stdout
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["add", "{f}", "--kind", "meeting", "--question", "D", "--outcome", "identification",
+          "--judgement", "strength", "--text", "x"], 2, "Unknown question 'D'"),
+        (["add", "{f}", "--kind", "chat", "--question", "A", "--outcome", "identification",
+          "--judgement", "strength", "--text", "x"], 2, "Unknown kind"),
+        (["add", "{f}", "--kind", "meeting", "--question", "A", "--outcome", "happiness",
+          "--judgement", "strength", "--text", "x"], 2, "Unknown outcome"),
+        (["add", "{f}", "--kind", "meeting", "--question", "A", "--outcome", "identification",
+          "--judgement", "good", "--text", "x"], 2, "Unknown judgement"),
+        (["add", "{f}", "--kind", "meeting", "--question", "A", "--outcome", "identification",
+          "--judgement", "strength", "--text", "  "], 2, "text is empty"),
+        (["show", "{f}", "0000dead"], 2, "no note"),
+        (["edit", "{f}", "0000dead", "--text", "x"], 2, "no note"),
+        (["delete", "{f}", "0000dead"], 2, "no note"),
+        (["list", "{missing}"], 2, "no inspection file"),
+        (["list", "{text}"], 2, "not an inspection file"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_2(file, tmp_path, args, code, words):
+    text = tmp_path / "notes.txt"
+    text.write_text("just some text, not an inspection\n" * 50)
+    paths = {"f": file, "missing": tmp_path / "nope.inspection", "text": text}
+    result = cli(*[a.format(**paths) for a in args], check=code)
+    assert words in result.stderr
+    assert result.stderr.startswith("inspector-app: ") and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_wrong_passphrase_is_exit_3(file):
+    result = cli("list", file, passphrase="not the passphrase", check=3)
+    assert "passphrase" in result.stderr and "not the passphrase" not in result.stderr
+
+
+def test_no_passphrase_and_no_terminal_says_how_to_give_one(file):
+    result = cli("list", file, passphrase=None, check=2)
+    assert "INSPECTOR_APP_PASSPHRASE" in result.stderr
+
+
+def test_passphrase_file_is_read(file, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    cli("list", file, "--passphrase-file", secret, passphrase=None, check=0)
+
+
+def test_passwd_changes_the_passphrase(file):
+    add(file)
+    cli("passwd", file, env={"INSPECTOR_APP_NEW_PASSPHRASE": "a new long passphrase"}, check=0)
+    cli("list", file, check=3)
+    assert len(json.loads(cli("list", file, "--json", passphrase="a new long passphrase",
+                              check=0).stdout)) == 1
+
+
+def test_child_register_hides_real_names_unless_revealed(file):
+    cli("child", "add", file, "--ref", "Child B", "--name", "Jordan Realname", check=0)
+    assert "Jordan Realname" not in cli("child", "list", file, check=0).stdout
+    assert "Jordan Realname" in cli("child", "list", file, "--reveal", check=0).stdout
+
+
+def test_usage_errors_are_exit_2(file):
+    assert cli("add", file, "--kind", "meeting", check=2).stderr.startswith("usage:")
+    assert cli("frobnicate", check=2).returncode == 2
+
+
+def test_version_is_printed():
+    assert cli("--version", check=0).stdout.startswith("inspector-app ")

@@ -1,0 +1,114 @@
+"""The framework is data: loaded, validated, and a broken file names the file and the field."""
+
+import json
+import shutil
+
+import pytest
+
+from inspector_app.core import framework
+from inspector_app.core.errors import FrameworkError, InvalidInput
+from inspector_app.core.paths import frameworks_dir
+
+DEFAULT = frameworks_dir() / "send-2016.json"
+
+
+def test_default_framework_has_the_domain_facts():
+    fw = framework.load()
+    assert [q.code for q in fw.questions] == ["A", "B", "C"]
+    assert "identifying" in fw.questions[0].report_heading
+    codes = {o.code for o in fw.outcomes}
+    assert {"statutory-timescales", "pfa-employment", "co-production", "leadership"} <= codes
+    assert len(codes) == 13
+    assert [j.label for j in fw.judgements] == [
+        "Strength", "Area for development", "Significant weakness", "Context"
+    ]
+    assert [k.code for k in fw.kinds] == ["case-review", "meeting", "visit", "document"]
+    assert "Looked-after child" in fw.kind("case-review").field("groups").choices
+    assert [t.weeks for t in fw.timescales] == [6, 16, 20]
+
+
+def test_unknown_codes_are_refused_with_the_valid_ones():
+    fw = framework.load()
+    with pytest.raises(InvalidInput, match="A, B, C"):
+        fw.check_question("D")
+    assert fw.check_question("b") == "B"
+    with pytest.raises(InvalidInput, match="statutory-timescales"):
+        fw.check_outcome("timeliness")
+    with pytest.raises(InvalidInput, match="case-review"):
+        fw.kind("interview")
+    with pytest.raises(InvalidInput, match="strength"):
+        fw.check_judgement("good")
+
+
+def broken(tmp_path, mutate) -> str:
+    data = json.loads(DEFAULT.read_text())
+    mutate(data)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(FrameworkError) as info:
+        framework.load_file(path)
+    assert str(path) in str(info.value)
+    return str(info.value)
+
+
+def test_missing_questions_names_the_field(tmp_path):
+    assert "questions" in broken(tmp_path, lambda d: d.pop("questions"))
+
+
+def test_bad_field_type_names_the_kind_and_field(tmp_path):
+    def mutate(d):
+        d["kinds"][1]["fields"][0]["type"] = "colour"
+
+    assert "kinds[1].fields[0].type" in broken(tmp_path, mutate)
+
+
+def test_duplicate_outcome_code_is_named(tmp_path):
+    def mutate(d):
+        d["outcomes"].append(dict(d["outcomes"][0]))
+
+    assert "'wide-outcomes' appears twice" in broken(tmp_path, mutate)
+
+
+def test_timescale_on_an_unknown_date_field_is_named(tmp_path):
+    def mutate(d):
+        d["timescales"][0]["to"] = "ehc_nowhere"
+
+    assert "timescales[0].to" in broken(tmp_path, mutate)
+
+
+def test_outcome_in_an_unknown_group_is_named(tmp_path):
+    def mutate(d):
+        d["outcomes"][0]["group"] = "misc"
+
+    assert "outcomes[0].group" in broken(tmp_path, mutate)
+
+
+def test_file_that_is_not_json_is_named(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text("{ not json")
+    with pytest.raises(FrameworkError, match="bad.json"):
+        framework.load_file(path)
+
+
+def test_unknown_framework_lists_the_available_ones():
+    with pytest.raises(FrameworkError, match="send-2016"):
+        framework.load("send-2031")
+
+
+def test_a_new_framework_is_a_new_file(tmp_path, monkeypatch):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    shutil.copy(DEFAULT, folder / "send-2016.json")
+    data = json.loads(DEFAULT.read_text())
+    data["id"] = "area-send-2023"
+    data["judgements"] = [{"code": "priority", "label": "Area for priority action"},
+                          {"code": "improvement", "label": "Area for improvement"}]
+    (folder / "area-send-2023.json").write_text(json.dumps(data))
+    monkeypatch.setattr(framework, "frameworks_dir", lambda: folder)
+    framework.load.cache_clear()
+    try:
+        fw = framework.load("area-send-2023")
+        assert fw.check_judgement("priority") == "priority"
+        assert framework.available() == ["area-send-2023", "send-2016"]
+    finally:
+        framework.load.cache_clear()

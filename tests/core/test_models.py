@@ -1,0 +1,89 @@
+"""Cleaning and checking what people type, and the statutory EHC timescales."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from inspector_app.core import framework
+from inspector_app.core.errors import InvalidInput
+from inspector_app.core.models import check_field, clean_line, clean_text
+from inspector_app.core.timescales import check_timescales
+
+FW = framework.load()
+
+
+def weeks_after(start: str, weeks: int, days: int = 0) -> str:
+    return (dt.date.fromisoformat(start) + dt.timedelta(weeks=weeks, days=days)).isoformat()
+
+
+def by_id(checks):
+    return {c.timescale.id: c for c in checks}
+
+
+def test_child_a_final_plan_at_week_27_breaches_the_20_week_limit():
+    checks = by_id(check_timescales(FW, {
+        "ehc_request": "2024-01-08",
+        "ehc_decision": weeks_after("2024-01-08", 6),
+        "ehc_final": weeks_after("2024-01-08", 27),
+    }))
+    assert checks["final"].status == "breached" and checks["final"].weeks == 27
+    assert checks["decision"].status == "met" and checks["decision"].weeks == 6
+    assert checks["draft"].status == "missing"
+    assert "BREACHED" in checks["final"].describe()
+
+
+def test_one_day_over_the_limit_is_a_breach_and_on_the_day_is_not():
+    request = "2023-12-18"  # across Christmas: calendar weeks, not working days
+    on_time = by_id(check_timescales(FW, {"ehc_request": request,
+                                          "ehc_final": weeks_after(request, 20)}))
+    late = by_id(check_timescales(FW, {"ehc_request": request,
+                                       "ehc_final": weeks_after(request, 20, 1)}))
+    assert on_time["final"].status == "met" and on_time["final"].days == 140
+    assert late["final"].status == "breached" and late["final"].days == 141
+
+
+def test_dates_out_of_order_are_flagged_not_computed():
+    checks = by_id(check_timescales(FW, {"ehc_request": "2024-05-01",
+                                         "ehc_decision": "2024-04-01"}))
+    assert checks["decision"].status == "out-of-order" and checks["decision"].weeks is None
+    assert "out of order" in checks["decision"].describe()
+
+
+def test_no_ehc_dates_means_no_timescales():
+    assert check_timescales(FW, {"age_band": "6–10"}) == []
+
+
+def test_control_characters_are_removed_and_newlines_kept():
+    assert clean_text("a\x00b\x07c\r\nd\x1be\u200b") == "abc\nde\u200b"
+    assert clean_line("two\nlines\t") == "two lines"
+    assert clean_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
+
+
+def test_text_over_the_limit_is_refused_with_the_limit():
+    with pytest.raises(InvalidInput, match="200,000"):
+        clean_text("x" * 200_001)
+
+
+@given(st.text())
+def test_any_text_cleans_to_storable_utf8(text):
+    cleaned = clean_text(text[:1000])
+    cleaned.encode("utf-8")  # no lone surrogates survive
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned)
+
+
+def test_fields_are_parsed_to_their_stored_form():
+    review = FW.kind("case-review")
+    assert check_field(review.field("ehc_request"), " 2024-03-18 ") == "2024-03-18"
+    assert check_field(review.field("support_level"), "ehc PLAN") == "EHC plan"
+    assert check_field(review.field("advice_received"), "Health, education") == [
+        "Health", "Education"
+    ]
+    assert check_field(FW.kind("meeting").field("participant_count"), "4") == 4
+    with pytest.raises(InvalidInput, match="date like"):
+        check_field(review.field("ehc_request"), "18/03/2024")
+    with pytest.raises(InvalidInput, match="SEN support"):
+        check_field(review.field("support_level"), "statement")
+    with pytest.raises(InvalidInput, match="between 1 and 500"):
+        check_field(FW.kind("meeting").field("participant_count"), "0")

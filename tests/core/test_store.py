@@ -1,0 +1,260 @@
+"""An inspection file used as an inspector would: capture, tag, find, change, delete."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inspector_app.core.errors import InvalidInput, NotFound, WrongPassphrase
+from inspector_app.core.index import NoteFilter
+from inspector_app.core.store import Inspection
+from tests.conftest import PASSPHRASE, add_fixture_note
+
+FIXTURES = [  # DOMAIN.md's fictional Northmoor notes
+    ("case-review", "B", "statutory-timescales", "development",
+     "Request received week 0, final plan issued week 27; no health advice on file."),
+    ("meeting", "A", "identification", "development",
+     "Parents of under-fives describe long waits after the two-year check before a referral."),
+    ("visit", "C", "pfa-employment", "strength",
+     "Supported internship route; three of five recent interns in paid work."),
+    ("case-review", "C", "pfa-independent-living", "development",
+     "Year 10 annual review has no preparing-for-adulthood content; social care not invited."),
+    ("meeting", "B", "co-production", "strength",
+     "The Parent Carer Forum co-wrote the local offer pages with SENDIASS."),
+    ("visit", "A", "identification", "strength",
+     "Early speech and language therapy input recorded for pupils on SEN support."),
+    ("document", "B", "joint-commissioning", "weakness",
+     "No joint commissioning strategy; autism assessment waiting list of 70 weeks."),
+    ("case-review", "A", "identification", "development",
+     "Personal education plan and EHC plan not aligned; virtual school absent from review."),
+]
+
+
+@pytest.fixture
+def northmoor(inspection):
+    for kind, question, outcome, judgement, text in FIXTURES:
+        inspection.add_note(kind=kind, questions=[question], outcomes=[outcome],
+                            judgement=judgement, text=text)
+    return inspection
+
+
+def reopen(inspection: Inspection, secret: str = PASSPHRASE) -> Inspection:
+    inspection.close()
+    return Inspection.open(inspection.path, secret)
+
+
+def test_a_note_survives_closing_and_reopening(inspection):
+    note = add_fixture_note(inspection)
+    again = reopen(inspection)
+    try:
+        kept = again.note(note.id)
+        assert kept == note
+        assert kept.author == "Sam Lead" and kept.revision == 1
+        assert kept.fields["ehc_request"] == "2024-01-08"
+        assert again.info.area == "Northmoor"
+        assert "Child A" in again.children
+    finally:
+        again.close()
+
+
+def test_each_kind_is_captured_with_its_own_fields(inspection):
+    notes = [
+        inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                            judgement="context", text="Four parents and carers.",
+                            fields={"participants": "Parents and carers",
+                                    "participant_count": "4"}),
+        inspection.add_note(kind="visit", questions=["C"], outcomes=["pfa-employment"],
+                            judgement="strength", text="Internships.",
+                            fields={"provider_type": "Further education college",
+                                    "provider_name": "Northmoor College"}),
+        inspection.add_note(kind="document", questions=["B"],
+                            outcomes=["joint-commissioning"], judgement="weakness",
+                            text="No strategy.",
+                            fields={"document_type": "Joint commissioning plan"}),
+    ]
+    assert notes[0].fields == {"participants": ["Parents and carers"], "participant_count": 4}
+    assert notes[1].fields["provider_name"] == "Northmoor College"
+    with pytest.raises(InvalidInput, match="no field 'provider_name'"):
+        inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                            judgement="context", text="x", fields={"provider_name": "X"})
+
+
+def test_filters_combine_and_counts_match_the_data(northmoor):
+    assert len(northmoor.notes()) == 8
+    assert len(northmoor.notes(NoteFilter(question="A"))) == 3
+    assert len(northmoor.notes(NoteFilter(question="a", judgement="strength"))) == 1
+    assert len(northmoor.notes(NoteFilter(outcome="identification", kind="case-review"))) == 1
+    assert northmoor.notes(NoteFilter(author="Someone Else")) == []
+    coverage = northmoor.index.coverage()
+    assert coverage[("A", "identification", "development")] == 2
+    assert coverage[("B", "joint-commissioning", "weakness")] == 1
+    assert sum(coverage.values()) == 8
+    with pytest.raises(InvalidInput):
+        northmoor.notes(NoteFilter(outcome="nonsense"))
+
+
+def test_search_matches_every_word_and_prefixes(northmoor):
+    assert [n.kind for n in northmoor.search("autism waiting")] == ["document"]
+    assert len(northmoor.search("EHC plan")) == 1
+    assert len(northmoor.search("speech lang")) == 1  # last word as a prefix
+    assert northmoor.search("autism internship") == []
+    assert len(northmoor.search("co-wrote")) == 1
+    assert len(northmoor.search('"parent carer forum"')) == 1
+    assert northmoor.search("   ") == northmoor.notes()
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=40))
+def test_search_never_fails_on_what_a_person_types(northmoor, query):
+    results = northmoor.search(query)
+    assert isinstance(results, list)
+
+
+@pytest.mark.parametrize("query", ['AND', 'OR NOT', 'NEAR(a b)', '"', "'", '*', 'a:b', '(((',
+                                   'title:x', '^start', '-minus', '+plus', 'ünïcödé', '💡 idea'])
+def test_fts_syntax_in_a_query_is_just_text(northmoor, query):
+    northmoor.search(query)
+
+
+def test_edit_makes_a_new_revision_and_no_change_makes_none(inspection):
+    note = add_fixture_note(inspection)
+    edited = inspection.edit_note(note.id, judgement="weakness", questions=["B", "A"])
+    assert edited.revision == 2 and edited.judgement == "weakness"
+    assert edited.questions == ("A", "B")
+    assert edited.updated_at >= note.updated_at and edited.created_at == note.created_at
+    same = inspection.edit_note(note.id, judgement="weakness")
+    assert same.revision == 2
+    with pytest.raises(InvalidInput, match="cannot be edited"):
+        inspection.edit_note(note.id, author="Someone else")
+    with pytest.raises(InvalidInput, match="text is empty"):
+        inspection.edit_note(note.id, text=" \n\t ")
+    assert inspection.note(note.id).text == note.text
+
+
+def test_edit_merges_fields_rather_than_replacing_them(inspection):
+    note = add_fixture_note(inspection)
+    edited = inspection.edit_note(note.id, fields={"ehc_decision": "2024-02-12"})
+    assert edited.fields["ehc_request"] == "2024-01-08"
+    assert edited.fields["ehc_decision"] == "2024-02-12"
+
+
+def test_delete_then_restore_brings_the_note_back(inspection):
+    note = add_fixture_note(inspection)
+    deleted = inspection.delete_note(note.id)
+    assert inspection.notes() == []
+    with pytest.raises(NotFound):
+        inspection.note(note.id)
+    restored = inspection.restore_note(deleted)
+    assert restored.text == note.text and restored.revision == 3
+    again = reopen(inspection)
+    try:
+        assert [n.id for n in again.notes()] == [note.id]
+        actions = [e["action"] for e in again.audit_log() if e["type"] == "note"]
+        assert actions == ["create", "delete", "restore"]
+    finally:
+        again.close()
+
+
+def test_ids_can_be_shortened_to_a_unique_prefix(northmoor):
+    note = northmoor.notes()[0]
+    assert northmoor.note(note.id[:8]) == note
+    with pytest.raises(NotFound, match="'list' shows"):
+        northmoor.note("ffffffff-nothing")
+    with pytest.raises(NotFound):
+        northmoor.note(note.id[:3])  # too short to guess
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"kind": "interview"}, "Unknown kind"),
+        ({"questions": ["D"]}, "Unknown question"),
+        ({"questions": []}, "at least one question"),
+        ({"outcomes": ["happiness"]}, "Unknown outcome"),
+        ({"outcomes": []}, "at least one outcome"),
+        ({"judgement": "outstanding"}, "Unknown judgement"),
+        ({"text": ""}, "text is empty"),
+        ({"children": ["  "]}, "child reference is empty"),
+        ({"fields": {"ehc_request": "next tuesday"}}, "date like"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_saved(inspection, change, message):
+    with pytest.raises(InvalidInput, match=message):
+        add_fixture_note(inspection, **change)
+    assert inspection.notes() == []
+    assert inspection.verify().ok
+
+
+def test_child_register_keeps_names_apart_from_notes(inspection):
+    add_fixture_note(inspection, children=["Child A", "Child B"])
+    assert set(inspection.children) == {"Child A", "Child B"}
+    inspection.add_child("Child A", "Real Name")
+    again = reopen(inspection)
+    try:
+        assert again.children["Child A"].name == "Real Name"
+        assert again.children["Child B"].name == ""
+        assert "Real Name" not in again.notes()[0].text
+    finally:
+        again.close()
+
+
+def test_every_change_is_in_the_audit_log(inspection):
+    note = add_fixture_note(inspection)
+    inspection.edit_note(note.id, title="Renamed")
+    inspection.add_child("Child Z")
+    inspection.delete_note(note.id)
+    entries = inspection.audit_log()
+    assert [(e["type"], e["action"]) for e in entries] == [
+        ("inspection", "create"), ("child", "create"), ("note", "create"),
+        ("note", "update"), ("child", "create"), ("note", "delete"),
+    ]
+    assert all(e["who"] == "Sam Lead" for e in entries)
+    assert inspection.verify().ok
+
+
+def test_passphrase_rules_on_create(tmp_path, cheap_kdf):
+    for bad in ("", "short"):
+        with pytest.raises(InvalidInput, match="at least 8"):
+            Inspection.create(tmp_path / "x.inspection", bad, area="A", inspector="B",
+                              kdf=cheap_kdf)
+    with pytest.raises(InvalidInput, match="area is empty"):
+        Inspection.create(tmp_path / "x.inspection", PASSPHRASE, area=" ", inspector="B",
+                          kdf=cheap_kdf)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wrong_passphrase_then_the_right_one(inspection):
+    add_fixture_note(inspection)
+    inspection.close()
+    with pytest.raises(WrongPassphrase):
+        Inspection.open(inspection.path, PASSPHRASE.upper())
+    again = Inspection.open(inspection.path, PASSPHRASE)
+    assert len(again.notes()) == 1
+    again.close()
+
+
+def test_recovery_key_opens_and_resets_a_lost_passphrase(inspection):
+    add_fixture_note(inspection)
+    recovery = inspection.recovery_key
+    inspection.close()
+    rescued = Inspection.open(inspection.path, recovery)
+    rescued.change_passphrase("a brand new passphrase")
+    rescued.close()
+    with pytest.raises(WrongPassphrase):
+        Inspection.open(inspection.path, PASSPHRASE)
+    for secret in ("a brand new passphrase", recovery):
+        again = Inspection.open(inspection.path, secret)
+        assert len(again.notes()) == 1
+        again.close()
+
+
+def test_changes_by_another_program_are_seen(inspection):
+    other = Inspection.open(inspection.path, PASSPHRASE)
+    try:
+        note = add_fixture_note(other)
+        assert [n.id for n in inspection.notes()] == [note.id]
+        inspection.edit_note(note.id, title="Seen here")
+        assert other.note(note.id).title == "Seen here"
+        assert other.note(note.id).revision == 2
+        assert inspection.verify().ok
+    finally:
+        other.close()
