@@ -189,8 +189,17 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
                 f"The passphrase file {args.passphrase_file} cannot be read."
             ) from exc
     if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
+        return _valid_text(os.environ[PASSPHRASE_ENV], PASSPHRASE_ENV)
     return _prompt("Passphrase: ", confirm)
+
+
+def _valid_text(value: str, where: str) -> str:
+    # Checked, not encoded: an encoding error would quote the secret in its message.
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InvalidInput(
+            f"{where} holds bytes that are not valid text; check the terminal's encoding."
+        )
+    return value
 
 
 def _prompt(label: str, confirm: bool) -> str:
@@ -384,6 +393,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_passwd(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
         new = os.environ.get(NEW_PASSPHRASE_ENV) or _prompt("New passphrase: ", confirm=True)
+        _valid_text(new, NEW_PASSPHRASE_ENV)
         inspection.change_passphrase(new)
     print("Passphrase changed; the recovery key still works.")
     return 0

@@ -103,7 +103,9 @@ def derive_key(passphrase: str, params: KdfParams) -> bytes:
         lanes=params.lanes,
         memory_cost=params.memory_cost,
     )
-    return kdf.derive(passphrase.encode("utf-8"))
+    # "surrogatepass": text from a mis-set terminal is then just a wrong passphrase, and no
+    # encoding error (which would quote the passphrase) is ever raised.
+    return kdf.derive(passphrase.encode("utf-8", "surrogatepass"))
 
 
 def new_recovery_key() -> str:
@@ -131,7 +133,7 @@ def seal(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
 
 
 def open_sealed(key: bytes, blob: bytes, ad: bytes) -> bytes:
-    if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
+    if not isinstance(blob, bytes) or len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
         raise CryptoError("not a sealed value")
     nonce = blob[1 : 1 + NONCE_BYTES]
     try:
@@ -160,7 +162,11 @@ def open_chunks(key: bytes, sealed: Iterable[bytes], ad: bytes) -> Iterator[byte
     for index, blob in enumerate(sealed):
         if finished:
             raise CryptoError("data after the final chunk")
-        if len(blob) < 2 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
+        if (
+            not isinstance(blob, bytes)
+            or len(blob) < 2 + NONCE_BYTES + 16
+            or blob[:1] != SEAL_VERSION
+        ):
             raise CryptoError(f"chunk {index} is not a sealed chunk")
         finished = blob[1:2] == _FINAL
         nonce, body = blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :]

@@ -18,8 +18,8 @@ import sqlite_utils
 
 from inspector_app.core import crypto
 from inspector_app.core.errors import IntegrityError, NotAnInspectionFile, WrongPassphrase
+from inspector_app.core.schema import FORMAT
 
-FORMAT = b"inspector-app/1"
 _FIELDS = ("format", "file_id", "kdf", "wrap.passphrase", "wrap.recovery", "recovery.salt")
 
 
@@ -79,7 +79,8 @@ def read(db: sqlite_utils.Database) -> Header:
     rows = {row["key"]: row["value"] for row in db["meta"].rows}
     if rows.get("format") != FORMAT:
         raise NotAnInspectionFile("This is not an inspection file; choose a .inspection file.")
-    if any(k not in rows for k in _FIELDS) or rows.get("header.sum") != _checksum(rows):
+    damaged = any(not isinstance(rows.get(k), bytes) for k in (*_FIELDS, "header.sum"))
+    if damaged or rows["header.sum"] != _checksum(rows):
         raise IntegrityError(
             "The file's key header is damaged, so the file cannot be unlocked; "
             "restore it from a backup or a team bundle."

@@ -58,11 +58,12 @@ def normalise(path: Path) -> CleanPhoto:
         return _clean(upright)
     except ImageError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(
+            f"'{name}' has too many pixels (over {MAX_PIXELS / 1e6:.0f} megapixels); "
+            "resize it first."
+        ) from exc
+    except UnidentifiedImageError as exc:
         raise ImageError(
             f"'{name}' is not an image the app can read; choose a JPEG or PNG photo."
         ) from exc
@@ -73,7 +74,12 @@ def normalise(path: Path) -> CleanPhoto:
 
 
 def _clean(image: Image.Image) -> CleanPhoto:
-    if image.mode not in ("RGB", "L"):
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        # Transparent areas become white, as they look on a page, not black.
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    elif image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     image.thumbnail((LONG_EDGE, LONG_EDGE), Image.Resampling.LANCZOS)
     # A fresh image from raw pixels carries no info dict: nothing to leak.

@@ -58,13 +58,15 @@ class InspectionInfo:
     role: str
     framework: str
     created_at: str
+    on_site_start: str = ""  # ISO dates, empty until known
+    on_site_end: str = ""
 
     def to_payload(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> InspectionInfo:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass(frozen=True)
@@ -166,14 +168,18 @@ class Attachment:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
-def check_note(framework: Framework, note: Note) -> Note:
-    """The note with every field cleaned and checked, or ``InvalidInput`` saying what to fix."""
+def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -> Note:
+    """The note with every field cleaned and checked, or ``InvalidInput`` saying what to fix.
+
+    ``require_tags=False`` lets a quick capture be saved before it is tagged, so typing is
+    never lost waiting for a question and an outcome to be picked.
+    """
     kind = framework.kind(note.kind)
     questions = _unique(framework.check_question(q) for q in note.questions)
-    if not questions:
+    if not questions and require_tags:
         raise InvalidInput("A note needs at least one question (A, B or C).")
     outcomes = _unique(framework.check_outcome(o) for o in note.outcomes)
-    if not outcomes:
+    if not outcomes and require_tags:
         raise InvalidInput("A note needs at least one outcome category.")
     text = clean_text(note.text)
     if not text:

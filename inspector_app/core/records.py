@@ -27,6 +27,7 @@ from inspector_app.core.errors import (
     StorageError,
 )
 from inspector_app.core.models import now
+from inspector_app.core.schema import FORMAT
 
 BUSY_TIMEOUT_MS = 10_000
 _GENESIS = b"\x00" * 32
@@ -64,6 +65,8 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
         conn = sqlite3.connect(
             path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
+        if not create:
+            _check_format(conn, path)  # before any pragma that writes: never touch others' files
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA temp_store=MEMORY")
@@ -75,6 +78,22 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def _check_format(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "no such table" in str(exc):
+            row = None
+        else:
+            conn.close()
+            raise
+    if row is None or row[0] != FORMAT:
+        conn.close()
+        raise NotAnInspectionFile(
+            f"This is not an inspection file ({path}); choose a .inspection file."
+        )
+
+
 def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
     """A sentence for what SQLite refused; the caller raises it ``from`` the original."""
     text = str(exc).lower()
@@ -83,7 +102,7 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
         return NotAnInspectionFile(
             f"This is not an inspection file{where}; choose a .inspection file."
         )
-    if "malformed" in text or "corrupt" in text:
+    if "malformed" in text or "corrupt" in text or "no such table" in text:
         return IntegrityError(
             f"The inspection file is damaged{where}; "
             "run 'inspector-app verify' or restore a backup."
@@ -261,16 +280,16 @@ class RecordFile:
     def audit_entries(self) -> list[dict[str, Any]]:
         """The audit log, oldest first (opened, so only with the key)."""
         out, prev = [], _GENESIS
-        for seq, _digest, body in self.db.conn.execute(
+        for seq, digest, body in self.db.conn.execute(
             "SELECT seq, hash, body FROM audit ORDER BY seq"
         ):
             try:
                 out.append(
                     json.loads(crypto.open_sealed(self._key, body, self._audit_ad(seq, prev)))
                 )
-            except crypto.CryptoError:
+            except (crypto.CryptoError, ValueError, TypeError):
                 out.append({"seq": seq, "damaged": True})
-            prev = _digest
+            prev = digest if isinstance(digest, bytes) else b""
         return out
 
     def verify(self) -> VerifyReport:
@@ -314,7 +333,8 @@ class RecordFile:
                 latest[(entry["type"], entry["id"])] = entry["revision"]
             except (crypto.CryptoError, ValueError, KeyError):
                 report.problems.append(f"audit entry {seq}: the sealed entry does not open")
-            prev, expected_seq = digest, seq + 1
+            prev = digest if isinstance(digest, bytes) else b""
+            expected_seq = seq + 1
         self._verify_head(report, expected_seq - 1, prev)
         return latest
 
@@ -338,16 +358,31 @@ class RecordFile:
             )
 
     def _verify_chunks(self, report: VerifyReport) -> None:
-        streams = self.db.conn.execute(
-            "SELECT DISTINCT attachment_id, variant FROM chunks"
-        ).fetchall()
-        for attachment_id, variant in streams:
-            try:
-                for _ in self.read_chunks(attachment_id, variant):
-                    report.chunks += 1
-            except IntegrityError:
-                report.problems.append(f"photo {attachment_id} ({variant}): damaged")
+        """Every live photo's streams open and match the size and hash its record gives."""
+        live = set()
+        for rid, _revision, payload in self.scan("attachment"):
+            if payload is None or payload.get("deleted"):
+                continue
+            live.add(rid)
+            for variant, size in payload.get("sizes", {}).items():
+                digest, length = hashlib.sha256(), 0
+                try:
+                    for piece in self.read_chunks(rid, variant):
+                        report.chunks += 1
+                        digest.update(piece)
+                        length += len(piece)
+                except IntegrityError:
+                    report.problems.append(f"photo {rid} ({variant}): damaged")
+                    continue
+                if length != size or digest.hexdigest() != payload["sha256"].get(variant):
+                    report.problems.append(f"photo {rid} ({variant}): missing or altered")
+        orphans = self.db.conn.execute("SELECT DISTINCT attachment_id FROM chunks").fetchall()
+        for (attachment_id,) in orphans:
+            if attachment_id not in live:
+                report.problems.append(f"photo {attachment_id}: data without a photo record")
 
 
 def _chain(prev: bytes, seq: int, body: bytes) -> bytes:
+    if not isinstance(prev, bytes) or not isinstance(body, bytes):
+        return b""  # damaged (NULL or text): matches no stored hash, so the break is reported
     return hashlib.sha256(prev + seq.to_bytes(8, "big") + body).digest()

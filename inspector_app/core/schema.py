@@ -11,6 +11,7 @@ from sqlite_utils.migrations import Migrations
 
 from inspector_app.core.errors import NewerVersion
 
+FORMAT = b"inspector-app/1"  # the meta row that marks a file as ours
 MIGRATIONS = Migrations("inspector-app")
 
 

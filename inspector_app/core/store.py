@@ -7,7 +7,10 @@ updates the in-memory working set, so what the user sees is what is on disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -36,10 +39,16 @@ Progress = Callable[[int, int], None]
 ROLES = ("lead", "team")
 _INFO = ("inspection", "inspection")
 MIN_PASSPHRASE = 8
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 EDITABLE = ("questions", "outcomes", "judgement", "title", "text", "children", "fields")
 
 
 def check_passphrase(passphrase: str) -> str:
+    if not passphrase.isprintable() or _SURROGATE.search(passphrase):
+        raise InvalidInput(
+            "The passphrase has characters that cannot be typed reliably; use letters, "
+            "digits, spaces and punctuation."
+        )
     if len(passphrase) < MIN_PASSPHRASE:
         raise InvalidInput(
             f"The passphrase is too short; use at least {MIN_PASSPHRASE} characters "
@@ -74,10 +83,14 @@ class Inspection:
         inspector: str,
         role: str = "lead",
         framework_id: str = frameworks.DEFAULT_FRAMEWORK,
+        on_site: tuple[str, str] = ("", ""),
         kdf: KdfParams | None = None,
     ) -> tuple[Inspection, str]:
         """A new file; returns it unlocked with the recovery key, which is shown only once."""
         check_passphrase(passphrase)
+        start, end = (_date(d, "on-site date") for d in on_site)
+        if start and end and end < start:
+            raise InvalidInput("The last day on site is before the first; check the dates.")
         info = InspectionInfo(
             inspection_id=new_id(),
             area=_required_line(area, "area"),
@@ -85,6 +98,8 @@ class Inspection:
             role=_choice(role, ROLES, "role"),
             framework=frameworks.load(framework_id).id,
             created_at=now(),
+            on_site_start=start,
+            on_site_end=end,
         )
         path = Path(path)
         db = records.connect(path, create=True)
@@ -111,6 +126,9 @@ class Inspection:
             head = keys.read(db)
             inspection = cls(path, db, head, keys.unlock(head, secret))
             inspection._load()
+        except sqlite3.Error as exc:
+            db.close()
+            raise records.storage_error(exc, path) from exc
         except BaseException:
             db.close()
             raise
@@ -164,7 +182,11 @@ class Inspection:
         return True
 
     def _write(
-        self, changes: list[Change], who: str | None = None, photos: Sequence = ()
+        self,
+        changes: list[Change],
+        who: str | None = None,
+        photos: Sequence = (),
+        drop_chunks: Sequence[str] = (),
     ) -> list[int]:
         if who is not None:
             self._records.who = who
@@ -172,8 +194,13 @@ class Inspection:
             for attachment_id, clean in photos:
                 self._records.write_chunks(attachment_id, "photo", [clean.photo])
                 self._records.write_chunks(attachment_id, "thumb", [clean.thumb])
+            for attachment_id in drop_chunks:
+                self._db.conn.execute(
+                    "DELETE FROM chunks WHERE attachment_id = ?", (attachment_id,)
+                )
             revisions = self._records.write(changes)
-        self._seen_version = self._records.data_version()
+        # Our own commit leaves data_version alone; a change means another program wrote too.
+        self.refresh()
         return revisions
 
     # -- notes ---------------------------------------------------------------------------------
@@ -190,13 +217,15 @@ class Inspection:
         children: Sequence[str] = (),
         fields: dict[str, Any] | None = None,
         photos: Sequence[Path] = (),
+        require_tags: bool = True,
     ) -> Note:
         """Save a new note (and its photos) in one transaction; nothing is saved on error."""
         self.refresh()
         stamp = now()
         note = check_note(
             self.framework,
-            Note(
+            require_tags=require_tags,
+            note=Note(
                 id=new_id(),
                 kind=kind,
                 author=self.info.inspector,
@@ -214,7 +243,7 @@ class Inspection:
         cleaned = [images.normalise(Path(p)) for p in photos]
         return self._save_note(note, "create", cleaned)
 
-    def edit_note(self, note_id: str, **changes: Any) -> Note:
+    def edit_note(self, note_id: str, *, require_tags: bool = True, **changes: Any) -> Note:
         """Change some fields of a note; a change that alters nothing writes nothing."""
         self.refresh()
         current = self.note(note_id)
@@ -226,7 +255,7 @@ class Inspection:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
-        edited = check_note(self.framework, replace(current, **changes))
+        edited = check_note(self.framework, replace(current, **changes), require_tags=require_tags)
         if edited.to_payload() == current.to_payload():
             return current
         return self._save_note(replace(edited, updated_at=now()), "update")
@@ -342,12 +371,8 @@ class Inspection:
             attachments=tuple(a for a in note.attachments if a != attachment_id),
         )
         tomb = Change("attachment", attachment_id, {"deleted": True, "at": now()}, "delete")
-        with self._records.transaction():
-            self._db.conn.execute("DELETE FROM chunks WHERE attachment_id = ?", (attachment_id,))
-            revision = self._records.write(
-                [tomb, Change("note", note.id, note.to_payload(), "update")]
-            )[-1]
-        self._seen_version = self._records.data_version()
+        changes = [tomb, Change("note", note.id, note.to_payload(), "update")]
+        revision = self._write(changes, drop_chunks=[attachment_id])[-1]
         note = replace(note, revision=revision)
         self.index.upsert(note)
         return note
@@ -372,7 +397,10 @@ class Inspection:
     # -- the file ------------------------------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        return self._records.verify()
+        try:
+            return self._records.verify()
+        except sqlite3.Error as exc:
+            raise records.storage_error(exc, self.path) from exc
 
     def audit_log(self) -> list[dict[str, Any]]:
         return self._records.audit_entries()
@@ -397,6 +425,15 @@ def _required_line(value: str, what: str) -> str:
     if not text:
         raise InvalidInput(f"The {what} is empty; give one.")
     return text
+
+
+def _date(value: str, what: str) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise InvalidInput(f"The {what} must be a date like 2026-03-16, not '{value}'.") from exc
 
 
 def _choice(value: str, choices: Sequence[str], what: str) -> str:

@@ -1,0 +1,445 @@
+"""The note editor: a form per kind from the framework, autosaved while typing.
+
+There is no Save button. Each change restarts a short timer; when it fires the note is saved
+on the worker thread (created on the first save, edited after). Closing, locking or switching
+notes saves what is pending first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.errors import InvalidInput
+from inspector_app.core.framework import Framework
+from inspector_app.core.models import Note
+from inspector_app.core.timescales import check_timescales
+from inspector_app.gui import operations as ops
+from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.photos import PhotoDialog, PhotoStrip
+from inspector_app.gui.session import Session
+
+AUTOSAVE_MS = 700
+
+
+class NoteEditor(QWidget):
+    saved = Signal(object)  # Note
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.framework: Framework | None = None
+        self.note: Note | None = None
+        self.note_id: str | None = None
+        self.dirty = False
+        self._saving = False
+        self._loading = False
+        self._pending_photos: list[Path] = []
+        self.timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self.timer.timeout.connect(self.save)
+        self.setAcceptDrops(True)
+
+        self.pages = QStackedWidget()
+        self.empty = QLabel("Select a note in the list, or press Ctrl+N to capture a new one.")
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self._form())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _form(self) -> QWidget:
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of evidence")
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.state = QLabel()
+        self.state.setObjectName("saveState")
+        self.state.setAccessibleName("Save status")
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("Title (optional)")
+        self.title.setAccessibleName("Title")
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("What did you see, read or hear?")
+        self.text.setAccessibleName("Note text")
+        self.text.setTabChangesFocus(True)
+        self.photos = PhotoStrip()
+        self.photos.add_requested.connect(self.add_photos)
+        self.photos.remove_requested.connect(self._remove_photo)
+        self.photos.open_requested.connect(self._open_photo)
+        top = QHBoxLayout()
+        top.addWidget(self.kind)
+        top.addStretch()
+        top.addWidget(self.state)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.title)
+        left_layout.addWidget(self.text, 1)
+        left_layout.addWidget(self.photos)
+
+        self.questions: dict[str, QCheckBox] = {}
+        self.question_row = QHBoxLayout()
+        self.judgement = QButtonGroup(self)
+        self.judgement.setExclusive(True)
+        self.judgement_row = QVBoxLayout()
+        self.outcomes = OutcomePicker()
+        self.children = ChildPicker()
+        self.fields = FieldsForm()
+        self.timescales = QLabel()
+        self.timescales.setObjectName("timescales")
+        self.timescales.setWordWrap(True)
+        self.timescales.setTextFormat(Qt.TextFormat.RichText)
+        for widget in (self.outcomes, self.children, self.fields):
+            widget.changed.connect(self._changed)
+        self.title.textChanged.connect(self._changed)
+        self.text.textChanged.connect(self._changed)
+        self.judgement.idToggled.connect(lambda _id, on: on and self._changed())
+        self.fields.changed.connect(self._show_timescales)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        for title, content in (
+            ("Questions (Ctrl+1, 2, 3)", self.question_row),
+            ("Judgement", self.judgement_row),
+        ):
+            box = QGroupBox(title)
+            box.setLayout(content)
+            right_layout.addWidget(box)
+        for title, widget in (("Outcomes", self.outcomes), ("Children", self.children)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(widget)
+            right_layout.addWidget(box)
+        details = QGroupBox("Details")
+        details_layout = QVBoxLayout(details)
+        details_layout.addWidget(self.fields)
+        details_layout.addWidget(self.timescales)
+        right_layout.addWidget(details)
+        right_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidget(right)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(340)
+
+        for number in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=number: self.toggle_question(n - 1))
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        return splitter
+
+    def set_framework(self, framework: Framework | None, children: list[str] = ()) -> None:
+        self.framework = framework
+        if framework is None:
+            return
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for kind in framework.kinds:
+            self.kind.addItem(kind.label, kind.code)
+        self.kind.blockSignals(False)
+        for box in self.questions.values():
+            box.setParent(None)
+        self.questions = {}
+        for number, question in enumerate(framework.questions, start=1):
+            box = QCheckBox(question.code)
+            box.setToolTip(f"{question.label} (Ctrl+{number})")
+            box.setAccessibleName(f"Question {question.code}")
+            box.toggled.connect(self._changed)
+            self.questions[question.code] = box
+            self.question_row.addWidget(box)
+        for button in self.judgement.buttons():
+            self.judgement.removeButton(button)
+            button.setParent(None)
+        for number, judgement in enumerate(framework.judgements):
+            radio = QRadioButton(judgement.label)
+            radio.setProperty("code", judgement.code)
+            radio.setAccessibleName(f"Judgement: {judgement.label}")
+            self.judgement.addButton(radio, number)
+            self.judgement_row.addWidget(radio)
+        self.outcomes.set_framework(framework)
+        self.set_children(children)
+
+    def set_children(self, refs: list[str]) -> None:
+        self.children.set_register(sorted(set(refs) | set(self.children.checked())))
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Show nothing (no note selected, or locked)."""
+        self.timer.stop()
+        self.note, self.note_id, self.dirty = None, None, False
+        self._loading = True
+        self.title.clear()
+        self.text.clear()
+        self._loading = False
+        self.photos.show_thumbnails([])
+        self.pages.setCurrentWidget(self.empty)
+
+    def new_note(self, kind: str) -> None:
+        """A blank draft of ``kind``, cursor in the text; saved once something is typed."""
+        self._show(
+            Note(
+                id="",
+                kind=kind,
+                author="",
+                questions=(),
+                outcomes=(),
+                judgement=self._default_judgement(),
+                title="",
+                text="",
+            )
+        )
+        self.kind.setEnabled(True)
+        self.state.setText("New note")
+        self.text.setFocus()
+
+    def load(self, note: Note) -> None:
+        if note.id == self.note_id and self.dirty:
+            return  # our own unsaved typing is newer than what the list re-sent
+        self._show(note)
+        self.kind.setEnabled(False)
+        self.state.setText(self._saved_text(note))
+        self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
+
+    def _show(self, note: Note) -> None:
+        self.timer.stop()
+        self._loading = True
+        self.note, self.note_id, self.dirty = (note, note.id or None, False)
+        index = self.kind.findData(note.kind)
+        self.kind.setCurrentIndex(max(index, 0))
+        self._kind_changed()
+        for code, box in self.questions.items():
+            box.setChecked(code in note.questions)
+        for button in self.judgement.buttons():
+            button.setChecked(button.property("code") == note.judgement)
+        self.outcomes.set_checked(note.outcomes)
+        self.set_children(list(note.children))
+        self.children.set_checked(note.children)
+        self.fields.set_values(dict(note.fields))
+        self.title.setText(note.title)
+        self.text.setPlainText(note.text)
+        self._show_timescales()
+        self.photos.show_thumbnails([])
+        self._loading = False
+        self.pages.setCurrentIndex(1)
+
+    def _kind_changed(self) -> None:
+        if self.framework is None or self.kind.currentIndex() < 0:
+            return
+        values = self.fields.values() if not self._loading else {}
+        self.fields.set_kind(self.framework.kind(self.kind.currentData()))
+        self.fields.set_values(values)
+        self._show_timescales()
+        self._changed()
+
+    def _default_judgement(self) -> str:
+        codes = [j.code for j in self.framework.judgements] if self.framework else [""]
+        return "context" if "context" in codes else codes[0]
+
+    def _show_timescales(self) -> None:
+        if self.framework is None:
+            return
+        checks = check_timescales(self.framework, self.fields.values())
+        lines = [
+            f"<span style='color:{'#c62828' if c.status == 'breached' else 'palette(text)'}'>"
+            f"{'⚠ ' if c.status != 'met' else '✓ '}{c.describe()}</span>"
+            for c in checks
+        ]
+        self.timescales.setText("<br>".join(lines))
+        self.timescales.setVisible(bool(lines))
+
+    def toggle_question(self, position: int) -> None:
+        boxes = list(self.questions.values())
+        if self.pages.currentIndex() == 1 and 0 <= position < len(boxes):
+            boxes[position].toggle()
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        checked = self.judgement.checkedButton()
+        return {
+            "kind": self.kind.currentData(),
+            "questions": [code for code, box in self.questions.items() if box.isChecked()],
+            "outcomes": self.outcomes.checked(),
+            "judgement": checked.property("code") if checked else self._default_judgement(),
+            "title": self.title.text(),
+            "text": self.text.toPlainText(),
+            "children": self.children.checked(),
+            "fields": self.fields.values(),
+        }
+
+    def _changed(self, *_: object) -> None:
+        if self._loading or self.pages.currentIndex() != 1:
+            return
+        self.dirty = True
+        self.state.setText("Editing…")
+        self.timer.start()
+
+    def save(self) -> None:
+        """Save now if anything changed; a save already running is followed by another."""
+        self.timer.stop()
+        if not self.dirty or self._saving:
+            return
+        values = self.values()
+        if self.note_id is None and not values["text"].strip():
+            return  # nothing worth keeping yet
+        self._saving, self.dirty = True, False
+        self.state.setText("Saving…")
+        self.session.run(
+            ops.save_note,
+            self.note_id,
+            values,
+            on_success=self._saved,
+            on_failure=self._save_failed,
+            changes=True,
+        )
+
+    def _saved(self, note: Note) -> None:
+        self._saving = False
+        first = self.note_id is None
+        self.note, self.note_id = note, note.id
+        self.kind.setEnabled(False)
+        if not self.dirty:
+            self.state.setText(self._saved_text(note))
+        if first:
+            self.session.settings_last_kind = note.kind
+        self.saved.emit(note)
+        if self._pending_photos:
+            paths, self._pending_photos = self._pending_photos, []
+            self.add_photos(paths)
+        if self.dirty:
+            self.save()
+
+    def _save_failed(self, exc: Exception) -> None:
+        self._saving = False
+        self.dirty = True
+        self.state.setText(
+            f"<span style='color:#c62828'>Not saved: {exc}</span>"
+            if isinstance(exc, InvalidInput)
+            else "Not saved"
+        )
+        if not isinstance(exc, InvalidInput):
+            show_error(self, exc)
+
+    def _saved_text(self, note: Note) -> str:
+        stamp = QTime.currentTime().toString("HH:mm")
+        untagged = (
+            " · untagged: tick a question and an outcome"
+            if (not note.questions or not note.outcomes)
+            else ""
+        )
+        return f"Saved {stamp}{untagged}"
+
+    def flush(self) -> None:
+        """Save pending typing synchronously (closing or locking); the worker must be idle."""
+        self.timer.stop()
+        self.session.runner.wait()
+        QCoreApplication.processEvents()  # deliver a save that just finished
+        if not self.dirty or self.session.inspection is None:
+            return
+        values = self.values()
+        if self.note_id is None and not values["text"].strip():
+            return
+        try:
+            note = ops.save_note(self.session.inspection, self.note_id, values)
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
+            self._save_failed(exc)
+            return
+        self.note, self.note_id, self.dirty = note, note.id, False
+
+    # -- photos --------------------------------------------------------------------------------
+
+    def add_photos(self, paths: list[Path]) -> None:
+        if self.pages.currentIndex() != 1:
+            return
+        if self.note_id is None:
+            if not self.text.toPlainText().strip():
+                self.state.setText("Write a line of text first, then add photos.")
+                return
+            self._pending_photos += paths
+            self.dirty = True
+            self.save()
+            return
+        self.photos.set_busy(0, len(paths))
+        self.session.run(
+            ops.add_photos,
+            self.note_id,
+            paths,
+            on_progress=self.photos.set_busy,
+            on_success=self._photos_changed,
+            on_failure=self._photo_failed,
+            changes=True,
+        )
+
+    def _photo_failed(self, exc: Exception) -> None:
+        self.photos.set_busy(1, 1)
+        show_error(self, exc)
+
+    def _photos_changed(self, note: Note) -> None:
+        self.photos.set_busy(1, 1)
+        self.note = note
+        self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
+
+    def _thumbnails_for(self, note_id: str):
+        def show(thumbs: list[tuple[str, bytes]]) -> None:
+            if note_id == self.note_id:
+                self.photos.show_thumbnails(thumbs)
+
+        return show
+
+    def _remove_photo(self, attachment_id: str) -> None:
+        if self.note_id:
+            self.session.run(
+                ops.remove_photo,
+                self.note_id,
+                attachment_id,
+                on_success=self._photos_changed,
+                on_failure=lambda exc: show_error(self, exc),
+                changes=True,
+            )
+
+    def _open_photo(self, attachment_id: str) -> None:
+        self.session.run(
+            ops.photo,
+            attachment_id,
+            on_success=lambda data: PhotoDialog(data, self).open(),
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls() and self.pages.currentIndex() == 1:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.add_photos(paths)
+            event.acceptProposedAction()

@@ -1,0 +1,251 @@
+"""Editor widgets built from framework data: a kind's fields, the outcome and child pickers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.framework import Field, Framework, Kind
+
+_DATE = QRegularExpression(r"^\d{0,4}(-\d{0,2}(-\d{0,2})?)?$")
+
+
+class FieldsForm(QWidget):
+    """One input per field of the kind, as the framework file describes them."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.inputs: dict[str, tuple[Field, QWidget]] = {}
+
+    def set_kind(self, kind: Kind) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.inputs = {}
+        for field in kind.fields:
+            widget = self._make(field)
+            widget.setAccessibleName(field.label)
+            widget.setToolTip(field.label)
+            self.inputs[field.id] = (field, widget)
+            self.form.addRow(field.label + ":", widget)
+
+    def _make(self, field: Field) -> QWidget:
+        if field.type == "choice":
+            combo = QComboBox()
+            combo.addItem("—", None)
+            for choice in field.choices:
+                combo.addItem(choice, choice)
+            combo.currentIndexChanged.connect(self.changed)
+            return combo
+        if field.type == "multi":
+            box = QWidget()
+            grid = QGridLayout(box)
+            grid.setContentsMargins(0, 0, 0, 0)
+            for i, choice in enumerate(field.choices):
+                check = QCheckBox(choice)
+                check.setAccessibleName(f"{field.label}: {choice}")
+                check.toggled.connect(self.changed)
+                grid.addWidget(check, i // 3, i % 3)
+            return box
+        if field.type == "number":
+            spin = QSpinBox()
+            low = field.min if field.min is not None else 0
+            spin.setRange(low - 1, field.max if field.max is not None else 10_000)
+            spin.setSpecialValueText("—")
+            spin.setValue(low - 1)
+            spin.valueChanged.connect(self.changed)
+            return spin
+        edit = QLineEdit()
+        if field.type == "date":
+            edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setValidator(QRegularExpressionValidator(_DATE, edit))
+            edit.setMaximumWidth(140)
+        edit.textChanged.connect(self.changed)
+        return edit
+
+    def values(self) -> dict[str, Any]:
+        """Field values to save; a half-typed date is left out so the stored one stays."""
+        out: dict[str, Any] = {}
+        for field_id, (field, widget) in self.inputs.items():
+            if isinstance(widget, QComboBox):
+                out[field_id] = widget.currentData()
+            elif isinstance(widget, QSpinBox):
+                out[field_id] = None if widget.value() == widget.minimum() else widget.value()
+            elif isinstance(widget, QLineEdit):
+                text = widget.text().strip()
+                if field.type == "date" and text and not _valid_date(text):
+                    widget.setStyleSheet("border: 1px solid #c62828;")
+                    continue
+                widget.setStyleSheet("")
+                out[field_id] = text or None
+            else:
+                out[field_id] = [c.text() for c in widget.findChildren(QCheckBox) if c.isChecked()]
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for field_id, (_field, widget) in self.inputs.items():
+            value = values.get(field_id)
+            widget.blockSignals(True)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(widget.minimum() if value is None else int(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText("" if value is None else str(value))
+                widget.setStyleSheet("")
+            else:
+                for check in widget.findChildren(QCheckBox):
+                    check.blockSignals(True)
+                    check.setChecked(check.text() in (value or []))
+                    check.blockSignals(False)
+            widget.blockSignals(False)
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+class CheckList(QWidget):
+    """A checkable list with a type-to-filter box: Enter ticks the first item shown."""
+
+    changed = Signal()
+
+    def __init__(self, name: str, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(placeholder)
+        self.filter.setAccessibleName(f"Filter {name}")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.filter.returnPressed.connect(self._tick_first)
+        self.list = QListWidget()
+        self.list.setAccessibleName(name)
+        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+
+    def set_items(self, items: list[tuple[str, str]]) -> None:
+        """(code, label) pairs; keeps the ticks of codes still present."""
+        ticked = set(self.checked())
+        self.list.blockSignals(True)
+        self.list.clear()
+        for code, label in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setToolTip(code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code in ticked else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._apply_filter(self.filter.text())
+
+    def add_item(self, code: str, label: str, checked: bool = True) -> None:
+        if code not in self.codes():
+            self.set_items([*self.items(), (code, label)])
+        self.set_checked([*self.checked(), code] if checked else self.checked())
+        self.changed.emit()
+
+    def items(self) -> list[tuple[str, str]]:
+        return [
+            (self.list.item(i).data(Qt.ItemDataRole.UserRole), self.list.item(i).text())
+            for i in range(self.list.count())
+        ]
+
+    def codes(self) -> list[str]:
+        return [code for code, _ in self.items()]
+
+    def checked(self) -> list[str]:
+        return [
+            self.list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_checked(self, codes: list[str] | tuple[str, ...]) -> None:
+        self.list.blockSignals(True)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in codes
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.casefold().strip()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            haystack = f"{item.text()} {item.data(Qt.ItemDataRole.UserRole)}".casefold()
+            item.setHidden(bool(needle) and needle not in haystack)
+
+    def _tick_first(self) -> None:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if not item.isHidden():
+                on = item.checkState() != Qt.CheckState.Checked
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                self.filter.clear()
+                return
+
+
+class OutcomePicker(CheckList):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Outcomes", "Type to filter outcomes; Enter ticks", parent)
+
+    def set_framework(self, framework: Framework) -> None:
+        groups = {g.code: g.label for g in framework.outcome_groups}
+        self.set_items(
+            [(o.code, f"{o.label}  ·  {groups.get(o.group, '')}") for o in framework.outcomes]
+        )
+
+
+class ChildPicker(CheckList):
+    """Pseudonyms from the register, and a box to add a new one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Children", "Filter pseudonyms", parent)
+        self.new = QLineEdit()
+        self.new.setPlaceholderText("New pseudonym, e.g. Child D")
+        self.new.setAccessibleName("New child pseudonym")
+        self.new.returnPressed.connect(self._add)
+        add = QPushButton("Add")
+        add.setAccessibleName("Add the pseudonym")
+        add.clicked.connect(self._add)
+        row = QHBoxLayout()
+        row.addWidget(self.new, 1)
+        row.addWidget(add)
+        self.layout().addLayout(row)
+        self.list.setMaximumHeight(90)
+
+    def set_register(self, refs: list[str]) -> None:
+        self.set_items([(ref, ref) for ref in refs])
+
+    def _add(self) -> None:
+        ref = " ".join(self.new.text().split())
+        if ref:
+            self.add_item(ref, ref)
+            self.new.clear()

@@ -1,0 +1,52 @@
+"""Core errors become one dialog each, in one place, with the sentence the core wrote."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from inspector_app.core.errors import (
+    ImageError,
+    InspectorError,
+    IntegrityError,
+    InvalidInput,
+    NewerVersion,
+    NotAnInspectionFile,
+    StorageError,
+    WrongPassphrase,
+)
+
+TITLES: list[tuple[type[InspectorError], str]] = [
+    (WrongPassphrase, "Wrong passphrase"),
+    (IntegrityError, "The file is damaged"),
+    (NotAnInspectionFile, "Not an inspection file"),
+    (NewerVersion, "Made by a newer version"),
+    (StorageError, "Could not save"),
+    (ImageError, "Photo not added"),
+    (InvalidInput, "Please check"),
+    (InspectorError, "Something went wrong"),
+]
+
+
+def describe(exc: BaseException) -> tuple[str, str]:
+    """The title and sentence for an error; unexpected ones get a plain apology, no traceback."""
+    for kind, title in TITLES:
+        if isinstance(exc, kind):
+            return title, str(exc)
+    # A bug, not a user error: say so without showing internals (they may hold note text).
+    print(f"inspector-app: unexpected {type(exc).__name__}", file=sys.stderr)
+    return "Unexpected problem", (
+        "Something unexpected went wrong; your saved notes are safe. "
+        "Try again, and if it happens again lock and reopen the inspection."
+    )
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """A window-modal message that does not block the event loop (so tests can see it)."""
+    title, text = describe(exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorDialog")
+    box.setAccessibleName(title)
+    box.open()
+    return box

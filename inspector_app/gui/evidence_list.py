@@ -1,0 +1,260 @@
+"""The evidence list: filters, a search box with matches highlighted, and sortable columns."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.framework import Framework
+from inspector_app.core.index import NoteFilter
+from inspector_app.gui import operations as ops
+from inspector_app.gui.evidence_model import ID_ROLE, SORT_ROLE, TITLE_COLUMN, EvidenceModel
+from inspector_app.gui.session import Session
+
+ANY = "Any"
+
+
+def highlight(text: str, query: str) -> str:
+    """HTML of ``text`` with every word that starts like a query word in bold."""
+    words = [re.escape(w) for w in re.findall(r"\w+", query)]
+    if not words:
+        return html.escape(text)
+    pattern = re.compile(r"\b(" + "|".join(words) + r")\w*", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [
+            html.escape(text[last : match.start()]),
+            f"<b style='background:#fff59d;color:#000'>{html.escape(match.group(0))}</b>",
+        ]
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+class HighlightDelegate(QStyledItemDelegate):
+    """Draws the title with the search words marked."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.query = ""
+
+    def paint(self, painter, option, index: QModelIndex) -> None:
+        if not self.query:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = QTextDocument()
+        doc.setDefaultFont(opt.font)
+        doc.setDocumentMargin(2)
+        doc.setHtml(highlight(text, self.query))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = opt.state & QStyle.StateFlag.State_Selected
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        painter.setClipRect(opt.rect.translated(-opt.rect.topLeft()))
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+
+class EvidenceList(QWidget):
+    note_selected = Signal(str)
+    loaded = Signal(int)  # rows shown after a filter or search, for the status bar and tests
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = EvidenceModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self._pending_select: str | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce.timeout.connect(self.reload)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search notes (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search notes")
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.filters: dict[str, QComboBox] = {}
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for name in ("question", "outcome", "kind", "judgement", "author"):
+            combo = QComboBox()
+            combo.setAccessibleName(f"Filter by {name}")
+            combo.setToolTip(f"Show only notes with this {name}")
+            combo.currentIndexChanged.connect(lambda _: self._debounce.start())
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            self.filters[name] = combo
+            bar.addWidget(combo)
+        clear = QPushButton("Clear")
+        clear.setAccessibleName("Clear filters and search")
+        clear.clicked.connect(self.clear_filters)
+        bar.addWidget(clear)
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Evidence list")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((120, 90, 110, 70, 170, 150, 0, 30)):
+            if width:
+                self.table.setColumnWidth(column, width)
+        self.delegate = HighlightDelegate(self.table)
+        self.table.setItemDelegateForColumn(TITLE_COLUMN, self.delegate)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of notes shown")
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+        self.empty.hide()
+
+    # -- set-up per inspection -----------------------------------------------------------------
+
+    def set_framework(self, framework: Framework | None, authors: list[str] = ()) -> None:
+        self.model.set_framework(framework)
+        options = {
+            "question": [(f"Question {q.code}", q.code) for q in framework.questions]
+            if framework
+            else [],
+            "outcome": [(o.label, o.code) for o in framework.outcomes] if framework else [],
+            "kind": [(k.label, k.code) for k in framework.kinds] if framework else [],
+            "judgement": [(j.label, j.code) for j in framework.judgements] if framework else [],
+            "author": [(a, a) for a in authors],
+        }
+        for name, items in options.items():
+            combo = self.filters[name]
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(f"{ANY} {name}", None)
+            for label, code in items:
+                combo.addItem(label, code)
+            found = combo.findData(current)
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+
+    def clear(self) -> None:
+        """Forget everything shown (on lock)."""
+        self.model.set_rows([])
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.set_framework(None)
+        self.count.clear()
+
+    # -- filtering -----------------------------------------------------------------------------
+
+    def current_filter(self) -> NoteFilter:
+        values = {name: combo.currentData() for name, combo in self.filters.items()}
+        return NoteFilter(text=self.search.text(), **values)
+
+    def set_filter(self, **codes: str | None) -> None:
+        for name, code in codes.items():
+            combo = self.filters[name]
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(code), 0))
+            combo.blockSignals(False)
+        self.reload()
+
+    def clear_filters(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.set_filter(**{name: None for name in self.filters})
+
+    def reload(self, select: str | None = None) -> None:
+        self._pending_select = select or self.selected_id()
+        self.session.run(ops.list_rows, self.current_filter(), on_success=self._show)
+
+    def _show(self, result) -> None:
+        where, rows = result
+        if where != self.current_filter():
+            return  # a newer filter is on its way
+        self.delegate.query = where.text
+        self.model.set_rows(rows)
+        total_hint = "" if where == NoteFilter() else " match"
+        self.count.setText(f"{len(rows)} note{'s' if len(rows) != 1 else ''}{total_hint}")
+        self._empty_state(where, rows)
+        if self._pending_select:
+            self.select(self._pending_select, emit=False)
+        self.loaded.emit(len(rows))
+
+    def _empty_state(self, where: NoteFilter, rows: list) -> None:
+        if rows:
+            self.empty.hide()
+            self.table.show()
+            return
+        self.empty.setText(
+            "No notes yet. Press Ctrl+N to capture the first one."
+            if where == NoteFilter()
+            else "No notes match. Change the filters or the search, or press Clear."
+        )
+        self.table.hide()
+        self.empty.show()
+
+    # -- selection -----------------------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select(self, note_id: str, emit: bool = True) -> None:
+        row = self.model.row_of(note_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, TITLE_COLUMN))
+        self.table.blockSignals(not emit)
+        self.table.selectionModel().blockSignals(not emit)
+        self.table.setCurrentIndex(index)
+        self.table.selectionModel().blockSignals(False)
+        self.table.blockSignals(False)
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.note_selected.emit(current.data(ID_ROLE))

@@ -1,0 +1,124 @@
+"""The evidence list's model: rows from the working set, labels from the framework."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from inspector_app.core.framework import Framework
+from inspector_app.core.index import NoteRow
+
+COLUMNS = ("Kind", "Updated", "Author", "Questions", "Outcomes", "Judgement", "Title", "📎")
+TITLE_COLUMN = COLUMNS.index("Title")
+JUDGEMENT_COLOURS = {
+    "strength": "#2e7d32",
+    "development": "#b26a00",
+    "weakness": "#c62828",
+    "context": "#607d8b",
+}
+ID_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+def short_time(stamp: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    if moment.date() == dt.date.today():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%d %b %H:%M")
+
+
+class EvidenceModel(QAbstractTableModel):
+    def __init__(self, framework: Framework | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.framework = framework
+        self.rows: list[NoteRow] = []
+
+    def set_framework(self, framework: Framework | None) -> None:
+        self.framework = framework
+
+    def set_rows(self, rows: list[NoteRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, note_id: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == note_id), -1)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return "Photos attached" if COLUMNS[section] == "📎" else COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        row = self.rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == ID_ROLE:
+            return row.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, column)
+        if role == SORT_ROLE:
+            return row.updated_at if column == "Updated" else self._text(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "Judgement":
+            return QColor(JUDGEMENT_COLOURS.get(row.judgement, "#607d8b"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return None
+
+    def _label(self, options_name: str, code: str) -> str:
+        if self.framework is None:
+            return code
+        return self.framework.label(getattr(self.framework, options_name), code)
+
+    def _text(self, row: NoteRow, column: str) -> str:
+        if column == "Kind":
+            kind = next(
+                (k for k in (self.framework.kinds if self.framework else ()) if k.code == row.kind),
+                None,
+            )
+            return kind.label if kind else row.kind
+        if column == "Updated":
+            return short_time(row.updated_at)
+        if column == "Author":
+            return row.author
+        if column == "Questions":
+            return " ".join(row.questions) or "untagged"
+        if column == "Outcomes":
+            return ", ".join(row.outcomes) or "untagged"
+        if column == "Judgement":
+            return self._label("judgements", row.judgement)
+        if column == "Title":
+            return ("⚠ " if row.conflict else "") + row.heading
+        return str(row.photos) if row.photos else ""
+
+    def _tooltip(self, row: NoteRow, column: str) -> str | None:
+        if column == "Outcomes" and row.outcomes:
+            return "\n".join(self._label("outcomes", o) for o in row.outcomes)
+        if column == "Questions" and row.questions and self.framework:
+            return "\n".join(f"{q}: {self._label('questions', q)}" for q in row.questions)
+        if column == "Title":
+            return row.heading
+        return None

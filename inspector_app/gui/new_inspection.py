@@ -1,0 +1,308 @@
+"""New inspection: details, a passphrase with a strength hint, then the recovery key, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+import string
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core import framework as frameworks
+from inspector_app.core.paths import FILE_SUFFIX, data_dir
+from inspector_app.core.store import MIN_PASSPHRASE, ROLES, Inspection
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.tasks import TaskRunner
+
+
+def strength(passphrase: str) -> tuple[int, str]:
+    """A rough 0–3 score and a hint; length matters most, so several words are encouraged."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        return 0, f"Too short: use at least {MIN_PASSPHRASE} characters."
+    pool = (
+        sum(
+            size
+            for chars, size in (
+                (string.ascii_lowercase, 26),
+                (string.ascii_uppercase, 26),
+                (string.digits, 10),
+                (string.punctuation + " ", 33),
+            )
+            if any(c in chars for c in passphrase)
+        )
+        or 26
+    )
+    bits = len(passphrase) * math.log2(pool)
+    if bits < 50:
+        return 1, "Weak: add another word or two."
+    if bits < 75:
+        return 2, "Fair: one more word makes it strong."
+    return 3, "Strong."
+
+
+def default_path() -> Path:
+    # No area name in the file name: a file list or recent list then says nothing sensitive.
+    stamp = dt.date.today().isoformat()
+    return data_dir() / f"inspection-{stamp}-{secrets.token_hex(2)}{FILE_SUFFIX}"
+
+
+class NewInspectionDialog(QDialog):
+    created = Signal(object)  # the unlocked Inspection
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None, kdf=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New inspection")
+        self.runner = runner
+        self.kdf = kdf
+        self.inspection: Inspection | None = None
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._details_page())
+        self.pages.addWidget(self._passphrase_page())
+        self.pages.addWidget(self._recovery_page())
+        self.back = QPushButton("&Back")
+        self.next = QPushButton("&Next")
+        self.next.setDefault(True)
+        self.cancel = QPushButton("Cancel")
+        for button, name in ((self.back, "Back"), (self.next, "Next"), (self.cancel, "Cancel")):
+            button.setAccessibleName(name)
+        self.back.clicked.connect(lambda: self._go(self.pages.currentIndex() - 1))
+        self.next.clicked.connect(self._forward)
+        self.cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addStretch()
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.next)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        layout.addLayout(buttons)
+        self.resize(560, 420)
+        self._go(0)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def _details_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.area = QLineEdit()
+        self.inspector = QLineEdit()
+        self.role = QComboBox()
+        self.role.addItems(ROLES)
+        self.framework = QComboBox()
+        self.framework.addItems(frameworks.available())
+        self.framework.setCurrentText(frameworks.DEFAULT_FRAMEWORK)
+        today = QDate.currentDate()
+        self.start = QDateEdit(today)
+        self.end = QDateEdit(today.addDays(4))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+        self.location = QLineEdit(str(default_path()))
+        browse = QPushButton("Br&owse…")
+        browse.setAccessibleName("Choose where to save the file")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.location, 1)
+        where.addWidget(browse)
+        self.details_message = QLabel()
+        self.details_message.setStyleSheet("color: #c62828;")
+        for label, widget in (
+            ("Local &area:", self.area),
+            ("Your &name:", self.inspector),
+            ("&Role:", self.role),
+            ("&Framework:", self.framework),
+            ("First day on &site:", self.start),
+            ("&Last day on site:", self.end),
+        ):
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            form.addRow(label, widget)
+        self.location.setAccessibleName("File location")
+        form.addRow("File:", where)
+        form.addRow(self.details_message)
+        return page
+
+    def _passphrase_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(
+            QLabel(
+                "Choose a passphrase for this inspection. A few unrelated words are "
+                "easy to type and hard to guess."
+            )
+        )
+        self.passphrase = QLineEdit()
+        self.again = QLineEdit()
+        for edit, name in ((self.passphrase, "Passphrase"), (self.again, "Passphrase again")):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAccessibleName(name)
+        self.passphrase.textChanged.connect(self._strength_changed)
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 3)
+        self.meter.setTextVisible(False)
+        self.meter.setAccessibleName("Passphrase strength")
+        self.hint = QLabel()
+        self.passphrase_message = QLabel()
+        self.passphrase_message.setStyleSheet("color: #c62828;")
+        self.working = QProgressBar()
+        self.working.setRange(0, 0)
+        self.working.setAccessibleName("Creating the file")
+        self.working.hide()
+        form.addRow("&Passphrase:", self.passphrase)
+        form.addRow("A&gain:", self.again)
+        form.addRow(self.meter)
+        form.addRow(self.hint)
+        form.addRow(self.passphrase_message)
+        form.addRow(self.working)
+        return page
+
+    def _recovery_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addWidget(
+            QLabel(
+                "<h3>Your recovery key</h3><p>It opens this inspection if the "
+                "passphrase is forgotten. It is shown <b>only now</b>: copy it or "
+                "save it, and keep it apart from this laptop.</p>"
+            )
+        )
+        self.recovery = QLineEdit()
+        self.recovery.setReadOnly(True)
+        self.recovery.setAccessibleName("Recovery key")
+        self.recovery.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        copy = QPushButton("&Copy")
+        copy.setAccessibleName("Copy the recovery key")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.recovery.text()))
+        save = QPushButton("&Save to a file…")
+        save.setAccessibleName("Save the recovery key to a file")
+        save.clicked.connect(self._save_recovery)
+        row = QHBoxLayout()
+        row.addWidget(self.recovery, 1)
+        row.addWidget(copy)
+        row.addWidget(save)
+        box.addLayout(row)
+        self.kept = QCheckBox("I have &kept the recovery key somewhere safe")
+        self.kept.setAccessibleName("I have kept the recovery key")
+        self.kept.toggled.connect(lambda on: self.next.setEnabled(on))
+        box.addWidget(self.kept)
+        box.addStretch()
+        return page
+
+    # -- flow ----------------------------------------------------------------------------------
+
+    def _go(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.back.setVisible(index == 1)
+        self.cancel.setVisible(index < 2)
+        self.next.setText("&Create" if index == 1 else "&Finish" if index == 2 else "&Next")
+        self.next.setEnabled(index != 2 or self.kept.isChecked())
+        (self.area if index == 0 else self.passphrase if index == 1 else self.kept).setFocus()
+
+    def _forward(self) -> None:
+        index = self.pages.currentIndex()
+        if index == 0 and self._details_ok():
+            self._go(1)
+        elif index == 1:
+            self._create()
+        elif index == 2 and self.kept.isChecked() and self.inspection is not None:
+            self.created.emit(self.inspection)
+            self.accept()
+
+    def _details_ok(self) -> bool:
+        problem = (
+            "Give the local area's name."
+            if not self.area.text().strip()
+            else "Give your name as it should appear on notes."
+            if not self.inspector.text().strip()
+            else "The last day on site is before the first."
+            if self.end.date() < self.start.date()
+            else f"{self.location.text()} already exists; choose another file."
+            if Path(self.location.text()).exists()
+            else ""
+        )
+        self.details_message.setText(problem)
+        return not problem
+
+    def _strength_changed(self, text: str) -> None:
+        score, hint = strength(text)
+        self.meter.setValue(score)
+        self.hint.setText(hint)
+
+    def _create(self) -> None:
+        if self.passphrase.text() != self.again.text():
+            self.passphrase_message.setText("The two passphrases differ; type them again.")
+            return
+        if strength(self.passphrase.text())[0] == 0:
+            self.passphrase_message.setText(strength(self.passphrase.text())[1])
+            return
+        self.passphrase_message.clear()
+        self.working.show()
+        self.next.setEnabled(False)
+        self.back.setEnabled(False)
+        self.runner.run(
+            Inspection.create,
+            Path(self.location.text()),
+            self.passphrase.text(),
+            area=self.area.text(),
+            inspector=self.inspector.text(),
+            role=self.role.currentText(),
+            framework_id=self.framework.currentText(),
+            on_site=(
+                self.start.date().toString(Qt.DateFormat.ISODate),
+                self.end.date().toString(Qt.DateFormat.ISODate),
+            ),
+            kdf=self.kdf,
+            on_success=self._created,
+            on_failure=self._failed,
+        )
+
+    def _created(self, result: tuple[Inspection, str]) -> None:
+        self.inspection, recovery_key = result
+        self.passphrase.clear()
+        self.again.clear()
+        self.working.hide()
+        self.recovery.setText(recovery_key)
+        self._go(2)
+
+    def _failed(self, exc: Exception) -> None:
+        self.working.hide()
+        self.next.setEnabled(True)
+        self.back.setEnabled(True)
+        show_error(self, exc)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the inspection as", self.location.text(), f"Inspections (*{FILE_SUFFIX})"
+        )
+        if path:
+            self.location.setText(path if path.endswith(FILE_SUFFIX) else path + FILE_SUFFIX)
+
+    def _save_recovery(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the recovery key", str(Path.home() / "recovery-key.txt")
+        )
+        if path:
+            Path(path).write_text(f"Inspection recovery key: {self.recovery.text()}\n")
+
+    def reject(self) -> None:
+        if self.pages.currentIndex() == 2:
+            return  # the file exists now; the key must be acknowledged first
+        super().reject()

@@ -1,0 +1,85 @@
+"""The operations views ask for: small functions run on the worker thread by ``Session.run``.
+
+Each takes the open inspection first. They hold no Qt and no SQL: they call the core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from inspector_app.core.index import NoteFilter, NoteRow
+from inspector_app.core.models import Note
+from inspector_app.core.store import Inspection
+
+
+def list_rows(inspection: Inspection, where: NoteFilter) -> tuple[NoteFilter, list[NoteRow]]:
+    inspection.refresh()
+    return where, inspection.index.rows(where)
+
+
+def get_note(inspection: Inspection, note_id: str) -> Note:
+    return inspection.note(note_id)
+
+
+def save_note(inspection: Inspection, note_id: str | None, values: dict[str, Any]) -> Note:
+    """Create the note on its first save, edit it afterwards; untagged drafts are allowed."""
+    if note_id is None:
+        return inspection.add_note(require_tags=False, **values)
+    changes = {k: v for k, v in values.items() if k != "kind"}
+    return inspection.edit_note(note_id, require_tags=False, **changes)
+
+
+def delete_note(inspection: Inspection, note_id: str) -> Note:
+    return inspection.delete_note(note_id)
+
+
+def restore_note(inspection: Inspection, note: Note) -> Note:
+    return inspection.restore_note(note)
+
+
+def add_photos(inspection: Inspection, note_id: str, paths: list[Path], progress=None) -> Note:
+    note = inspection.note(note_id)
+    for done, path in enumerate(paths, start=1):
+        note = inspection.add_photo(note.id, path)
+        if progress:
+            progress(done, len(paths))
+    return note
+
+
+def remove_photo(inspection: Inspection, note_id: str, attachment_id: str) -> Note:
+    return inspection.remove_photo(note_id, attachment_id)
+
+
+def thumbnails(inspection: Inspection, note: Note) -> list[tuple[str, bytes]]:
+    return [(a, inspection.photo(a, "thumb")) for a in note.attachments]
+
+
+def photo(inspection: Inspection, attachment_id: str) -> bytes:
+    return inspection.photo(attachment_id, "photo")
+
+
+def coverage(inspection: Inspection) -> dict[tuple[str, str, str], int]:
+    inspection.refresh()
+    return inspection.index.coverage()
+
+
+def summary(inspection: Inspection) -> dict[str, Any]:
+    """What the status bar and the filters need: counts and the authors seen."""
+    inspection.refresh()
+    rows = inspection.index.rows(NoteFilter())
+    return {
+        "notes": len(rows),
+        "untagged": sum(1 for r in rows if not r.questions or not r.outcomes),
+        "authors": inspection.index.authors(),
+        "children": sorted(inspection.children),
+    }
+
+
+def children(inspection: Inspection) -> list:
+    inspection.refresh()
+    return sorted(inspection.children.values(), key=lambda c: c.ref)
+
+
+def add_child(inspection: Inspection, ref: str, name: str) -> Any:
+    return inspection.add_child(ref, name)

@@ -1,0 +1,121 @@
+"""Photos on a note: thumbnails, add (dialog or drop), full-size view, remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.gif)"
+
+
+def pixmap(data: bytes) -> QPixmap:
+    image = QPixmap()
+    image.loadFromData(data, "JPEG")
+    return image
+
+
+class PhotoStrip(QWidget):
+    add_requested = Signal(list)  # paths
+    remove_requested = Signal(str)  # attachment id
+    open_requested = Signal(str)  # attachment id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.thumbs = QListWidget()
+        self.thumbs.setAccessibleName("Photos")
+        self.thumbs.setViewMode(QListView.ViewMode.IconMode)
+        self.thumbs.setIconSize(QSize(96, 96))
+        self.thumbs.setFixedHeight(124)
+        self.thumbs.setFlow(QListView.Flow.LeftToRight)
+        self.thumbs.setWrapping(False)
+        self.thumbs.setMovement(QListView.Movement.Static)
+        self.thumbs.itemActivated.connect(
+            lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.empty = QLabel("No photos. Add one, or drop image files here.")
+        self.empty.setObjectName("emptyState")
+        self.add = QPushButton("Add &photo…")
+        self.add.setAccessibleName("Add a photo")
+        self.add.clicked.connect(self._choose)
+        self.remove = QPushButton("Remove photo")
+        self.remove.setAccessibleName("Remove the selected photo")
+        self.remove.clicked.connect(self._remove)
+        self.busy = QProgressBar()
+        self.busy.setAccessibleName("Adding photos")
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.remove)
+        buttons.addWidget(self.busy)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.thumbs)
+        layout.addWidget(self.empty)
+        layout.addLayout(buttons)
+        self.show_thumbnails([])
+
+    def show_thumbnails(self, thumbs: list[tuple[str, bytes]]) -> None:
+        self.thumbs.clear()
+        for number, (attachment_id, data) in enumerate(thumbs, start=1):
+            item = QListWidgetItem(QIcon(pixmap(data)), "")
+            item.setData(Qt.ItemDataRole.UserRole, attachment_id)
+            item.setToolTip(f"Photo {number}: double-click or Enter to view")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Photo {number}")
+            self.thumbs.addItem(item)
+        self.thumbs.setVisible(bool(thumbs))
+        self.empty.setVisible(not thumbs)
+        self.remove.setEnabled(bool(thumbs))
+
+    def set_busy(self, done: int, total: int) -> None:
+        self.busy.setRange(0, total)
+        self.busy.setValue(done)
+        self.busy.setVisible(done < total)
+        self.add.setEnabled(done >= total)
+
+    def _choose(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add photos", str(Path.home()), IMAGE_FILTER)
+        if paths:
+            self.add_requested.emit([Path(p) for p in paths])
+
+    def _remove(self) -> None:
+        item = self.thumbs.currentItem() or self.thumbs.item(0)
+        if item is not None:
+            self.remove_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+class PhotoDialog(QDialog):
+    """The full-size photo, scrollable; nothing is written to disk to show it."""
+
+    def __init__(self, data: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Photo")
+        label = QLabel()
+        label.setPixmap(pixmap(data))
+        label.setAccessibleName("Photo, full size")
+        area = QScrollArea()
+        area.setWidget(label)
+        area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(area)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(900, 700)

@@ -1,0 +1,71 @@
+"""Preferences kept with QSettings: nothing sensitive, only paths and numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+MAX_RECENT = 8
+
+
+class Settings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.qs = (
+            QSettings(str(path), QSettings.Format.IniFormat)
+            if path
+            else QSettings("inspector-app", "inspector-app")
+        )
+
+    def _int(self, key: str, default: int) -> int:
+        try:
+            return int(self.qs.value(key, default))
+        except (TypeError, ValueError):
+            return default
+
+    @property
+    def idle_minutes(self) -> int:
+        return max(0, self._int("idle_minutes", 5))
+
+    @idle_minutes.setter
+    def idle_minutes(self, value: int) -> None:
+        self.qs.setValue("idle_minutes", int(value))
+
+    @property
+    def text_size(self) -> int:
+        return self._int("text_size", 0)  # 0: follow the system
+
+    @text_size.setter
+    def text_size(self, value: int) -> None:
+        self.qs.setValue("text_size", int(value))
+
+    @property
+    def default_kind(self) -> str:
+        return str(self.qs.value("default_kind", "case-review"))
+
+    @default_kind.setter
+    def default_kind(self, value: str) -> None:
+        self.qs.setValue("default_kind", value)
+
+    @property
+    def last_kind(self) -> str:
+        return str(self.qs.value("last_kind", self.default_kind))
+
+    @last_kind.setter
+    def last_kind(self, value: str) -> None:
+        self.qs.setValue("last_kind", value)
+
+    def recent(self) -> list[Path]:
+        value = self.qs.value("recent", [])
+        paths = [value] if isinstance(value, str) else list(value or [])
+        return [Path(p) for p in paths if p]
+
+    def remember(self, path: Path) -> None:
+        paths = [str(path)] + [str(p) for p in self.recent() if p != path]
+        self.qs.setValue("recent", paths[:MAX_RECENT])
+
+    def forget(self, path: Path) -> None:
+        self.qs.setValue("recent", [str(p) for p in self.recent() if p != path])
+
+    def sync(self) -> None:
+        self.qs.sync()
