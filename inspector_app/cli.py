@@ -48,9 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _start_gui(args: argparse.Namespace) -> int:
     try:
         from inspector_app.gui.app import run
-    except ImportError:
-        build_parser().print_help()
-        return 0
+    except ImportError as exc:  # Qt's shared libraries are missing on this machine
+        print(f"inspector-app: the desktop app cannot start ({exc}); install Qt's system "
+              "libraries as the README says, or use the command line (--help).", file=sys.stderr)
+        return 2
     return run(demo=args.demo)
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -105,7 +106,7 @@ class NoteEditor(QWidget):
         self.question_row = QHBoxLayout()
         self.judgement = QButtonGroup(self)
         self.judgement.setExclusive(True)
-        self.judgement_row = QVBoxLayout()
+        self.judgement_row = QGridLayout()
         self.outcomes = OutcomePicker()
         self.children = ChildPicker()
         self.fields = FieldsForm()
@@ -143,6 +144,7 @@ class NoteEditor(QWidget):
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(340)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
@@ -183,7 +185,7 @@ class NoteEditor(QWidget):
             radio.setProperty("code", judgement.code)
             radio.setAccessibleName(f"Judgement: {judgement.label}")
             self.judgement.addButton(radio, number)
-            self.judgement_row.addWidget(radio)
+            self.judgement_row.addWidget(radio, number // 2, number % 2)
         self.outcomes.set_framework(framework)
         self.set_children(children)
 
@@ -324,13 +326,10 @@ class NoteEditor(QWidget):
 
     def _saved(self, note: Note) -> None:
         self._saving = False
-        first = self.note_id is None
         self.note, self.note_id = note, note.id
         self.kind.setEnabled(False)
         if not self.dirty:
             self.state.setText(self._saved_text(note))
-        if first:
-            self.session.settings_last_kind = note.kind
         self.saved.emit(note)
         if self._pending_photos:
             paths, self._pending_photos = self._pending_photos, []

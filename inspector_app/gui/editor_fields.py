@@ -144,6 +144,7 @@ class CheckList(QWidget):
         self.filter.returnPressed.connect(self._tick_first)
         self.list = QListWidget()
         self.list.setAccessibleName(name)
+        self.list.setWordWrap(True)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -218,9 +219,10 @@ class OutcomePicker(CheckList):
 
     def set_framework(self, framework: Framework) -> None:
         groups = {g.code: g.label for g in framework.outcome_groups}
-        self.set_items(
-            [(o.code, f"{o.label}  ·  {groups.get(o.group, '')}") for o in framework.outcomes]
-        )
+        self.set_items([(o.code, o.label) for o in framework.outcomes])
+        for i, outcome in enumerate(framework.outcomes):
+            self.list.item(i).setToolTip(f"{groups.get(outcome.group, '')}: {outcome.code}")
+        self.list.setMinimumHeight(200)
 
 
 class ChildPicker(CheckList):

@@ -75,7 +75,9 @@ class HighlightDelegate(QStyledItemDelegate):
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
         painter.save()
-        painter.translate(opt.rect.topLeft())
+        # Centre vertically like the plain cells beside it.
+        offset = max(0, (opt.rect.height() - doc.size().height()) / 2)
+        painter.translate(opt.rect.left(), opt.rect.top() + offset)
         painter.setClipRect(opt.rect.translated(-opt.rect.topLeft()))
         doc.documentLayout().draw(painter, context)
         painter.restore()
@@ -93,6 +95,7 @@ class EvidenceList(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self._pending_select: str | None = None
+        self._preferred: str | None = None
         self._debounce = QTimer(self, singleShot=True, interval=120)
         self._debounce.timeout.connect(self.reload)
 
@@ -103,15 +106,19 @@ class EvidenceList(QWidget):
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.filters: dict[str, QComboBox] = {}
         bar = QHBoxLayout()
-        bar.addWidget(self.search, 2)
+        self.search.setMinimumWidth(240)
+        bar.addWidget(self.search, 3)
         for name in ("question", "outcome", "kind", "judgement", "author"):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter by {name}")
             combo.setToolTip(f"Show only notes with this {name}")
             combo.currentIndexChanged.connect(lambda _: self._debounce.start())
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
             self.filters[name] = combo
-            bar.addWidget(combo)
+            bar.addWidget(combo, 1)
         clear = QPushButton("Clear")
         clear.setAccessibleName("Clear filters and search")
         clear.clicked.connect(self.clear_filters)
@@ -132,7 +139,7 @@ class EvidenceList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((120, 90, 110, 70, 170, 150, 0, 30)):
+        for column, width in enumerate((150, 90, 110, 80, 190, 150, 0, 60)):
             if width:
                 self.table.setColumnWidth(column, width)
         self.delegate = HighlightDelegate(self.table)
@@ -207,8 +214,13 @@ class EvidenceList(QWidget):
         self.search.blockSignals(False)
         self.set_filter(**{name: None for name in self.filters})
 
+    def prefer(self, note_id: str) -> None:
+        """Select this note after the next reload (a note just created in the editor)."""
+        self._preferred = note_id
+
     def reload(self, select: str | None = None) -> None:
-        self._pending_select = select or self.selected_id()
+        self._pending_select = select or self._preferred or self.selected_id()
+        self._preferred = None
         self.session.run(ops.list_rows, self.current_filter(), on_success=self._show)
 
     def _show(self, result) -> None:

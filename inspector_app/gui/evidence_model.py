@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from inspector_app.core.framework import Framework
 from inspector_app.core.index import NoteRow
 
-COLUMNS = ("Kind", "Updated", "Author", "Questions", "Outcomes", "Judgement", "Title", "📎")
+COLUMNS = ("Kind", "Updated", "Author", "Questions", "Outcomes", "Judgement", "Title", "Photos")
 TITLE_COLUMN = COLUMNS.index("Title")
 JUDGEMENT_COLOURS = {
     "strength": "#2e7d32",
@@ -68,7 +68,7 @@ class EvidenceModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return "Photos attached" if COLUMNS[section] == "📎" else COLUMNS[section]
+            return COLUMNS[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

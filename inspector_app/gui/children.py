@@ -1,0 +1,154 @@
+"""The child register: pseudonyms used in notes, and real names kept hidden until revealed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.models import Child
+from inspector_app.gui import operations as ops
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+HIDDEN = "•••••• (hidden)"
+REVEAL_SECONDS = 30
+
+
+class ChildrenModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.children_: list[Child] = []
+        self.revealed = False
+
+    def set_children(self, children: list[Child]) -> None:
+        self.beginResetModel()
+        self.children_ = children
+        self.endResetModel()
+
+    def set_revealed(self, revealed: bool) -> None:
+        self.revealed = revealed
+        if self.children_:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.children_) - 1, 1))
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.children_)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 2
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ("Pseudonym", "Real name")[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return None
+        child = self.children_[index.row()]
+        if index.column() == 0:
+            return child.ref
+        if not child.name:
+            return "—"
+        return child.name if self.revealed else HIDDEN
+
+
+class ChildrenView(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = ChildrenModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Child register")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.reveal = QPushButton("&Reveal real names")
+        self.reveal.setCheckable(True)
+        self.reveal.setAccessibleName("Reveal real names")
+        self.reveal.toggled.connect(self._toggle_reveal)
+        self.hide_timer = QTimer(self, singleShot=True, interval=REVEAL_SECONDS * 1000)
+        self.hide_timer.timeout.connect(lambda: self.reveal.setChecked(False))
+        self.ref = QLineEdit()
+        self.ref.setPlaceholderText("Pseudonym, e.g. Child D")
+        self.ref.setAccessibleName("Pseudonym")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Real name (optional; never exported)")
+        self.name.setAccessibleName("Real name")
+        self.name.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.name.returnPressed.connect(self._add)
+        add = QPushButton("&Add to register")
+        add.setAccessibleName("Add to the register")
+        add.clicked.connect(self._add)
+        self.message = QLabel()
+        note = QLabel(
+            "Notes refer to children only by pseudonym. Real names, if you keep them "
+            "at all, stay sealed in this file and are used only to stop a name "
+            "reaching a report."
+        )
+        note.setWordWrap(True)
+        form = QHBoxLayout()
+        form.addWidget(self.ref)
+        form.addWidget(self.name, 1)
+        form.addWidget(add)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.reveal, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+
+    def reload(self) -> None:
+        self.session.run(ops.children, on_success=self.model.set_children)
+
+    def clear(self) -> None:
+        self.reveal.setChecked(False)
+        self.model.set_children([])
+        self.ref.clear()
+        self.name.clear()
+
+    def _toggle_reveal(self, on: bool) -> None:
+        self.model.set_revealed(on)
+        self.reveal.setText("&Hide real names" if on else "&Reveal real names")
+        if on:
+            self.hide_timer.start()
+
+    def _add(self) -> None:
+        ref, name = self.ref.text(), self.name.text()
+        if not ref.strip():
+            self.message.setText("Give a pseudonym first.")
+            return
+        self.session.run(
+            ops.add_child,
+            ref,
+            name,
+            on_success=self._added,
+            on_failure=lambda exc: show_error(self, exc),
+            changes=True,
+        )
+
+    def _added(self, child: Child) -> None:
+        self.ref.clear()
+        self.name.clear()
+        self.message.setText(f"{child.ref} is in the register.")
+        self.ref.setFocus()

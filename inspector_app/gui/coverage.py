@@ -1,0 +1,204 @@
+"""Coverage: questions × outcome categories, counts shaded, gaps marked, a click filters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.errors import StorageError
+from inspector_app.core.framework import Framework
+from inspector_app.gui import operations as ops
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+GAP = "gap"
+
+
+class CoverageModel(QAbstractTableModel):
+    """Rows are outcome categories, columns are questions; a cell counts the notes in both."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.framework: Framework | None = None
+        self.counts: dict[tuple[str, str], Counter] = {}
+
+    def set_data(
+        self, framework: Framework | None, coverage: dict[tuple[str, str, str], int]
+    ) -> None:
+        self.beginResetModel()
+        self.framework = framework
+        self.counts = {}
+        for (question, outcome, judgement), n in coverage.items():
+            self.counts.setdefault((question, outcome), Counter())[judgement] += n
+        self.endResetModel()
+
+    @property
+    def questions(self) -> list:
+        return list(self.framework.questions) if self.framework else []
+
+    @property
+    def outcomes(self) -> list:
+        return list(self.framework.outcomes) if self.framework else []
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.outcomes)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.questions)
+
+    def cell(self, row: int, column: int) -> tuple[str, str]:
+        return self.questions[column].code, self.outcomes[row].code
+
+    def total(self, row: int, column: int) -> int:
+        return sum(self.counts.get(self.cell(row, column), Counter()).values())
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if orientation == Qt.Orientation.Horizontal and section < len(self.questions):
+            question = self.questions[section]
+            return (
+                f"Question {question.code}"
+                if role == Qt.ItemDataRole.DisplayRole
+                else question.label
+            )
+        if orientation == Qt.Orientation.Vertical and section < len(self.outcomes):
+            return self.outcomes[section].label
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.framework is None:
+            return None
+        mix = self.counts.get(self.cell(index.row(), index.column()), Counter())
+        total = sum(mix.values())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if not total:
+                return GAP
+            letters = " ".join(
+                f"{code[0].upper()}{mix[code]}"
+                for code in (j.code for j in self.framework.judgements)
+                if mix[code]
+            )
+            return f"{total}   ({letters})"
+        if role == Qt.ItemDataRole.UserRole:
+            return total
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _shade(total)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#b71c1c") if not total else (QColor("white") if total >= 4 else None)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            question, outcome = self.cell(index.row(), index.column())
+            if not total:
+                return f"Question {question}, {outcome}: no evidence yet (a gap)"
+            parts = ", ".join(
+                f"{mix[j.code]} {j.label.lower()}" for j in self.framework.judgements if mix[j.code]
+            )
+            return f"Question {question}, {outcome}: {total} notes ({parts}). Click to list them."
+        return None
+
+
+def _shade(total: int) -> QColor:
+    if not total:
+        return QColor("#fdecea")
+    strength = min(total, 6) / 6
+    base, deep = QColor("#e3eefa"), QColor("#1f4e8c")
+    mix = [
+        int(b + (d - b) * strength)
+        for b, d in zip(base.getRgb()[:3], deep.getRgb()[:3], strict=True)
+    ]
+    return QColor(*mix)
+
+
+class CoverageView(QWidget):
+    cell_chosen = Signal(str, str)  # question code, outcome code
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = CoverageModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Coverage of questions and outcome categories")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(38)
+        self.table.clicked.connect(self._clicked)
+        self.table.activated.connect(self._clicked)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Coverage summary")
+        self.summary.setWordWrap(True)
+        export = QPushButton("E&xport as PNG…")
+        export.setAccessibleName("Export the coverage matrix as a PNG image")
+        export.clicked.connect(self._export)
+        legend = QLabel(
+            "Each cell: notes, then the mix — S strength, D area for development, "
+            "W significant weakness, C context. Darker means more evidence; "
+            "<span style='color:#b71c1c'>gap</span> means none yet."
+        )
+        legend.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(legend)
+
+    def reload(self) -> None:
+        self.session.run(ops.coverage, on_success=self._show)
+
+    def _show(self, coverage: dict) -> None:
+        framework = self.session.inspection.framework if self.session.inspection else None
+        self.model.set_data(framework, coverage)
+        gaps = sum(
+            1
+            for r in range(self.model.rowCount())
+            for c in range(self.model.columnCount())
+            if not self.model.total(r, c)
+        )
+        cells = self.model.rowCount() * self.model.columnCount()
+        self.summary.setText(
+            f"<b>{cells - gaps} of {cells}</b> question and outcome pairs have "
+            f"evidence; <b>{gaps}</b> gaps."
+        )
+
+    def clear(self) -> None:
+        self.model.set_data(None, {})
+        self.summary.clear()
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.cell_chosen.emit(*self.model.cell(index.row(), index.column()))
+
+    def export_png(self, path: Path) -> bool:
+        return self.grab().save(str(path), "PNG")
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export coverage", "coverage.png", "PNG images (*.png)"
+        )
+        if path and not self.export_png(Path(path)):
+            show_error(self, StorageError(f"{path} could not be written; choose another folder."))

@@ -1,0 +1,286 @@
+"""The window: start, unlock and workspace screens, menus, shortcuts, lock and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QStackedWidget,
+    QWidget,
+)
+
+from inspector_app.core.demo import Demo, build_demo
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.paths import FILE_SUFFIX, data_dir
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.idle import IdleWatcher
+from inspector_app.gui.new_inspection import NewInspectionDialog
+from inspector_app.gui.session import Session
+from inspector_app.gui.settings import Settings
+from inspector_app.gui.settings_dialog import SettingsDialog
+from inspector_app.gui.start_page import StartPage
+from inspector_app.gui.unlock_page import UnlockPage
+from inspector_app.gui.workspace import Workspace
+
+SHORTCUTS = """<table>
+<tr><td>Ctrl+N</td><td>new note (of the last kind used)</td></tr>
+<tr><td>Ctrl+1, 2, 3</td><td>toggle Question A, B, C in the editor</td></tr>
+<tr><td>Ctrl+F</td><td>search notes</td></tr>
+<tr><td>Ctrl+L</td><td>lock now</td></tr>
+<tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
+<tr><td>Alt+E / Alt+O / Alt+H</td><td>Evidence, Coverage, Child register</td></tr>
+</table>"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, kdf=None) -> None:
+        super().__init__()
+        self.setWindowTitle("Inspector")
+        self.settings = settings
+        self.kdf = kdf  # cheaper key derivation for tests; None means the real costs
+        self.session = Session(self)
+        self.start = StartPage(settings)
+        self.unlock = UnlockPage()
+        self.workspace = Workspace(self.session, settings)
+        self.pages = QStackedWidget()
+        for page in (self.start, self.unlock, self.workspace):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+        self.counts = QLabel()
+        self.counts.setAccessibleName("Inspection summary")
+        self.statusBar().addPermanentWidget(self.counts)
+
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock)
+        QApplication.instance().installEventFilter(self.idle)
+
+        self.start.open_path.connect(self.open_path)
+        self.start.new_requested.connect(self.new_inspection)
+        self.start.browse_requested.connect(self.browse)
+        self.start.demo_requested.connect(self.open_demo)
+        self.unlock.unlock_requested.connect(self._unlock)
+        self.unlock.back_requested.connect(self.show_start)
+        self.session.opened.connect(self._opened)
+        self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.workspace.summary_changed.connect(self._summary)
+        self._build_menus()
+        self.show_start()
+        self.resize(1280, 820)
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None, needs_open: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        if needs_open:
+            self._needs_open.append(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._needs_open: list[QAction] = []
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New inspection…", self.new_inspection, "Ctrl+Shift+N")
+        self._action(file, "&Open…", self.browse, QKeySequence.StandardKey.Open)
+        self._action(file, "Open the &demo", self.open_demo)
+        file.addSeparator()
+        self._action(file, "&Lock", self.lock, "Ctrl+L", needs_open=True)
+        self._action(file, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self._action(edit, "&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        edit.addSeparator()
+        self._action(edit, "&Find…", self.find, QKeySequence.StandardKey.Find, needs_open=True)
+        note = bar.addMenu("&Note")
+        self._action(
+            note, "&New note", lambda: self.workspace.new_note(), "Ctrl+N", needs_open=True
+        )
+        kinds = note.addMenu("New note of &kind")
+        self._kinds_menu = kinds
+        self._action(
+            note, "&Delete note", self.delete_note, QKeySequence.StandardKey.Delete, needs_open=True
+        ).setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._set_open_actions(False)
+
+    def _set_open_actions(self, open_: bool) -> None:
+        for action in self._needs_open:
+            action.setEnabled(open_)
+        self._kinds_menu.setEnabled(open_)
+
+    # -- screens -------------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        self.start.refresh()
+        self.pages.setCurrentWidget(self.start)
+        self.setWindowTitle("Inspector")
+
+    def open_path(self, path: Path, hint: str = "") -> None:
+        if not path.is_file():
+            show_error(self, InspectorError(f"There is no inspection file at {path}."))
+            self.settings.forget(path)
+            self.start.refresh()
+            return
+        self.session.hint = hint
+        self.unlock.prepare(path, hint)
+        self.pages.setCurrentWidget(self.unlock)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open an inspection",
+            str(data_dir()),
+            f"Inspections (*{FILE_SUFFIX});;All files (*)",
+        )
+        if path:
+            self.open_path(Path(path))
+
+    def new_inspection(self) -> None:
+        dialog = NewInspectionDialog(self.session.runner, self, kdf=self.kdf)
+        dialog.created.connect(self.session.adopt)
+        dialog.open()
+
+    def open_demo(self) -> None:
+        progress = QProgressDialog("Preparing the demo inspection…", "", 0, 0, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAccessibleName("Preparing the demo")
+        progress.show()
+
+        def built(demo: Demo) -> None:
+            progress.close()
+            self.open_path(demo.path, hint=f"Demo passphrase: {demo.passphrase}")
+
+        def failed(exc: Exception) -> None:
+            progress.close()
+            show_error(self, exc)
+
+        self.session.runner.run(
+            build_demo,
+            kdf=self.kdf,
+            on_success=built,
+            on_failure=failed,
+            on_progress=lambda done, total: (progress.setMaximum(total), progress.setValue(done)),
+        )
+
+    def _unlock(self, path: Path, secret: str) -> None:
+        def failed(exc: Exception) -> None:
+            if not self.unlock.failed(exc):
+                show_error(self, exc)
+
+        self.session.unlock(path, secret, on_failure=failed)
+
+    def _opened(self) -> None:
+        inspection = self.session.inspection
+        self.settings.remember(inspection.path)
+        self._kinds_menu.clear()
+        for kind in inspection.framework.kinds:
+            action = self._kinds_menu.addAction(kind.label)
+            action.triggered.connect(lambda _=False, k=kind.code: self.workspace.new_note(k))
+        self._set_open_actions(True)
+        self.pages.setCurrentWidget(self.workspace)
+        self.setWindowTitle(f"{inspection.info.area} — Inspector")
+        self.idle.set_minutes(self.settings.idle_minutes)
+        self.workspace.list.search.setFocus()
+
+    def _summary(self, summary: dict) -> None:
+        untagged = f" · {summary['untagged']} untagged" if summary["untagged"] else ""
+        self.counts.setText(f"{summary['notes']} notes{untagged}")
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Save what is being typed, drop the key, clear every view, show the unlock screen."""
+        if not self.session.is_open:
+            return
+        self.workspace.editor.flush()
+        path = self.session.path
+        self.session.lock()
+        self.idle.stop()
+        self._set_open_actions(False)
+        self.counts.clear()
+        self.setWindowTitle("Inspector")
+        self.unlock.prepare(path, self.session.hint, "Locked. Your notes are saved.")
+        self.pages.setCurrentWidget(self.unlock)
+
+    def delete_note(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+            return  # Delete is for text there
+        self.workspace.delete_current()
+
+    def undo(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+            focus.undo()
+        else:
+            self.workspace.undo_stack.undo()
+
+    def redo(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+            focus.redo()
+        else:
+            self.workspace.undo_stack.redo()
+
+    def find(self) -> None:
+        self.workspace.tabs.setCurrentIndex(0)
+        self.workspace.list.search.setFocus()
+        self.workspace.list.search.selectAll()
+
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+
+    def apply_settings(self) -> None:
+        font = QApplication.font()
+        if self.settings.text_size:
+            font.setPointSize(self.settings.text_size)
+            QApplication.setFont(font)
+        if self.session.is_open:
+            self.idle.set_minutes(self.settings.idle_minutes)
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Keyboard shortcuts",
+            SHORTCUTS,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.open()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.session.is_open:
+            self.workspace.editor.flush()
+            self.session.lock()
+        self.session.runner.wait()
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def focus_chain(widget: QWidget) -> list[QWidget]:
+    """The widgets Tab visits, in order (used to check everything is reachable by keyboard)."""
+    seen, current = [], widget.nextInFocusChain()
+    while current is not widget and current not in seen:
+        seen.append(current)
+        current = current.nextInFocusChain()
+    return seen

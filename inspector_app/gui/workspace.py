@@ -1,0 +1,146 @@
+"""The open inspection: evidence (list and editor), coverage and the child register."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from inspector_app.core.models import Note
+from inspector_app.gui import operations as ops
+from inspector_app.gui.children import ChildrenView
+from inspector_app.gui.coverage import CoverageView
+from inspector_app.gui.editor import NoteEditor
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.evidence_list import EvidenceList
+from inspector_app.gui.session import Session
+from inspector_app.gui.settings import Settings
+
+
+class DeleteNote(QUndoCommand):
+    """Deleting a note is undoable: undo restores it as a new revision."""
+
+    def __init__(self, workspace: Workspace, note: Note) -> None:
+        super().__init__(f"delete “{note.heading[:40]}”")
+        self.workspace, self.note = workspace, note
+
+    def redo(self) -> None:
+        self.workspace.session.run(
+            ops.delete_note, self.note.id, changes=True, on_failure=self.workspace.failed
+        )
+
+    def undo(self) -> None:
+        self.workspace.session.run(
+            ops.restore_note,
+            self.note,
+            changes=True,
+            on_success=lambda note: self.workspace.show_note(note.id),
+            on_failure=self.workspace.failed,
+        )
+
+
+class Workspace(QWidget):
+    status = Signal(str)  # a transient message for the status bar
+    summary_changed = Signal(dict)
+
+    def __init__(self, session: Session, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.settings = session, settings
+        self.undo_stack = QUndoStack(self)
+        self.list = EvidenceList(session)
+        self.editor = NoteEditor(session)
+        self.coverage = CoverageView(session)
+        self.children = ChildrenView(session)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 420])
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Sections")
+        self.tabs.addTab(splitter, "&Evidence")
+        self.tabs.addTab(self.coverage, "C&overage")
+        self.tabs.addTab(self.children, "C&hild register")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.tabs)
+
+        self.list.note_selected.connect(self.show_note)
+        self.editor.saved.connect(self._saved)
+        self.coverage.cell_chosen.connect(self._cell_chosen)
+        session.opened.connect(self._opened)
+        session.changed.connect(self.reload)
+        session.closed.connect(self.clear)
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def _opened(self) -> None:
+        inspection = self.session.inspection
+        self.list.set_framework(inspection.framework)
+        self.editor.set_framework(inspection.framework)
+        self.editor.clear()
+        self.list.clear_filters()
+        self.tabs.setCurrentIndex(0)
+        self.reload()
+
+    def reload(self) -> None:
+        if not self.session.is_open:
+            return
+        self.list.reload()
+        self.coverage.reload()
+        self.children.reload()
+        self.session.run(ops.summary, on_success=self._summary)
+
+    def _summary(self, summary: dict) -> None:
+        self.list.set_framework(self.session.inspection.framework, summary["authors"])
+        self.editor.set_children(summary["children"])
+        self.summary_changed.emit(summary)
+
+    def clear(self) -> None:
+        """Forget everything shown: called when the inspection locks."""
+        self.undo_stack.clear()
+        self.editor.clear()
+        self.list.clear()
+        self.coverage.clear()
+        self.children.clear()
+
+    def failed(self, exc: Exception) -> None:
+        show_error(self, exc)
+
+    # -- notes ---------------------------------------------------------------------------------
+
+    def show_note(self, note_id: str) -> None:
+        if note_id != self.editor.note_id:
+            self.editor.save()  # queued first, so it lands before the next note loads
+        self.session.run(ops.get_note, note_id, on_success=self.editor.load, on_failure=self.failed)
+        if self.list.selected_id() != note_id:
+            self.list.reload(select=note_id)
+
+    def new_note(self, kind: str | None = None) -> None:
+        if not self.session.is_open:
+            return
+        self.editor.save()
+        self.tabs.setCurrentIndex(0)
+        self.list.table.clearSelection()
+        self.editor.new_note(kind or self.settings.last_kind)
+
+    def _saved(self, note: Note) -> None:
+        self.settings.last_kind = note.kind
+        self.list.prefer(note.id)
+
+    def delete_current(self) -> None:
+        note = self.editor.note
+        if note is None or not self.editor.note_id:
+            self.status.emit("Select a note to delete.")
+            return
+        self.editor.clear()
+        self.undo_stack.push(DeleteNote(self, note))
+        self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")
+
+    def _cell_chosen(self, question: str, outcome: str) -> None:
+        self.list.search.clear()
+        self.list.set_filter(
+            question=question, outcome=outcome, kind=None, judgement=None, author=None
+        )
+        self.tabs.setCurrentIndex(0)
