@@ -93,9 +93,10 @@ def complete_lines(data: bytes) -> list[str]:
 
 
 def stop(proc: subprocess.Popen) -> None:
+    """Leave no process behind, whatever the test did."""
     if proc.poll() is None:
         proc.kill()
-    proc.communicate(timeout=10)
+        proc.communicate(timeout=10)
 
 
 def closed_file(inspection: Inspection) -> Path:
@@ -146,6 +147,8 @@ def test_a_killed_writer_loses_no_note_it_reported_saved(inspection):
 
     assert len(reported) >= sum(wanted for wanted, _ in rounds)
     with Inspection.open(path, PASSPHRASE) as reopened:
+        missing = set(reported) - {note.id for note in reopened.notes()}
+        assert not missing, f"{len(missing)} notes reported saved were lost"
         for note_id in reported:
             assert reopened.note(note_id).text.startswith("Meeting note")
         assert reopened.damaged == []
@@ -218,8 +221,9 @@ def test_a_note_saved_by_another_program_appears_here_and_saving_still_works(ins
 
 
 def test_a_note_saved_elsewhere_while_this_window_saves_still_appears(inspection, tmp_path):
-    # The other program commits after this window looked for changes but before its own save
-    # took the write lock (here: while the photo is being cleaned).
+    # The other program commits after this window looked for changes and before its own save
+    # takes the write lock: here, while the photo is being cleaned. The order is forced by a
+    # plain SQLite lock the other program queues behind until this save has started.
     photo = tmp_path / "noticeboard.png"
     Image.radial_gradient("L").resize((4000, 3000)).convert("RGB").save(photo, compress_level=1)
     writer = start_writer(inspection.path, 1, wait=True)
@@ -231,7 +235,7 @@ def test_a_note_saved_elsewhere_while_this_window_saves_still_appears(inspection
         blocker.execute("BEGIN IMMEDIATE")  # the writer queues behind this lock
         writer.stdin.write(b"go\n")
         writer.stdin.flush()
-        time.sleep(0.2)
+        time.sleep(0.2)  # the writer is now waiting for the lock
         release = threading.Timer(0.05, blocker.execute, ("ROLLBACK",))
         release.start()
         mine = inspection.add_note(
@@ -485,12 +489,13 @@ def test_a_file_that_is_not_an_inspection_is_named_as_such(tmp_path, content):
     assert path.read_bytes() == content
 
 
-def test_an_empty_file_gives_a_clear_error(tmp_path):
+def test_an_empty_file_gives_a_clear_error_and_stays_empty(tmp_path):
     path = tmp_path / "empty.inspection"
     path.touch()
     with pytest.raises(InspectorError) as caught:
         Inspection.open(path, PASSPHRASE)
     assert_sentence(caught.value)
+    assert path.stat().st_size == 0
 
 
 def test_another_programs_database_is_refused_and_left_unchanged(tmp_path):
