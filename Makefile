@@ -27,5 +27,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) docs/screenshots.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -94,12 +94,18 @@ class NoteEditor(QWidget):
         top.addWidget(self.kind)
         top.addStretch()
         top.addWidget(self.state)
+        self.timescales = QLabel()
+        self.timescales.setObjectName("timescales")
+        self.timescales.setWordWrap(True)
+        self.timescales.setAccessibleName("Statutory timescales")
+        self.timescales.setTextFormat(Qt.TextFormat.RichText)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addWidget(self.title)
         left_layout.addWidget(self.text, 1)
+        left_layout.addWidget(self.timescales)
         left_layout.addWidget(self.photos)
 
         self.questions: dict[str, QCheckBox] = {}
@@ -110,10 +116,6 @@ class NoteEditor(QWidget):
         self.outcomes = OutcomePicker()
         self.children = ChildPicker()
         self.fields = FieldsForm()
-        self.timescales = QLabel()
-        self.timescales.setObjectName("timescales")
-        self.timescales.setWordWrap(True)
-        self.timescales.setTextFormat(Qt.TextFormat.RichText)
         for widget in (self.outcomes, self.children, self.fields):
             widget.changed.connect(self._changed)
         self.title.textChanged.connect(self._changed)
@@ -137,13 +139,12 @@ class NoteEditor(QWidget):
         details = QGroupBox("Details")
         details_layout = QVBoxLayout(details)
         details_layout.addWidget(self.fields)
-        details_layout.addWidget(self.timescales)
         right_layout.addWidget(details)
         right_layout.addStretch()
         scroll = QScrollArea()
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(340)
+        scroll.setMinimumWidth(460)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         for number in range(1, 10):
@@ -154,8 +155,8 @@ class NoteEditor(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         return splitter
 
     def set_framework(self, framework: Framework | None, children: list[str] = ()) -> None:
