@@ -108,7 +108,8 @@ class CoverageModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return _shade(total)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#b71c1c") if not total else (QColor("white") if total >= 4 else None)
+            # Explicit in light and dark schemes alike: the shading is fixed, so is the text.
+            return QColor("#b71c1c") if not total else QColor("white" if total >= 4 else "black")
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             question, outcome = self.cell(index.row(), index.column())
             if not total:
