@@ -63,8 +63,7 @@ def main() -> int:
     settle(lambda: workspace.list.model.rowCount() > 0)
     rows = workspace.list.model.rows
     review = next(i for i, r in enumerate(rows) if r.heading.startswith("Child A:"))
-    workspace.list.table.selectRow(workspace.list.proxy.mapFromSource(
-        workspace.list.model.index(review, 0)).row())
+    workspace.list.table.selectRow(review)
     settle(lambda: workspace.editor.note is not None)
     shoot(window, "evidence")
 

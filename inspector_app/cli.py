@@ -49,8 +49,11 @@ def _start_gui(args: argparse.Namespace) -> int:
     try:
         from inspector_app.gui.app import run
     except ImportError as exc:  # Qt's shared libraries are missing on this machine
-        print(f"inspector-app: the desktop app cannot start ({exc}); install Qt's system "
-              "libraries as the README says, or use the command line (--help).", file=sys.stderr)
+        print(
+            f"inspector-app: the desktop app cannot start ({exc}); install Qt's system "
+            "libraries as the README says, or use the command line (--help).",
+            file=sys.stderr,
+        )
         return 2
     return run(demo=args.demo)
 
@@ -369,7 +372,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
-        notes = inspection.search(args.query)
+        notes = inspection.notes(NoteFilter(text=args.query))
     _print_json(notes) if args.json else _print_rows(notes)
     return 0
 

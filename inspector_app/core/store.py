@@ -21,7 +21,7 @@ from inspector_app.core import header as keys
 from inspector_app.core import images, records, schema
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.errors import IntegrityError, InvalidInput, NotFound, StorageError
-from inspector_app.core.index import NoteFilter, WorkingSet
+from inspector_app.core.index import NoteFilter, NoteRow, WorkingSet
 from inspector_app.core.models import (
     Attachment,
     Child,
@@ -40,6 +40,7 @@ ROLES = ("lead", "team")
 _INFO = ("inspection", "inspection")
 MIN_PASSPHRASE = 8
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+PAGE = 200  # rows a list fetches at a time
 EDITABLE = ("questions", "outcomes", "judgement", "title", "text", "children", "fields")
 
 
@@ -317,10 +318,28 @@ class Inspection:
         raise NotFound(f"There is no note '{note_id}' in this inspection; 'list' shows the ids.")
 
     def notes(self, where: NoteFilter | None = None) -> list[Note]:
+        """Whole notes matching a filter: best text matches first, else the newest first."""
+        return self.index.query(self._checked(where or NoteFilter()))
+
+    def rows(self, where: NoteFilter | None = None, **page: Any) -> list[NoteRow]:
+        """What a list shows of ``notes``, a page at a time (``sort``, ``descending``,
+        ``limit``, ``offset``): cheap even for thousands of notes."""
+        return self.index.rows(self._checked(where or NoteFilter()), **page)
+
+    def count(self, where: NoteFilter | None = None) -> int:
+        return self.index.count(self._checked(where or NoteFilter()))
+
+    def search(self, text: str, limit: int | None = PAGE) -> list[NoteRow]:
+        """The best matches for what was typed: every word, the last as a prefix.
+
+        A page at a time, as a list shows them; ``count`` says how many there are in all.
+        """
+        return self.rows(NoteFilter(text=text), limit=limit)
+
+    def _checked(self, where: NoteFilter) -> NoteFilter:
+        """The filter with its codes checked against the framework (and normalised)."""
         self.refresh()
-        where = where or NoteFilter()
         for code, check in (
-            (where.question, self.framework.check_question),
             (where.outcome, self.framework.check_outcome),
             (where.judgement, self.framework.check_judgement),
         ):
@@ -330,10 +349,7 @@ class Inspection:
             self.framework.kind(where.kind)
         if where.question:
             where = replace(where, question=self.framework.check_question(where.question))
-        return self.index.query(where)
-
-    def search(self, text: str) -> list[Note]:
-        return self.notes(NoteFilter(text=text))
+        return where
 
     # -- photos --------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.framework import Framework
 from inspector_app.core.index import NoteFilter
 from inspector_app.gui import operations as ops
-from inspector_app.gui.evidence_model import ID_ROLE, SORT_ROLE, TITLE_COLUMN, EvidenceModel
+from inspector_app.gui.evidence_model import ID_ROLE, TITLE_COLUMN, EvidenceModel
 from inspector_app.gui.session import Session
 
 ANY = "Any"
@@ -91,12 +91,13 @@ class EvidenceList(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = EvidenceModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.model.more_wanted.connect(self._fetch_more)
+        self.model.sort_wanted.connect(self._sort)
+        self.sort: tuple[str | None, bool] = (None, False)
         self._pending_select: str | None = None
         self._preferred: str | None = None
-        self._debounce = QTimer(self, singleShot=True, interval=120)
+        # Typing waits for a short pause; a page query takes ~10 ms, so the pause can be short.
+        self._debounce = QTimer(self, singleShot=True, interval=60)
         self._debounce.timeout.connect(self.reload)
 
         self.search = QLineEdit()
@@ -112,7 +113,7 @@ class EvidenceList(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter by {name}")
             combo.setToolTip(f"Show only notes with this {name}")
-            combo.currentIndexChanged.connect(lambda _: self._debounce.start())
+            combo.currentIndexChanged.connect(lambda _: self.reload())
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -126,9 +127,9 @@ class EvidenceList(QWidget):
 
         self.table = QTableView()
         self.table.setAccessibleName("Evidence list")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -221,16 +222,29 @@ class EvidenceList(QWidget):
     def reload(self, select: str | None = None) -> None:
         self._pending_select = select or self._preferred or self.selected_id()
         self._preferred = None
-        self.session.run(ops.list_rows, self.current_filter(), on_success=self._show)
+        self.session.run(ops.list_rows, self.current_filter(), self.sort, on_success=self._show)
+
+    def _sort(self, key: str | None, descending: bool) -> None:
+        self.sort = (key, descending)
+        self.reload()
+
+    def _fetch_more(self, offset: int) -> None:
+        self.session.run(
+            ops.list_rows, self.current_filter(), self.sort, offset, on_success=self._show
+        )
 
     def _show(self, result) -> None:
-        where, rows = result
-        if where != self.current_filter():
-            return  # a newer filter is on its way
+        where, sort, offset, rows, total = result
+        if where != self.current_filter() or sort != self.sort:
+            return  # a newer filter or order is on its way
+        if offset:
+            if offset == len(self.model.rows):
+                self.model.append_rows(rows)
+            return
         self.delegate.query = where.text
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, total)
         total_hint = "" if where == NoteFilter() else " match"
-        self.count.setText(f"{len(rows)} note{'s' if len(rows) != 1 else ''}{total_hint}")
+        self.count.setText(f"{total} note{'s' if total != 1 else ''}{total_hint}")
         self._empty_state(where, rows)
         if self._pending_select:
             self.select(self._pending_select, emit=False)
@@ -259,7 +273,7 @@ class EvidenceList(QWidget):
         row = self.model.row_of(note_id)
         if row < 0:
             return
-        index = self.proxy.mapFromSource(self.model.index(row, TITLE_COLUMN))
+        index = self.model.index(row, TITLE_COLUMN)
         self.table.blockSignals(not emit)
         self.table.selectionModel().blockSignals(not emit)
         self.table.setCurrentIndex(index)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from inspector_app.core.framework import Framework
 from inspector_app.core.index import NoteRow
 
 COLUMNS = ("Kind", "Updated", "Author", "Questions", "Outcomes", "Judgement", "Title", "Photos")
+SORT_KEYS = ("kind", "updated", "author", "questions", "outcomes", "judgement", "title", "photos")
 TITLE_COLUMN = COLUMNS.index("Title")
 JUDGEMENT_COLOURS = {
     "strength": "#2e7d32",
@@ -20,7 +21,6 @@ JUDGEMENT_COLOURS = {
     "context": "#607d8b",
 }
 ID_ROLE = Qt.ItemDataRole.UserRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -37,18 +37,49 @@ def short_time(stamp: str) -> str:
 
 
 class EvidenceModel(QAbstractTableModel):
+    """Holds the rows fetched so far; asks for more as the view scrolls, and for a new order
+    when a header is clicked (sorting happens in the query, so it covers every note)."""
+
+    more_wanted = Signal(int)  # offset of the next page
+    sort_wanted = Signal(object, bool)  # sort key (None: default order), descending
+
     def __init__(self, framework: Framework | None = None, parent=None) -> None:
         super().__init__(parent)
         self.framework = framework
         self.rows: list[NoteRow] = []
+        self.total = 0
+        self._fetching = False
 
     def set_framework(self, framework: Framework | None) -> None:
         self.framework = framework
 
-    def set_rows(self, rows: list[NoteRow]) -> None:
+    def set_rows(self, rows: list[NoteRow], total: int | None = None) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.total = len(rows) if total is None else total
+        self._fetching = False
         self.endResetModel()
+
+    def append_rows(self, rows: list[NoteRow]) -> None:
+        self._fetching = False
+        if not rows:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:  # noqa: N802 - Qt's name
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:  # noqa: N802
+        if self.canFetchMore(parent) and not self._fetching:
+            self._fetching = True
+            self.more_wanted.emit(len(self.rows))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+        self.sort_wanted.emit(key, order == Qt.SortOrder.DescendingOrder)
 
     def row_of(self, note_id: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.id == note_id), -1)
@@ -80,8 +111,6 @@ class EvidenceModel(QAbstractTableModel):
             return row.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
-        if role == SORT_ROLE:
-            return row.updated_at if column == "Updated" else self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "Judgement":
             return QColor(JUDGEMENT_COLOURS.get(row.judgement, "#607d8b"))
         if role == Qt.ItemDataRole.ToolTipRole:

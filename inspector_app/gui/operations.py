@@ -10,12 +10,17 @@ from typing import Any
 
 from inspector_app.core.index import NoteFilter, NoteRow
 from inspector_app.core.models import Note
-from inspector_app.core.store import Inspection
+from inspector_app.core.store import PAGE, Inspection
 
 
-def list_rows(inspection: Inspection, where: NoteFilter) -> tuple[NoteFilter, list[NoteRow]]:
-    inspection.refresh()
-    return where, inspection.index.rows(where)
+def list_rows(
+    inspection: Inspection, where: NoteFilter, sort: tuple[str | None, bool], offset: int = 0
+) -> tuple[NoteFilter, tuple, int, list[NoteRow], int]:
+    """A page of the list, with what produced it so a stale answer can be recognised."""
+    key, descending = sort
+    rows = inspection.rows(where, sort=key, descending=descending, limit=PAGE, offset=offset)
+    total = inspection.count(where) if offset == 0 else -1
+    return where, sort, offset, rows, total
 
 
 def get_note(inspection: Inspection, note_id: str) -> Note:
@@ -66,8 +71,7 @@ def coverage(inspection: Inspection) -> dict[tuple[str, str, str], int]:
 
 def summary(inspection: Inspection) -> dict[str, Any]:
     """What the status bar and the filters need: counts and the authors seen."""
-    inspection.refresh()
-    rows = inspection.index.rows(NoteFilter())
+    rows = inspection.rows()
     return {
         "notes": len(rows),
         "untagged": sum(1 for r in rows if not r.questions or not r.outcomes),

@@ -99,7 +99,8 @@ def test_search_matches_every_word_and_prefixes(northmoor):
     assert northmoor.search("autism internship") == []
     assert len(northmoor.search("co-wrote")) == 1
     assert len(northmoor.search('"parent carer forum"')) == 1
-    assert northmoor.search("   ") == northmoor.notes()
+    assert [r.id for r in northmoor.search("   ")] == [n.id for n in northmoor.notes()]
+    assert [n.kind for n in northmoor.notes(NoteFilter(text="autism"))] == ["document"]
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -258,3 +259,26 @@ def test_changes_by_another_program_are_seen(inspection):
         assert inspection.verify().ok
     finally:
         other.close()
+
+
+def test_rows_come_a_page_at_a_time_in_any_order(northmoor):
+    everything = northmoor.rows()
+    assert northmoor.count() == len(everything) == 8
+    first, rest = northmoor.rows(limit=3), northmoor.rows(limit=3, offset=3)
+    assert [r.id for r in first + rest] == [r.id for r in everything[:6]]
+    by_judgement = northmoor.rows(sort="judgement")
+    assert [r.judgement for r in by_judgement] == sorted(r.judgement for r in everything)
+    newest_last = northmoor.rows(sort="updated")
+    assert [r.updated_at for r in newest_last] == sorted(r.updated_at for r in everything)
+    assert northmoor.count(NoteFilter(text="autism")) == 1
+    assert northmoor.count(NoteFilter(text="?!")) == 0
+
+
+def test_search_returns_the_best_page_and_count_says_how_many(inspection):
+    for number in range(12):
+        inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                            judgement="context", text=f"Parents described waits, meeting {number}.")
+    assert len(inspection.search("waits", limit=5)) == 5
+    assert inspection.count(NoteFilter(text="waits")) == 12
+    assert len(inspection.search("wa")) == 12  # two letters are enough for a prefix
+    assert inspection.search("w") == []  # one letter is a word, not a prefix
