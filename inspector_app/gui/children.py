@@ -83,6 +83,7 @@ class ChildrenView(QWidget):
         self.table.setAccessibleName("Child register")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)
         self.reveal = QPushButton("&Reveal real names")
         self.reveal.setCheckable(True)
         self.reveal.setAccessibleName("Reveal real names")
@@ -124,6 +125,7 @@ class ChildrenView(QWidget):
     def clear(self) -> None:
         self.reveal.setChecked(False)
         self.model.set_children([])
+        self.message.clear()
         self.ref.clear()
         self.name.clear()
 

@@ -146,6 +146,7 @@ class CoverageView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(38)
+        self.table.setTabKeyNavigation(False)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         self.summary = QLabel()

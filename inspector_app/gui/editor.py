@@ -56,6 +56,10 @@ class NoteEditor(QWidget):
         self._saving = False
         self._loading = False
         self._pending_photos: list[Path] = []
+        self.register: list[str] = []  # every pseudonym in the child register
+        # Bumped whenever another note (or none) is shown, so a save that finishes later
+        # knows it belongs to a note no longer in the editor.
+        self._generation = 0
         self.timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self.timer.timeout.connect(self.save)
         self.setAcceptDrops(True)
@@ -191,6 +195,7 @@ class NoteEditor(QWidget):
         self.set_children(children)
 
     def set_children(self, refs: list[str]) -> None:
+        self.register = list(refs)
         self.children.set_register(sorted(set(refs) | set(self.children.checked())))
 
     # -- showing -------------------------------------------------------------------------------
@@ -198,10 +203,22 @@ class NoteEditor(QWidget):
     def clear(self) -> None:
         """Show nothing (no note selected, or locked)."""
         self.timer.stop()
+        self._generation += 1
         self.note, self.note_id, self.dirty = None, None, False
         self._loading = True
         self.title.clear()
         self.text.clear()
+        for box in self.questions.values():
+            box.setChecked(False)
+        self.judgement.setExclusive(False)
+        for button in self.judgement.buttons():
+            button.setChecked(False)
+        self.judgement.setExclusive(True)
+        self.outcomes.filter.clear()
+        self.outcomes.set_checked([])
+        self.children.set_checked([])
+        self.fields.set_values({})
+        self.timescales.clear()
         self._loading = False
         self.photos.show_thumbnails([])
         self.pages.setCurrentWidget(self.empty)
@@ -234,6 +251,7 @@ class NoteEditor(QWidget):
 
     def _show(self, note: Note) -> None:
         self.timer.stop()
+        self._generation += 1
         self._loading = True
         self.note, self.note_id, self.dirty = (note, note.id or None, False)
         index = self.kind.findData(note.kind)
@@ -244,7 +262,7 @@ class NoteEditor(QWidget):
         for button in self.judgement.buttons():
             button.setChecked(button.property("code") == note.judgement)
         self.outcomes.set_checked(note.outcomes)
-        self.set_children(list(note.children))
+        self.children.set_register(sorted(set(self.register) | set(note.children)))
         self.children.set_checked(note.children)
         self.fields.set_values(dict(note.fields))
         self.title.setText(note.title)
@@ -320,13 +338,27 @@ class NoteEditor(QWidget):
             ops.save_note,
             self.note_id,
             values,
-            on_success=self._saved,
-            on_failure=self._save_failed,
+            on_success=lambda note, g=self._generation: self._saved(note, g),
+            on_failure=lambda exc, g=self._generation: self._save_failed(exc, g),
             changes=True,
         )
 
-    def _saved(self, note: Note) -> None:
+    def _saved(self, note: Note, generation: int) -> None:
         self._saving = False
+        if generation != self._generation:
+            # The editor moved on (Ctrl+N, another note): that note is saved, nothing to show.
+            if self._pending_photos:
+                paths, self._pending_photos = self._pending_photos, []
+                self.session.run(
+                    ops.add_photos,
+                    note.id,
+                    paths,
+                    changes=True,
+                    on_failure=lambda exc: show_error(self, exc),
+                )
+            if self.dirty:
+                self.save()
+            return
         self.note, self.note_id = note, note.id
         self.kind.setEnabled(False)
         if not self.dirty:
@@ -338,8 +370,13 @@ class NoteEditor(QWidget):
         if self.dirty:
             self.save()
 
-    def _save_failed(self, exc: Exception) -> None:
+    def _save_failed(self, exc: Exception, generation: int = -1) -> None:
         self._saving = False
+        if generation not in (-1, self._generation):
+            show_error(self, exc)  # typing in a note no longer shown: say so, loudly
+            if self.dirty:
+                self.save()
+            return
         self.dirty = True
         self.state.setText(
             f"<span style='color:#c62828'>Not saved: {exc}</span>"

@@ -134,6 +134,7 @@ class EvidenceList(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
@@ -220,7 +221,10 @@ class EvidenceList(QWidget):
         self._preferred = note_id
 
     def reload(self, select: str | None = None) -> None:
-        self._pending_select = select or self._preferred or self.selected_id()
+        # An earlier reload's target survives a later plain reload until a page arrives.
+        self._pending_select = (
+            select or self._preferred or self._pending_select or self.selected_id()
+        )
         self._preferred = None
         self.session.run(ops.list_rows, self.current_filter(), self.sort, on_success=self._show)
 
@@ -242,12 +246,14 @@ class EvidenceList(QWidget):
                 self.model.append_rows(rows)
             return
         self.delegate.query = where.text
+        previous = self.selected_id()  # a reset clears the selection; keep it
         self.model.set_rows(rows, total)
         total_hint = "" if where == NoteFilter() else " match"
         self.count.setText(f"{total} note{'s' if total != 1 else ''}{total_hint}")
         self._empty_state(where, rows)
-        if self._pending_select:
-            self.select(self._pending_select, emit=False)
+        target, self._pending_select = self._pending_select or previous, None
+        if target:
+            self.select(target, emit=False)
         self.loaded.emit(len(rows))
 
     def _empty_state(self, where: NoteFilter, rows: list) -> None:

@@ -23,6 +23,7 @@ class IdleWatcher(QObject):
 
     def set_minutes(self, minutes: float) -> None:
         """0 turns idle locking off."""
+        self.timer.stop()  # a running timer given interval 0 would fire at once
         self.timer.setInterval(int(minutes * 60_000))
         self.poke()
 

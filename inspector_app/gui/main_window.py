@@ -38,7 +38,7 @@ SHORTCUTS = """<table>
 <tr><td>Ctrl+F</td><td>search notes</td></tr>
 <tr><td>Ctrl+L</td><td>lock now</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
-<tr><td>Alt+E / Alt+O / Alt+H</td><td>Evidence, Coverage, Child register</td></tr>
+<tr><td>Alt+V / Alt+O / Alt+G</td><td>Evidence, Coverage, Child register</td></tr>
 </table>"""
 
 

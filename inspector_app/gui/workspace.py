@@ -59,9 +59,10 @@ class Workspace(QWidget):
         splitter.setSizes([330, 420])
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Sections")
-        self.tabs.addTab(splitter, "&Evidence")
+        # Mnemonics clear of the menus' Alt+F, E, N, H.
+        self.tabs.addTab(splitter, "E&vidence")
         self.tabs.addTab(self.coverage, "C&overage")
-        self.tabs.addTab(self.children, "C&hild register")
+        self.tabs.addTab(self.children, "Child re&gister")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs)
@@ -101,6 +102,7 @@ class Workspace(QWidget):
         """Forget everything shown: called when the inspection locks."""
         self.undo_stack.clear()
         self.editor.clear()
+        self.editor.set_children([])
         self.list.clear()
         self.coverage.clear()
         self.children.clear()
@@ -122,7 +124,7 @@ class Workspace(QWidget):
             return
         self.editor.save()
         self.tabs.setCurrentIndex(0)
-        self.list.table.clearSelection()
+        self.list.table.selectionModel().clear()  # so clicking the old note opens it again
         self.editor.new_note(kind or self.settings.last_kind)
 
     def _saved(self, note: Note) -> None:

@@ -1,0 +1,99 @@
+"""The child register: pseudonyms, and real names kept hidden until revealed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from inspector_app.core.store import Inspection
+from inspector_app.gui.children import HIDDEN, ChildrenView
+from inspector_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
+from tests.gui.helpers import WAIT_MS, click, ctrl
+
+REAL_NAME = "Jamie Example"
+
+
+@pytest.fixture
+def register(qtbot, opened: MainWindow) -> ChildrenView:
+    """The Child register tab (its Alt+H mnemonic is tested in test_settings_and_keyboard)."""
+    view = opened.workspace.children
+    opened.workspace.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=WAIT_MS)  # from the notes
+    return view
+
+
+def shown(view: ChildrenView) -> dict[str, str]:
+    model = view.model
+    return {
+        model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())
+    }
+
+
+def add(qtbot, view: ChildrenView, ref: str, name: str = "") -> None:
+    view.ref.setFocus()
+    qtbot.keyClicks(view.ref, ref)
+    qtbot.keyClick(view.ref, Qt.Key.Key_Tab)
+    qtbot.keyClicks(view.name, name)
+    qtbot.keyClick(view.name, Qt.Key.Key_Return)
+
+
+def test_real_names_stay_hidden_until_revealed(
+    qtbot, register: ChildrenView, inspection_path: Path, settings_path: Path
+) -> None:
+    assert shown(register) == {"Child A": "—", "Child B": "—"}
+    add(qtbot, register, "Child D", REAL_NAME)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)
+
+    assert shown(register)["Child D"] == HIDDEN
+    assert "hidden" in HIDDEN
+    assert register.message.text() == "Child D is in the register."
+    assert register.ref.text() == "" and register.name.text() == ""
+
+    click(qtbot, register.reveal)
+    assert shown(register)["Child D"] == REAL_NAME
+    assert register.reveal.text() == "&Hide real names"
+    click(qtbot, register.reveal)
+    assert shown(register)["Child D"] == HIDDEN
+
+    register.window().settings.sync()
+    assert REAL_NAME not in settings_path.read_text(encoding="utf-8")
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.children["Child D"].name == REAL_NAME
+
+
+def test_revealed_names_hide_again_by_themselves(qtbot, register: ChildrenView) -> None:
+    add(qtbot, register, "Child E", REAL_NAME)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)
+    register.hide_timer.setInterval(50)  # 30 seconds in use
+    click(qtbot, register.reveal)
+    assert shown(register)["Child E"] == REAL_NAME
+    qtbot.waitUntil(lambda: shown(register)["Child E"] == HIDDEN, timeout=WAIT_MS)
+    assert not register.reveal.isChecked()
+
+
+def test_a_pseudonym_is_required(qtbot, register: ChildrenView) -> None:
+    add(qtbot, register, "", REAL_NAME)
+    assert register.message.text() == "Give a pseudonym first."
+    assert register.model.rowCount() == 2
+
+
+def test_new_pseudonyms_reach_the_editor_picker(
+    qtbot, opened: MainWindow, register: ChildrenView
+) -> None:
+    add(qtbot, register, "Child F")
+    picker = opened.workspace.editor.children
+    qtbot.waitUntil(lambda: "Child F" in picker.codes(), timeout=WAIT_MS)
+
+
+def test_locking_hides_the_register(qtbot, opened: MainWindow, register: ChildrenView) -> None:
+    add(qtbot, register, "Child D", REAL_NAME)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)
+    click(qtbot, register.reveal)
+    ctrl(qtbot, register.table, Qt.Key.Key_L)
+    assert opened.pages.currentWidget() is opened.unlock
+    assert register.model.rowCount() == 0
+    assert not register.reveal.isChecked()
+    assert register.message.text() == "", "the register still names the last child added"

@@ -1,0 +1,143 @@
+"""Coverage: counts per question and outcome category, gaps, click to filter, PNG export."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QPushButton
+
+from inspector_app.core.store import Inspection
+from inspector_app.gui.coverage import GAP, CoverageView
+from inspector_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
+from tests.gui.helpers import WAIT_MS, click, error_dialogs, menu_action, visible_headings
+
+
+@pytest.fixture
+def coverage(qtbot, opened: MainWindow) -> CoverageView:
+    """The Coverage tab, reached with its keyboard mnemonic (Alt+O)."""
+    qtbot.keyClick(opened.workspace.list.search, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert opened.workspace.tabs.currentWidget() is opened.workspace.coverage
+    view = opened.workspace.coverage
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT_MS)
+    return view
+
+
+def cell_index(view: CoverageView, question: str, outcome: str):
+    model = view.model
+    row = [o.code for o in model.outcomes].index(outcome)
+    column = [q.code for q in model.questions].index(question)
+    return model.index(row, column)
+
+
+def test_counts_match_the_core_and_gaps_are_marked(
+    coverage: CoverageView, inspection_path: Path
+) -> None:
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        counts = inspection.index.coverage()
+        framework = inspection.framework
+    per_cell = Counter()
+    for (question, outcome, _judgement), n in counts.items():
+        per_cell[question, outcome] += n
+
+    model = coverage.model
+    assert model.rowCount() == len(framework.outcomes)
+    assert model.columnCount() == len(framework.questions)
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            question, outcome = model.cell(row, column)
+            expected = per_cell[question, outcome]
+            index = model.index(row, column)
+            assert model.total(row, column) == expected, (question, outcome)
+            shown = index.data()
+            if expected:
+                assert shown.startswith(f"{expected}   ("), shown
+            else:
+                assert shown == GAP
+                assert "a gap" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+    assert cell_index(coverage, "B", "statutory-timescales").data() == "1   (D1)"
+    assert cell_index(coverage, "C", "pfa-employment").data() == "1   (S1)"
+    cells = model.rowCount() * model.columnCount()
+    gaps = cells - len(per_cell)
+    assert coverage.summary.text() == (
+        f"<b>{cells - gaps} of {cells}</b> question and outcome pairs have evidence; "
+        f"<b>{gaps}</b> gaps."
+    )
+    # Darker shading for more evidence, a warning colour for gaps.
+    gap_colour = cell_index(coverage, "A", "leadership").data(Qt.ItemDataRole.BackgroundRole)
+    full_colour = cell_index(coverage, "B", "statutory-timescales").data(
+        Qt.ItemDataRole.BackgroundRole
+    )
+    assert gap_colour != full_colour
+
+
+def test_coverage_follows_new_evidence(qtbot, opened: MainWindow, coverage: CoverageView) -> None:
+    editor = opened.workspace.editor
+    menu_action(opened, "Note", "New note of kind", "Meeting").trigger()
+    qtbot.keyClick(editor.text, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor.outcomes.filter, "leadership")
+    qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClicks(editor.text, "Leaders know the area well")
+    qtbot.waitUntil(
+        lambda: cell_index(coverage, "A", "leadership").data() == "1   (C1)", timeout=WAIT_MS
+    )
+    assert "<b>33</b> gaps" in coverage.summary.text()
+
+
+def test_clicking_a_cell_filters_the_evidence_list(
+    qtbot, opened: MainWindow, coverage: CoverageView
+) -> None:
+    index = cell_index(coverage, "B", "statutory-timescales")
+    table = coverage.table
+    with qtbot.waitSignal(opened.workspace.list.loaded, timeout=WAIT_MS) as shown:
+        click(qtbot, table.viewport(), table.visualRect(index).center())
+    assert opened.workspace.tabs.currentIndex() == 0
+    filters = opened.workspace.list.filters
+    assert filters["question"].currentData() == "B"
+    assert filters["outcome"].currentData() == "statutory-timescales"
+    assert shown.args == [1]
+    assert visible_headings(opened) == ["EHC plan timeliness"]
+
+    # A gap, chosen by keyboard, lists nothing and says so.
+    qtbot.keyClick(opened.workspace.list.search, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    table.setFocus()
+    table.setCurrentIndex(cell_index(coverage, "A", "leadership"))
+    with qtbot.waitSignal(opened.workspace.list.loaded, timeout=WAIT_MS) as shown:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert shown.args == [0]
+    assert opened.workspace.tabs.currentIndex() == 0
+    assert "No notes match" in opened.workspace.list.empty.text()
+
+
+def test_export_as_png(
+    qtbot, coverage: CoverageView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "coverage.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    export = next(b for b in coverage.findChildren(QPushButton) if "PNG" in b.text())
+    click(qtbot, export)
+    with Image.open(target) as image:
+        ratio = coverage.devicePixelRatioF()
+        assert image.format == "PNG"
+        assert image.size == (round(coverage.width() * ratio), round(coverage.height() * ratio))
+    assert error_dialogs(coverage.window()) == []
+
+
+def test_export_to_a_folder_that_cannot_be_written_says_so(
+    qtbot, coverage: CoverageView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "no-such-folder" / "coverage.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    export = next(b for b in coverage.findChildren(QPushButton) if "PNG" in b.text())
+    click(qtbot, export)
+    [box] = error_dialogs(coverage.window())
+    assert box.windowTitle() == "Could not save"
+    assert "choose another folder" in box.text()
+    box.close()
+    assert not target.exists()

@@ -1,0 +1,364 @@
+"""The note editor: quick capture, autosave, tagging by keyboard, undo, delete, case reviews."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from inspector_app.core.framework import load
+from inspector_app.gui.main_window import MainWindow
+from tests.gui.helpers import (
+    FIXTURE_NOTES,
+    WAIT_MS,
+    ctrl,
+    focused,
+    menu_action,
+    note_with_text,
+    notes_on_disk,
+    select_note,
+    tab_to,
+)
+
+KINDS = [(kind.code, kind.label) for kind in load().kinds]
+
+
+def new_note(qtbot, window: MainWindow) -> None:
+    """Ctrl+N, pressed wherever the focus happens to be."""
+    ctrl(qtbot, focused(), Qt.Key.Key_N)
+    assert window.workspace.editor.pages.currentIndex() == 1
+
+
+def type_and_wait_for_save(qtbot, window: MainWindow, widget, text: str):
+    with qtbot.waitSignal(window.workspace.editor.saved, timeout=WAIT_MS) as saved:
+        qtbot.keyClicks(widget, text)
+    return saved.args[0]
+
+
+@pytest.mark.parametrize(("code", "label"), KINDS, ids=[code for code, _ in KINDS])
+def test_capture_each_kind_from_the_note_menu(
+    qtbot, opened: MainWindow, inspection_path: Path, code: str, label: str
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    menu_action(window, "Note", "New note of kind", label).trigger()
+
+    assert editor.pages.currentIndex() == 1
+    assert editor.kind.currentData() == code and editor.kind.isEnabled()
+    assert focused() is editor.text
+    assert list(editor.fields.inputs) == [f.id for f in load().kind(code).fields]
+    text = f"A {label.lower()} captured from the menu"
+    note = type_and_wait_for_save(qtbot, window, editor.text, text)
+
+    assert note.kind == code
+    assert not editor.kind.isEnabled()  # a saved note keeps its kind
+    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == len(FIXTURE_NOTES) + 1)
+    assert window.workspace.list.selected_id() == note.id
+    on_disk = note_with_text(inspection_path, text)
+    assert on_disk is not None and on_disk.kind == code and on_disk.id == note.id
+
+
+def test_ctrl_n_starts_a_note_of_the_last_kind_used_from_anywhere(
+    qtbot, opened: MainWindow
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    menu_action(window, "Note", "New note of kind", "Provider visit").trigger()
+    type_and_wait_for_save(qtbot, window, editor.text, "Visit to the nursery")
+
+    # From the coverage tab, with the focus in its table:
+    window.workspace.tabs.setCurrentIndex(1)
+    window.workspace.coverage.table.setFocus()
+    new_note(qtbot, window)
+    assert window.workspace.tabs.currentIndex() == 0
+    assert editor.kind.currentData() == "visit"
+    assert editor.state.text() == "New note"
+    assert editor.text.toPlainText() == "" and focused() is editor.text
+
+
+def test_autosave_creates_the_note_quietly(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    new_note(qtbot, window)
+    assert editor.state.text() == "New note"
+    qtbot.keyClicks(editor.text, "Waiting list data shows 14 weeks")
+    assert editor.state.text() == "Editing…"
+    assert note_with_text(inspection_path, "14 weeks") is None  # debounced, not yet saved
+
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        pass
+    assert re.fullmatch(
+        r"Saved \d\d:\d\d · untagged: tick a question and an outcome", editor.state.text()
+    )
+    saved = note_with_text(inspection_path, "14 weeks")
+    assert saved is not None and saved.kind == "case-review"
+    assert (saved.questions, saved.outcomes, saved.judgement) == ((), (), "context")
+    qtbot.waitUntil(lambda: "1 untagged" in window.counts.text())
+
+    # Typing more edits the same note; nothing new is created.
+    type_and_wait_for_save(qtbot, window, editor.text, " for a first appointment")
+    texts = [n.text for n in notes_on_disk(inspection_path) if "14 weeks" in n.text]
+    assert texts == ["Waiting list data shows 14 weeks for a first appointment"]
+
+
+def test_an_empty_draft_is_not_saved(qtbot, opened: MainWindow, inspection_path: Path) -> None:
+    window = opened
+    new_note(qtbot, window)
+    qtbot.keyClicks(window.workspace.editor.title, "Only a title")
+    ctrl(qtbot, window.workspace.editor.title, Qt.Key.Key_L)
+    assert len(notes_on_disk(inspection_path)) == len(FIXTURE_NOTES)
+
+
+def test_tagging_by_keyboard(qtbot, opened: MainWindow, inspection_path: Path) -> None:
+    window = opened
+    editor = window.workspace.editor
+    new_note(qtbot, window)
+    qtbot.keyClicks(editor.text, "Tribunal appeals rose by a third")
+
+    ctrl(qtbot, editor.text, Qt.Key.Key_1)
+    ctrl(qtbot, editor.text, Qt.Key.Key_3)
+    ctrl(qtbot, editor.text, Qt.Key.Key_2)
+    ctrl(qtbot, editor.text, Qt.Key.Key_2)
+    assert {code: box.isChecked() for code, box in editor.questions.items()} == {
+        "A": True,
+        "B": False,
+        "C": True,
+    }
+
+    assert tab_to(qtbot, editor.outcomes.filter)
+    qtbot.keyClicks(editor.outcomes.filter, "deadlines")
+    shown = [
+        editor.outcomes.list.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(editor.outcomes.list.count())
+        if not editor.outcomes.list.item(i).isHidden()
+    ]
+    assert shown == ["statutory-timescales"]
+    qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
+    assert editor.outcomes.checked() == ["statutory-timescales"]
+    assert editor.outcomes.filter.text() == ""
+    qtbot.keyClicks(editor.outcomes.filter, "co-prod")
+    qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
+
+    # Tab reaches the judgement group once (at Strength); the arrow keys choose within it.
+    assert editor.judgement.checkedButton().property("code") == "context"
+    strength = editor.judgement.buttons()[0]
+    assert tab_to(qtbot, strength)
+    qtbot.keyClick(strength, Qt.Key.Key_Down)
+    weakness = focused()
+    assert weakness.property("code") == "weakness"
+    qtbot.keyClick(weakness, Qt.Key.Key_Space)
+    assert editor.judgement.checkedButton() is weakness
+
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        pass
+    saved = note_with_text(inspection_path, "Tribunal appeals")
+    assert saved is not None
+    assert saved.questions == ("A", "C")
+    assert saved.outcomes == ("statutory-timescales", "co-production")
+    assert saved.judgement == "weakness"
+    assert re.fullmatch(r"Saved \d\d:\d\d", editor.state.text())
+
+
+def test_closing_the_window_mid_edit_keeps_a_new_note(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    new_note(qtbot, window)
+    qtbot.keyClicks(editor.text, "Closing the lid mid-sentence")
+    assert editor.timer.isActive()  # the autosave has not fired yet
+
+    window.close()
+
+    assert note_with_text(inspection_path, "Closing the lid mid-sentence") is not None
+
+
+def test_closing_the_window_mid_edit_keeps_an_edit(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    select_note(qtbot, window, "Supported internships at the FE college")
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " Two more start in June.")
+    assert editor.timer.isActive()
+
+    window.close()
+
+    edited = note_with_text(inspection_path, "Three of five recent interns")
+    assert edited is not None
+    assert edited.text == "Three of five recent interns are in paid work. Two more start in June."
+
+
+@pytest.mark.parametrize("then", ["type", "close"])
+def test_ctrl_n_straight_after_an_edit_keeps_both_notes(
+    qtbot, opened: MainWindow, inspection_path: Path, then: str
+) -> None:
+    """An inspector finishes a sentence and at once presses Ctrl+N for the next note."""
+    window = opened
+    editor = window.workspace.editor
+    old_id = select_note(qtbot, window, "No preparing-for-adulthood content")
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " Reviewed with the SENCO.")
+    new_note(qtbot, window)  # the edit above is saved first, in the background
+    assert editor.kind.currentData() == "case-review"
+    qtbot.keyClicks(editor.text, "A separate case review of Child C")
+    if then == "type":
+        qtbot.waitUntil(lambda: editor.state.text().startswith("Saved"), timeout=WAIT_MS)
+    else:
+        window.close()
+
+    notes = {n.id: n for n in notes_on_disk(inspection_path)}
+    assert notes[old_id].text == (
+        "Year 10 annual review has no preparing-for-adulthood content; social care not "
+        "invited. Reviewed with the SENCO."
+    ), "the earlier note was overwritten by the new one"
+    new = [n for n in notes.values() if n.text == "A separate case review of Child C"]
+    assert len(new) == 1 and new[0].id != old_id, "the new note was not saved as a note of its own"
+
+
+def test_undo_and_redo_in_the_text_box(qtbot, opened: MainWindow, inspection_path: Path) -> None:
+    window = opened
+    editor = window.workspace.editor
+    new_note(qtbot, window)
+    type_and_wait_for_save(qtbot, window, editor.text, "Alpha observation")
+    ctrl(qtbot, editor.text, Qt.Key.Key_A)
+    qtbot.keyClicks(editor.text, "Gamma")
+    assert editor.text.toPlainText() == "Gamma"
+
+    ctrl(qtbot, editor.text, Qt.Key.Key_Z)
+    assert editor.text.toPlainText() == "Alpha observation"
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        pass
+    assert note_with_text(inspection_path, "Alpha observation") is not None
+
+    qtbot.keyClick(
+        editor.text,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert editor.text.toPlainText() == "Gamma"
+
+
+def test_delete_a_note_then_undo_brings_it_back(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    workspace = window.workspace
+    note_id = select_note(qtbot, window, "Parent Carer Forum and SENDIASS")
+    table = workspace.list.table
+    assert focused() is table
+
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    assert workspace.list.model.row_of(note_id) == -1
+    assert workspace.editor.pages.currentWidget() is workspace.editor.empty
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+    assert note_id not in {n.id for n in notes_on_disk(inspection_path)}
+
+    ctrl(qtbot, table, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+    qtbot.waitUntil(lambda: workspace.editor.note_id == note_id)
+    restored = {n.id: n for n in notes_on_disk(inspection_path)}[note_id]
+    assert restored.text == "The forum co-wrote the local offer pages."
+    assert restored.outcomes == ("co-production",)
+
+
+def test_undo_of_a_delete_selects_the_note_again(qtbot, opened: MainWindow) -> None:
+    window = opened
+    workspace = window.workspace
+    note_id = select_note(qtbot, window, "Parent Carer Forum and SENDIASS")
+    qtbot.keyClick(workspace.list.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    ctrl(qtbot, workspace.list.table, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: workspace.editor.note_id == note_id)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+    runner = window.session.runner
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=WAIT_MS)  # every reload has arrived
+    assert workspace.list.selected_id() == note_id, "the restored note is not highlighted"
+
+
+def test_delete_key_in_a_text_box_deletes_text_not_the_note(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    select_note(qtbot, window, "EHC plan timeliness")
+    title = window.workspace.editor.title
+    title.setFocus()
+    title.home(False)
+    qtbot.keyClick(title, Qt.Key.Key_Delete)
+    assert title.text() == "HC plan timeliness"
+    assert window.workspace.list.model.rowCount() == len(FIXTURE_NOTES)
+
+
+def test_case_review_shows_ehc_weeks_and_breaches(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    new_note(qtbot, window)
+    assert editor.kind.currentData() == "case-review"
+    qtbot.keyClicks(editor.text, "Child C: plan finalised late")
+    request: QLineEdit = editor.fields.inputs["ehc_request"][1]
+    final: QLineEdit = editor.fields.inputs["ehc_final"][1]
+
+    qtbot.keyClicks(request, "2024-01-08")
+    qtbot.keyClicks(final, "2024-07-15")  # 27 weeks later
+    label = editor.timescales.text()
+    assert editor.timescales.isVisible()
+    assert "Final EHC plan within 20 weeks of the request (reg 13(2)): 27 weeks, BREACHED" in label
+    breached = next(line for line in label.split("<br>") if "BREACHED" in line)
+    assert "#c62828" in breached
+    assert "not known" in label  # the decision and draft dates are missing
+
+    final.clear()
+    qtbot.keyClicks(final, "2024-05-20")  # 19 weeks
+    assert "19 weeks, met" in editor.timescales.text()
+    assert "BREACHED" not in editor.timescales.text()
+
+    qtbot.keyClicks(request, "x/")  # letters and slashes are refused as they are typed
+    assert request.text() == "2024-01-08"
+
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        pass
+    saved = note_with_text(inspection_path, "plan finalised late")
+    assert saved is not None
+    assert saved.fields == {"ehc_request": "2024-01-08", "ehc_final": "2024-05-20"}
+
+
+def test_loading_a_case_review_shows_its_fields(qtbot, opened: MainWindow) -> None:
+    window = opened
+    editor = window.workspace.editor
+    select_note(qtbot, window, "EHC plan timeliness")
+    assert editor.kind.currentText() == "Case record review" and not editor.kind.isEnabled()
+    assert editor.fields.inputs["age_band"][1].currentText() == "6–10"
+    assert editor.fields.inputs["ehc_final"][1].text() == "2024-07-15"
+    assert "27 weeks, BREACHED" in editor.timescales.text()
+    assert editor.children.checked() == ["Child A"]
+    assert editor.questions["B"].isChecked() and not editor.questions["A"].isChecked()
+
+
+def test_child_picker_offers_every_pseudonym_in_the_register(qtbot, opened: MainWindow) -> None:
+    window = opened
+    editor = window.workspace.editor
+    qtbot.waitUntil(lambda: window.counts.text() != "")  # the register has been read
+    select_note(qtbot, window, "EHC plan timeliness")
+    select_note(qtbot, window, "Supported internships at the FE college")
+    assert editor.children.checked() == []
+    assert editor.children.codes() == ["Child A", "Child B"]
+
+
+def test_the_previous_note_opens_again_after_ctrl_n(qtbot, opened: MainWindow) -> None:
+    """Select a note, start a new one, change your mind: clicking the note shows it again."""
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    new_note(qtbot, window)
+    assert editor.note_id is None
+    select_note(qtbot, window, "EHC plan timeliness")
+    assert editor.note_id == note_id

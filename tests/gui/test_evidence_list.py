@@ -1,0 +1,193 @@
+"""The evidence list: filters, search with highlighting, sorting, and a large inspection."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
+
+from inspector_app.gui.evidence_list import highlight
+from inspector_app.gui.evidence_model import COLUMNS
+from inspector_app.gui.main_window import MainWindow
+from tests.gui.helpers import (
+    FIXTURE_NOTES,
+    WAIT_MS,
+    click,
+    ctrl,
+    focused,
+    select_note,
+    unlock,
+    visible_headings,
+)
+
+
+def search(qtbot, window: MainWindow, text: str) -> None:
+    box = window.workspace.list.search
+    box.clear()
+    with qtbot.waitSignal(window.workspace.list.loaded, timeout=WAIT_MS):
+        if text.isascii():
+            qtbot.keyClicks(box, text)
+        else:
+            box.insert(text)  # QTest types ASCII only; accented text arrives as a paste
+
+
+def test_filters_narrow_the_list(qtbot, opened: MainWindow) -> None:
+    evidence = opened.workspace.list
+    question = evidence.filters["question"]
+    question.setFocus()
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        qtbot.keyClick(question, Qt.Key.Key_Down)
+        qtbot.keyClick(question, Qt.Key.Key_Down)  # Any → A → B
+    assert question.currentText() == "Question B"
+    assert shown.args == [2]
+    assert sorted(visible_headings(opened)) == [
+        "EHC plan timeliness",
+        "Parent Carer Forum and SENDIASS",
+    ]
+    assert evidence.count.text() == "2 notes match"
+
+    judgement = evidence.filters["judgement"]
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        judgement.setCurrentIndex(judgement.findData("strength"))
+    assert shown.args == [1]
+    assert visible_headings(opened) == ["Parent Carer Forum and SENDIASS"]
+    assert evidence.count.text() == "1 note match"
+
+    kind = evidence.filters["kind"]
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        kind.setCurrentIndex(kind.findData("visit"))
+    assert shown.args == [0]
+    assert evidence.table.isHidden() and evidence.empty.isVisible()
+    assert "No notes match" in evidence.empty.text()
+
+    clear = next(
+        b
+        for b in evidence.findChildren(QPushButton)
+        if b.accessibleName() == "Clear filters and search"
+    )
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        click(qtbot, clear)
+    assert shown.args == [len(FIXTURE_NOTES)]
+    assert all(combo.currentData() is None for combo in evidence.filters.values())
+
+
+def test_author_and_outcome_filters_list_what_the_notes_use(qtbot, opened: MainWindow) -> None:
+    evidence = opened.workspace.list
+    author = evidence.filters["author"]
+    qtbot.waitUntil(lambda: author.count() == 2, timeout=WAIT_MS)
+    assert [author.itemText(i) for i in range(author.count())] == ["Any author", "Sam Lead"]
+    outcome = evidence.filters["outcome"]
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        outcome.setCurrentIndex(outcome.findData("pfa-employment"))
+    assert shown.args == [1]
+    assert visible_headings(opened) == ["Supported internships at the FE college"]
+
+
+def test_search_is_case_and_punctuation_tolerant(qtbot, opened: MainWindow) -> None:
+    evidence = opened.workspace.list
+    ctrl(qtbot, opened.workspace.editor, Qt.Key.Key_F)
+    assert focused() is evidence.search
+
+    search(qtbot, opened, "ehc, PLAN!")
+    assert visible_headings(opened) == ["EHC plan timeliness"]
+    assert evidence.count.text() == "1 note match"
+
+    search(qtbot, opened, "PARENT-carer")
+    assert visible_headings(opened) == ["Parent Carer Forum and SENDIASS"]
+
+    search(qtbot, opened, "fórum")  # accents are ignored
+    assert visible_headings(opened) == ["Parent Carer Forum and SENDIASS"]
+
+    search(qtbot, opened, "intern")  # the last word matches as a prefix
+    assert visible_headings(opened) == ["Supported internships at the FE college"]
+
+    search(qtbot, opened, '"(*')  # only punctuation: nothing matches, nothing breaks
+    assert evidence.model.rowCount() == 0
+    assert "No notes match" in evidence.empty.text()
+
+    search(qtbot, opened, "zebra crossing")
+    assert evidence.model.rowCount() == 0 and evidence.empty.isVisible()
+
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        evidence.search.clear()
+    assert shown.args == [len(FIXTURE_NOTES)]
+
+
+def test_search_matches_are_highlighted(qtbot, opened: MainWindow) -> None:
+    marked = highlight("EHC plan timeliness", "PLAN time")
+    assert "<b style='background:#fff59d;color:#000'>plan</b>" in marked
+    assert ">timeliness</b>" in marked  # a word that starts like a query word
+    assert "EHC " in marked and ">EHC<" not in marked
+    assert highlight("<b>Forum</b> & co", "forum") == (
+        "&lt;b&gt;<b style='background:#fff59d;color:#000'>Forum</b>&lt;/b&gt; &amp; co"
+    )
+    assert highlight("No match here", "...") == "No match here"
+
+    search(qtbot, opened, "forum")
+    evidence = opened.workspace.list
+    assert evidence.delegate.query == "forum"
+    assert not evidence.table.grab().isNull()  # the highlighting delegate paints
+
+
+def test_clicking_a_column_header_sorts_the_rows(qtbot, opened: MainWindow) -> None:
+    evidence = opened.workspace.list
+    header = evidence.table.horizontalHeader()
+    kind_column = COLUMNS.index("Kind")
+    middle = QPoint(
+        header.sectionViewportPosition(kind_column) + header.sectionSize(kind_column) // 2,
+        header.height() // 2,
+    )
+
+    def kinds() -> list[str]:
+        shown = evidence.table.model()
+        return [shown.index(row, kind_column).data() for row in range(shown.rowCount())]
+
+    click(qtbot, header.viewport(), middle)
+    assert header.sortIndicatorSection() == kind_column
+    qtbot.waitUntil(lambda: kinds() == sorted(kinds()), timeout=WAIT_MS)
+    assert kinds()[0] == "Case record review"
+
+    click(qtbot, header.viewport(), middle)
+    qtbot.waitUntil(lambda: kinds() == sorted(kinds(), reverse=True), timeout=WAIT_MS)
+    assert kinds()[0] == "Provider visit"
+
+    # The sorted view still opens the note that was clicked.
+    select_note(qtbot, opened, "Supported internships at the FE college")
+    assert (
+        opened.workspace.editor.text.toPlainText()
+        == "Three of five recent interns are in paid work."
+    )
+
+
+def test_the_list_stays_responsive_with_2000_notes(
+    qtbot, window: MainWindow, big_inspection: Path
+) -> None:
+    unlock(qtbot, window, big_inspection)
+    evidence = window.workspace.list
+    qtbot.waitUntil(lambda: evidence.count.text() == "2000 notes", timeout=10_000)
+
+    kind = evidence.filters["kind"]
+    started = time.perf_counter()
+    kind.setCurrentIndex(kind.findData("visit"))
+    qtbot.waitUntil(lambda: evidence.count.text() == "400 notes match", timeout=WAIT_MS)
+    assert time.perf_counter() - started < 2.0
+    assert set(visible_headings(window)) == {"Supported internships at the FE college"}
+
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
+        qtbot.keyClicks(evidence.search, "note 1997")
+    assert shown.args == [1]
+    assert visible_headings(window) == ["Supported internships at the FE college"]
+
+    # Scrolling to the end reaches the last of the 2,000 notes.
+    evidence.clear_filters()
+    qtbot.waitUntil(lambda: evidence.count.text() == "2000 notes", timeout=WAIT_MS)
+    table = evidence.table
+
+    def at_the_end() -> bool:
+        table.scrollToBottom()
+        return table.model().rowCount() == 2000
+
+    qtbot.waitUntil(at_the_end, timeout=10_000)
+    assert not table.grab().isNull()

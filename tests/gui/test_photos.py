@@ -1,0 +1,169 @@
+"""Photos on a note: add (dialog or drop), thumbnails, full-size view, remove, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+from inspector_app.gui.editor import NoteEditor
+from inspector_app.gui.evidence_model import COLUMNS
+from inspector_app.gui.main_window import MainWindow
+from inspector_app.gui.photos import PhotoDialog
+from tests.gui.helpers import (
+    WAIT_MS,
+    click,
+    ctrl,
+    error_dialogs,
+    make_jpeg,
+    note_with_text,
+    notes_on_disk,
+    select_note,
+)
+
+HEADING = "Supported internships at the FE college"
+
+
+@pytest.fixture
+def jpeg(tmp_path: Path) -> Path:
+    return make_jpeg(tmp_path / "noticeboard.jpg")
+
+
+@pytest.fixture
+def editor(qtbot, opened: MainWindow) -> NoteEditor:
+    """The editor showing a saved note."""
+    select_note(qtbot, opened, HEADING)
+    return opened.workspace.editor
+
+
+def attachments(path: Path, note_id: str) -> tuple[str, ...]:
+    return {n.id: n for n in notes_on_disk(path)}[note_id].attachments
+
+
+def photos_column(window: MainWindow, note_id: str) -> str:
+    evidence = window.workspace.list
+    row = evidence.model.row_of(note_id)
+    return evidence.model.index(row, COLUMNS.index("Photos")).data()
+
+
+def test_add_a_photo_with_the_button_then_remove_it(
+    qtbot,
+    opened: MainWindow,
+    editor: NoteEditor,
+    jpeg: Path,
+    inspection_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    strip = editor.photos
+    assert strip.empty.isVisible() and not strip.remove.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([str(jpeg)], ""))
+    click(qtbot, strip.add)
+    qtbot.waitUntil(lambda: strip.thumbs.count() == 1, timeout=WAIT_MS)
+    assert strip.thumbs.isVisible() and not strip.empty.isVisible()
+    assert strip.remove.isEnabled() and not strip.busy.isVisible()
+    assert not strip.thumbs.item(0).icon().isNull()
+    assert strip.thumbs.item(0).data(Qt.ItemDataRole.AccessibleTextRole) == "Photo 1"
+    [attachment] = attachments(inspection_path, editor.note_id)
+    assert strip.thumbs.item(0).data(Qt.ItemDataRole.UserRole) == attachment
+    qtbot.waitUntil(lambda: photos_column(opened, editor.note_id) == "1", timeout=WAIT_MS)
+
+    click(qtbot, strip.remove)
+    qtbot.waitUntil(lambda: strip.thumbs.count() == 0, timeout=WAIT_MS)
+    assert strip.empty.isVisible() and not strip.remove.isEnabled()
+    assert attachments(inspection_path, editor.note_id) == ()
+    qtbot.waitUntil(lambda: photos_column(opened, editor.note_id) == "", timeout=WAIT_MS)
+
+
+def test_a_photo_opens_full_size_by_keyboard(qtbot, editor: NoteEditor, jpeg: Path) -> None:
+    editor.photos.add_requested.emit([jpeg])
+    thumbs = editor.photos.thumbs
+    qtbot.waitUntil(lambda: thumbs.count() == 1, timeout=WAIT_MS)
+    thumbs.setFocus()
+    thumbs.setCurrentRow(0)
+    qtbot.keyClick(thumbs, Qt.Key.Key_Return)
+
+    def dialogs() -> list[PhotoDialog]:
+        return [d for d in editor.findChildren(PhotoDialog) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: len(dialogs()) == 1, timeout=WAIT_MS)
+    [dialog] = dialogs()
+    label = next(x for x in dialog.findChildren(QLabel) if x.accessibleName() == "Photo, full size")
+    assert (label.pixmap().width(), label.pixmap().height()) == (640, 480)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_dropping_a_photo_on_the_editor_adds_it(
+    qtbot, editor: NoteEditor, jpeg: Path, inspection_path: Path
+) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(jpeg))])
+    enter = QDragEnterEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(editor, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(editor, drop)
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
+    assert len(attachments(inspection_path, editor.note_id)) == 1
+
+
+def test_a_photo_on_a_new_note_saves_the_note_first(
+    qtbot, opened: MainWindow, jpeg: Path, inspection_path: Path
+) -> None:
+    editor = opened.workspace.editor
+    ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)
+    editor.photos.add_requested.emit([jpeg])
+    assert editor.state.text() == "Write a line of text first, then add photos."
+    assert editor.note_id is None
+
+    qtbot.keyClicks(editor.text, "Noticeboard in the reception area")
+    editor.photos.add_requested.emit([jpeg])
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
+    saved = note_with_text(inspection_path, "Noticeboard in the reception")
+    assert saved is not None and len(saved.attachments) == 1
+
+
+def test_a_broken_photo_shows_one_dialog_and_the_window_carries_on(
+    qtbot, opened: MainWindow, editor: NoteEditor, tmp_path: Path, inspection_path: Path
+) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("this is a shopping list, not a photo\n")
+    editor.photos.add_requested.emit([broken])
+    qtbot.waitUntil(lambda: len(error_dialogs(opened)) == 1, timeout=WAIT_MS)
+    [box] = error_dialogs(opened)
+    assert box.windowTitle() == "Photo not added"
+    assert "broken.jpg" in box.text()
+    box.close()
+
+    assert opened.isVisible() and opened.session.is_open
+    assert editor.photos.add.isEnabled() and not editor.photos.busy.isVisible()
+    assert editor.photos.thumbs.count() == 0
+    assert attachments(inspection_path, editor.note_id) == ()
+    # The editor still saves normally afterwards.
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClicks(editor.text, " Checked again.")
+
+
+def test_closing_the_window_while_a_photo_is_added_keeps_it(
+    qtbot, opened: MainWindow, editor: NoteEditor, jpeg: Path, inspection_path: Path
+) -> None:
+    note_id = editor.note_id
+    editor.photos.add_requested.emit([jpeg])
+    assert editor.photos.busy.isVisible()  # the image work is running in the background
+    opened.close()
+    assert len(attachments(inspection_path, note_id)) == 1

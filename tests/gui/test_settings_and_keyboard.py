@@ -1,0 +1,256 @@
+"""Settings that persist, shortcuts, Tab order and an accessible name on every control."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QWidget,
+)
+
+from inspector_app.core.framework import load
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.main_window import MainWindow
+from inspector_app.gui.new_inspection import NewInspectionDialog
+from inspector_app.gui.settings import Settings
+from inspector_app.gui.settings_dialog import SettingsDialog
+from tests.gui.helpers import (
+    WAIT_MS,
+    click,
+    ctrl,
+    focused,
+    make_jpeg,
+    menu_action,
+    select_note,
+    tab_to,
+)
+
+INTERACTIVE = (
+    QLineEdit,
+    QPlainTextEdit,
+    QComboBox,
+    QCheckBox,
+    QRadioButton,
+    QPushButton,
+    QTableView,
+    QListWidget,
+    QSpinBox,
+)
+
+
+@pytest.fixture
+def app_font() -> Iterator[QFont]:
+    """The settings dialog changes the application's font; put it back afterwards."""
+    font = QApplication.font()
+    yield font
+    QApplication.setFont(font)
+
+
+def open_settings(qtbot, window: MainWindow) -> SettingsDialog:
+    menu_action(window, "File", "Settings…").trigger()
+    dialog = window.findChild(SettingsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def press(qtbot, dialog: SettingsDialog, which: QDialogButtonBox.StandardButton) -> None:
+    click(qtbot, dialog.findChild(QDialogButtonBox).button(which))
+
+
+def retype(qtbot, spin: QSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+
+
+def test_settings_persist_and_apply(
+    qtbot, opened: MainWindow, settings_path: Path, app_font: QFont
+) -> None:
+    dialog = open_settings(qtbot, opened)
+    assert dialog.idle.value() == 5 and dialog.kind.currentData() == "case-review"
+    assert opened.idle.timer.interval() == 5 * 60_000 and opened.idle.timer.isActive()
+
+    retype(qtbot, dialog.idle, "15")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("meeting"))
+    retype(qtbot, dialog.size, "13")
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.isVisible()
+
+    stored = Settings(settings_path)
+    assert (stored.idle_minutes, stored.default_kind, stored.text_size) == (15, "meeting", 13)
+    assert "idle_minutes=15" in settings_path.read_text(encoding="utf-8")
+    assert opened.idle.timer.interval() == 15 * 60_000
+    assert QApplication.font().pointSize() == 13
+
+    ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)
+    assert opened.workspace.editor.kind.currentData() == "meeting"
+
+
+def test_cancel_changes_nothing(qtbot, window: MainWindow, settings_path: Path) -> None:
+    dialog = open_settings(qtbot, window)
+    retype(qtbot, dialog.idle, "42")
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Cancel)
+    assert Settings(settings_path).idle_minutes == 5
+
+
+def test_choosing_never_keeps_the_inspection_open(
+    qtbot, opened: MainWindow, app_font: QFont
+) -> None:
+    dialog = open_settings(qtbot, opened)
+    retype(qtbot, dialog.idle, "0")
+    assert dialog.idle.value() == 0  # shown as "Never"
+    with qtbot.assertNotEmitted(opened.session.closed, wait=300):
+        press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    assert opened.pages.currentWidget() is opened.workspace
+
+
+def test_f1_lists_the_shortcuts(qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["Keyboard shortcuts"]
+    assert "Ctrl+L" in boxes[0].text() and "Ctrl+N" in boxes[0].text()
+    boxes[0].close()
+
+
+@pytest.mark.parametrize(
+    ("key", "tab"),
+    [(Qt.Key.Key_V, 0), (Qt.Key.Key_O, 1), (Qt.Key.Key_G, 2)],
+    ids=["Alt+V evidence", "Alt+O coverage", "Alt+G child register"],
+)
+def test_tab_shortcuts_work_every_time(qtbot, opened: MainWindow, key: Qt.Key, tab: int) -> None:
+    """The shortcut list promises Alt+V, Alt+O and Alt+G for the three sections."""
+    tabs = opened.workspace.tabs
+    try:
+        for attempt in range(2):
+            tabs.setCurrentIndex((tab + 1) % 3)
+            qtbot.keyClick(focused() or opened, key, Qt.KeyboardModifier.AltModifier)
+            menu = QApplication.activePopupWidget()
+            assert menu is None, f"press {attempt + 1} opened a menu instead"
+            assert tabs.currentIndex() == tab, f"press {attempt + 1} did not switch sections"
+    finally:
+        while QApplication.activePopupWidget() is not None:
+            QApplication.activePopupWidget().close()
+
+
+def test_tab_from_the_search_box_reaches_the_note_text(qtbot, opened: MainWindow) -> None:
+    select_note(qtbot, opened, "EHC plan timeliness")
+    opened.workspace.list.search.setFocus()
+    visited: list[str] = []
+    for _ in range(40):
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        visited.append(focused().accessibleName())
+        if focused() is opened.workspace.editor.text:
+            break
+    assert focused() is opened.workspace.editor.text, f"Tab went round: {visited}"
+
+
+def test_shift_tab_from_the_search_box_reaches_the_note_text(qtbot, opened: MainWindow) -> None:
+    select_note(qtbot, opened, "EHC plan timeliness")
+    opened.workspace.list.search.setFocus()
+    assert tab_to(qtbot, opened.workspace.editor.text, key=Qt.Key.Key_Backtab)
+
+
+def test_ctrl_f_finds_from_anywhere(qtbot, opened: MainWindow) -> None:
+    opened.workspace.tabs.setCurrentIndex(1)
+    opened.workspace.coverage.table.setFocus()
+    ctrl(qtbot, focused(), Qt.Key.Key_F)
+    assert opened.workspace.tabs.currentIndex() == 0
+    assert focused() is opened.workspace.list.search
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Visible controls with neither an accessible name nor a text label."""
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) or not widget.isVisible():
+            continue
+        if isinstance(widget.parentWidget(), QAbstractSpinBox):
+            continue  # a spin box's own text field; the spin box carries the name
+        label = widget.accessibleName()
+        if not label and isinstance(widget, QAbstractButton):
+            label = widget.text().replace("&", "")
+        if not label.strip():
+            parent = widget.parentWidget()
+            missing.append(f"{type(widget).__name__} in {type(parent).__name__}")
+    return missing
+
+
+def test_every_control_has_an_accessible_name(qtbot, opened: MainWindow, tmp_path: Path) -> None:
+    window = opened
+    workspace = window.workspace
+    checked = 0
+
+    def check(root: QWidget) -> None:
+        nonlocal checked
+        assert unnamed_controls(root) == []
+        checked += sum(
+            isinstance(w, INTERACTIVE) and w.isVisible() for w in root.findChildren(QWidget)
+        )
+
+    for kind in load().kinds:  # each kind's form
+        workspace.new_note(kind.code)
+        check(workspace)
+    select_note(qtbot, window, "EHC plan timeliness")
+    workspace.editor.photos.add_requested.emit([make_jpeg(tmp_path / "board.jpg")])
+    qtbot.waitUntil(lambda: workspace.editor.photos.thumbs.isVisible(), timeout=WAIT_MS)
+    check(workspace)
+    for index in (1, 2):
+        workspace.tabs.setCurrentIndex(index)
+        check(workspace)
+
+    dialog = open_settings(qtbot, window)
+    check(dialog)
+    dialog.reject()
+
+    ctrl(qtbot, focused(), Qt.Key.Key_L)
+    check(window.unlock)
+    click(qtbot, window.unlock.use_recovery)
+    check(window.unlock)
+    window.show_start()
+    check(window.start)
+
+    window.new_inspection()
+    new = window.findChild(NewInspectionDialog)
+    qtbot.waitUntil(new.isVisible)
+    check(new)
+    qtbot.keyClicks(new.area, "Eastbrook")
+    qtbot.keyClicks(new.inspector, "Robin Team")
+    new.location.setText(str(tmp_path / "eastbrook.inspection"))
+    click(qtbot, new.next)
+    check(new)
+    for edit in (new.passphrase, new.again):
+        qtbot.keyClicks(edit, "lantern meadow copper")
+    click(qtbot, new.next)
+    qtbot.waitUntil(lambda: new.pages.currentIndex() == 2, timeout=WAIT_MS)
+    check(new)
+    qtbot.keyClick(new.kept, Qt.Key.Key_Space)
+    click(qtbot, new.next)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is workspace, timeout=WAIT_MS)
+    assert checked > 150  # the walk really saw the controls
+
+
+def test_unexpected_errors_do_not_show_their_text(window: MainWindow) -> None:
+    box = show_error(window, ValueError("Child A's real name is Jamie Example"))
+    assert box.windowTitle() == "Unexpected problem"
+    assert "Jamie" not in box.text() and "your saved notes are safe" in box.text()
+    assert box.objectName() == "errorDialog" and box.isVisible()
+    box.close()

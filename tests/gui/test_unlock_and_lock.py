@@ -1,0 +1,204 @@
+"""Unlock (passphrase, recovery key, mistakes), lock on demand and lock when idle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from inspector_app.gui.main_window import MainWindow
+from tests.gui.helpers import (
+    FIXTURE_NOTES,
+    WAIT_MS,
+    SavedInspection,
+    click,
+    ctrl,
+    error_dialogs,
+    note_with_text,
+    select_note,
+    unlock,
+)
+
+
+def assert_views_cleared(window: MainWindow) -> None:
+    workspace = window.workspace
+    assert window.pages.currentWidget() is window.unlock
+    assert not window.session.is_open
+    assert workspace.list.model.rowCount() == 0
+    assert workspace.coverage.model.rowCount() == 0
+    assert workspace.children.model.rowCount() == 0
+    assert workspace.editor.pages.currentWidget() is workspace.editor.empty
+    assert workspace.editor.note is None
+    assert workspace.editor.text.toPlainText() == ""
+    assert workspace.editor.title.text() == ""
+    assert workspace.list.search.text() == ""
+    assert workspace.undo_stack.count() == 0
+    assert window.counts.text() == ""
+    assert window.windowTitle() == "Inspector"
+
+
+def test_wrong_passphrase_is_said_inline_and_stays_on_unlock(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    window.open_path(inspection_path)
+    page = window.unlock
+    assert inspection_path.name in page.heading.text()
+    qtbot.keyClicks(page.secret, "correct horse battery!")
+    qtbot.keyClick(page.secret, Qt.Key.Key_Return)
+    # The key derivation runs in the background; the screen says it is busy meanwhile.
+    assert page.busy.isVisible()
+    assert not page.unlock.isEnabled() and not page.secret.isEnabled()
+    qtbot.waitUntil(lambda: "wrong" in page.message.text(), timeout=WAIT_MS)
+    assert window.pages.currentWidget() is page
+    assert not page.busy.isVisible() and page.secret.isEnabled()
+    assert page.secret.selectedText() == "correct horse battery!"  # ready to retype
+    assert error_dialogs(window) == []
+    assert not window.session.is_open
+
+    page.secret.clear()
+    qtbot.keyClick(page.secret, Qt.Key.Key_Return)
+    assert page.message.text() == "Type the passphrase first."
+
+
+def test_unlock_with_the_recovery_key(
+    qtbot, window: MainWindow, northmoor: SavedInspection
+) -> None:
+    window.open_path(northmoor.path)
+    page = window.unlock
+    click(qtbot, page.use_recovery)
+    assert page.secret.accessibleName() == "Recovery key"
+    assert page.secret_label.text() == "&Recovery key:"
+    assert page.secret.echoMode() == QLineEdit.EchoMode.Normal
+    qtbot.keyClicks(page.secret, northmoor.recovery_key)
+    qtbot.keyClick(page.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+    assert window.windowTitle() == "Northmoor — Inspector"
+
+
+def test_a_file_that_is_not_an_inspection_shows_one_dialog(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    impostor = tmp_path / "holiday.inspection"
+    impostor.write_text("not a database at all\n" * 100)
+    window.open_path(impostor)
+    qtbot.keyClicks(window.unlock.secret, "anything at all")
+    qtbot.keyClick(window.unlock.secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(error_dialogs(window)) == 1, timeout=WAIT_MS)
+    [box] = error_dialogs(window)
+    assert box.windowTitle() == "Not an inspection file"
+    box.close()
+    assert window.pages.currentWidget() is window.unlock
+    assert window.unlock.unlock.isEnabled() and window.unlock.message.text() == ""
+
+
+def test_ctrl_l_locks_and_clears_every_view(qtbot, opened: MainWindow) -> None:
+    window = opened
+    workspace = window.workspace
+    select_note(qtbot, window, "EHC plan timeliness")
+    qtbot.waitUntil(lambda: workspace.coverage.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: workspace.children.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: window.counts.text() != "")
+
+    ctrl(qtbot, workspace.editor.text, Qt.Key.Key_L)
+
+    assert_views_cleared(window)
+    assert window.unlock.message.text() == "Locked. Your notes are saved."
+    assert window.unlock.path == window.session.path
+    assert window.focusWidget() is window.unlock.secret
+
+    # Note shortcuts do nothing while locked.
+    ctrl(qtbot, window.unlock.secret, Qt.Key.Key_N)
+    assert workspace.editor.pages.currentWidget() is workspace.editor.empty
+    assert window.pages.currentWidget() is window.unlock
+
+    unlock(qtbot, window, window.unlock.path)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+
+
+def _texts(widget: QWidget) -> list[tuple[str, str]]:
+    """Every piece of text a widget holds, visible or not, with where it was found."""
+    name = f"{type(widget).__name__} {widget.accessibleName() or widget.objectName()!r}"
+    if isinstance(widget, QLineEdit):
+        return [(name, widget.text())]
+    if isinstance(widget, QPlainTextEdit):
+        return [(name, widget.toPlainText())]
+    if isinstance(widget, QLabel):
+        return [(name, widget.text())]
+    if isinstance(widget, QComboBox):
+        return [(name, widget.currentText())]
+    if isinstance(widget, QListWidget):
+        return [(name, widget.item(i).text()) for i in range(widget.count())]
+    if isinstance(widget, QAbstractButton) and widget.isCheckable() and widget.isChecked():
+        return [(name, f"ticked: {widget.text()}")]
+    return []
+
+
+def test_lock_leaves_no_note_content_in_any_widget(qtbot, opened: MainWindow) -> None:
+    """Hidden widgets count too: after a lock nothing from a note may stay in the window."""
+    window = opened
+    select_note(qtbot, window, "EHC plan timeliness")
+    ctrl(qtbot, window.workspace.editor.text, Qt.Key.Key_L)
+    assert window.pages.currentWidget() is window.unlock
+
+    note = FIXTURE_NOTES[0]
+    secrets = [
+        note["title"],
+        "final plan issued week 27",
+        "Child A",
+        "Child B",
+        note["fields"]["ehc_request"],
+        note["fields"]["ehc_final"],
+        f"ticked: {note['fields']['age_band']}",
+        "BREACHED",
+        "Northmoor",
+    ]
+    found = [
+        (where, secret)
+        for widget in window.findChildren(QWidget)
+        for where, text in _texts(widget)
+        for secret in secrets
+        if secret in text
+    ]
+    found += [
+        (f"QComboBox {combo.accessibleName()!r}", combo.currentText())
+        for combo in window.workspace.editor.fields.findChildren(QComboBox)
+        if combo.currentData() is not None
+    ]
+    assert found == [], f"note content still held after locking: {found}"
+
+
+def test_idle_lock_saves_what_was_typed_and_clears_views(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    ctrl(qtbot, window.workspace.list.search, Qt.Key.Key_N)
+    window.idle.set_minutes(0.001)  # 60 ms of quiet
+    qtbot.keyClicks(editor.text, "Typed just before the idle lock")
+    assert editor.timer.isActive()  # the autosave has not run yet
+
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock, timeout=WAIT_MS)
+
+    assert_views_cleared(window)
+    saved = note_with_text(inspection_path, "Typed just before the idle lock")
+    assert saved is not None and saved.kind == "case-review"
+
+
+def test_typing_postpones_the_idle_lock(qtbot, opened: MainWindow) -> None:
+    window = opened
+    window.idle.set_minutes(0.005)  # 300 ms
+    for _ in range(6):  # keep typing for twice the idle time
+        qtbot.keyClicks(window.workspace.list.search, "x")
+        qtbot.wait(100)  # the pause between keys is the point of this test
+    assert window.pages.currentWidget() is window.workspace
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock, timeout=WAIT_MS)
