@@ -295,9 +295,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
             "--outcome, --child, --field or --photo."
         )
     with _open(args) as inspection:
-        note = inspection.edit_note(args.id, **changes) if changes else inspection.note(args.id)
-        for photo in args.photo:
-            note = inspection.add_photo(note.id, photo)
+        note = inspection.edit_note(args.id, photos=args.photo, **changes)
     print(f"{note.id} revision {note.revision}")
     return 0
 

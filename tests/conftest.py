@@ -41,22 +41,24 @@ def inspection(make_inspection) -> Inspection:
     return make_inspection()
 
 
+# DOMAIN.md's first fictional fixture: Child A's EHC plan, final in week 27.
+FIXTURE_ONE = dict(
+    kind="case-review",
+    questions=["B"],
+    outcomes=["statutory-timescales"],
+    judgement="development",
+    title="EHC plan timeliness",
+    text="Request received week 0, final plan issued week 27; no health advice on file.",
+    children=["Child A"],
+    fields={
+        "age_band": "6–10",
+        "support_level": "EHC plan",
+        "ehc_request": "2024-01-08",
+        "ehc_final": "2024-07-15",
+    },
+)
+
+
 def add_fixture_note(inspection: Inspection, **overrides):
     """Fixture 1 of DOMAIN.md unless overridden."""
-    values = dict(
-        kind="case-review",
-        questions=["B"],
-        outcomes=["statutory-timescales"],
-        judgement="development",
-        title="EHC plan timeliness",
-        text="Request received week 0, final plan issued week 27; no health advice on file.",
-        children=["Child A"],
-        fields={
-            "age_band": "6–10",
-            "support_level": "EHC plan",
-            "ehc_request": "2024-01-08",
-            "ehc_final": "2024-07-15",
-        },
-    )
-    values.update(overrides)
-    return inspection.add_note(**values)
+    return inspection.add_note(**{**FIXTURE_ONE, **overrides})

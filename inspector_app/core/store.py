@@ -244,8 +244,16 @@ class Inspection:
         cleaned = [images.normalise(Path(p)) for p in photos]
         return self._save_note(note, "create", cleaned)
 
-    def edit_note(self, note_id: str, *, require_tags: bool = True, **changes: Any) -> Note:
-        """Change some fields of a note; a change that alters nothing writes nothing."""
+    def edit_note(
+        self,
+        note_id: str,
+        *,
+        require_tags: bool = True,
+        photos: Sequence[Path] = (),
+        **changes: Any,
+    ) -> Note:
+        """Change some fields of a note and add photos, in one transaction; a change that
+        alters nothing writes nothing, and a bad photo saves nothing."""
         self.refresh()
         current = self.note(note_id)
         if "fields" in changes:
@@ -257,9 +265,10 @@ class Inspection:
         if unknown:
             raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
         edited = check_note(self.framework, replace(current, **changes), require_tags=require_tags)
-        if edited.to_payload() == current.to_payload():
+        cleaned = [images.normalise(Path(p)) for p in photos]
+        if edited.to_payload() == current.to_payload() and not cleaned:
             return current
-        return self._save_note(replace(edited, updated_at=now()), "update")
+        return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
 
     def delete_note(self, note_id: str) -> Note:
         """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
@@ -355,10 +364,7 @@ class Inspection:
 
     def add_photo(self, note_id: str, path: Path) -> Note:
         """Clean and seal a photo onto a note; a bad image saves nothing."""
-        self.refresh()
-        note = self.note(note_id)
-        clean = images.normalise(Path(path))
-        return self._save_note(replace(note, updated_at=now()), "update", [clean])
+        return self.edit_note(note_id, photos=[path], require_tags=False)
 
     def attachment(self, attachment_id: str) -> Attachment:
         found = self._records.read("attachment", attachment_id)

@@ -93,6 +93,7 @@ class ChildrenView(QWidget):
         self.ref = QLineEdit()
         self.ref.setPlaceholderText("Pseudonym, e.g. Child D")
         self.ref.setAccessibleName("Pseudonym")
+        self.ref.setMinimumWidth(200)
         self.name = QLineEdit()
         self.name.setPlaceholderText("Real name (optional; never exported)")
         self.name.setAccessibleName("Real name")

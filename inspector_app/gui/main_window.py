@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QStackedWidget,
-    QWidget,
 )
 
 from inspector_app.core.demo import Demo, build_demo
@@ -275,12 +274,3 @@ class MainWindow(QMainWindow):
         self.session.runner.wait()
         self.settings.sync()
         super().closeEvent(event)
-
-
-def focus_chain(widget: QWidget) -> list[QWidget]:
-    """The widgets Tab visits, in order (used to check everything is reachable by keyboard)."""
-    seen, current = [], widget.nextInFocusChain()
-    while current is not widget and current not in seen:
-        seen.append(current)
-        current = current.nextInFocusChain()
-    return seen

@@ -56,7 +56,8 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(title)
-        layout.addWidget(QLabel("<b>Recent inspections</b>"))
+        self.recent_label = QLabel("<b>Recent inspections</b>")
+        layout.addWidget(self.recent_label)
         layout.addWidget(self.recent, 1)
         layout.addWidget(self.empty, 1)
         layout.addLayout(buttons)
@@ -73,6 +74,7 @@ class StartPage(QWidget):
             self.recent.addItem(item)
         has_recent = self.recent.count() > 0
         self.recent.setVisible(has_recent)
+        self.recent_label.setVisible(has_recent)
         self.empty.setVisible(not has_recent)
         if has_recent:
             self.recent.setCurrentRow(0)

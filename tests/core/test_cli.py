@@ -164,3 +164,13 @@ def test_usage_errors_are_exit_2(file):
 
 def test_version_is_printed():
     assert cli("--version", check=0).stdout.startswith("inspector-app ")
+
+
+def test_an_edit_with_a_bad_photo_changes_nothing(file, tmp_path):
+    note_id = add(file)
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("not really a photo")
+    result = cli("edit", file, note_id, "--text", "Changed text.", "--photo", broken, check=2)
+    assert "broken.jpg" in result.stderr
+    [note] = json.loads(cli("show", file, note_id, "--json", check=0).stdout)
+    assert note["revision"] == 1 and note["text"].startswith("Parents describe")

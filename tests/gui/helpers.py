@@ -15,7 +15,7 @@ from inspector_app.core.models import Note
 from inspector_app.core.store import Inspection
 from inspector_app.gui.evidence_model import ID_ROLE, TITLE_COLUMN
 from inspector_app.gui.main_window import MainWindow
-from tests.conftest import PASSPHRASE
+from tests.conftest import FIXTURE_ONE, PASSPHRASE
 
 WAIT_MS = 5000
 
@@ -30,21 +30,7 @@ class SavedInspection:
 
 # The fictional Northmoor fixtures of DOMAIN.md, as the core's add_note takes them.
 FIXTURE_NOTES: list[dict[str, Any]] = [
-    dict(
-        kind="case-review",
-        questions=["B"],
-        outcomes=["statutory-timescales"],
-        judgement="development",
-        title="EHC plan timeliness",
-        text="Request received week 0, final plan issued week 27; no health advice on file.",
-        children=["Child A"],
-        fields={
-            "age_band": "6–10",
-            "support_level": "EHC plan",
-            "ehc_request": "2024-01-08",
-            "ehc_final": "2024-07-15",
-        },
-    ),
+    FIXTURE_ONE,
     dict(
         kind="meeting",
         questions=["A"],
