@@ -7,6 +7,9 @@
 - ``seal_chunks`` / ``open_chunks``: a stream as independently sealed chunks whose associated
   data carries the chunk's index and a final-chunk flag, so reordering, dropping or truncating
   chunks fails.
+- ``new_identity``, ``sign`` / ``check_signature`` (Ed25519) and ``wrap_for`` / ``unwrap_from``
+  (HPKE, X25519 + HKDF-SHA256 + AES-256-GCM): an inspector's keys, and a bundle's file key
+  sent to each recipient.
 
 Every failure to open is ``CryptoError``; callers decide what it means to the user.
 """
@@ -20,8 +23,10 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, hpke
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -195,3 +200,73 @@ def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
             del buffer[:CHUNK_BYTES]
     if buffer:
         yield bytes(buffer)
+
+
+# -- identities: Ed25519 to sign, X25519 to receive ---------------------------------------------
+
+_HPKE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Raw key bytes: private halves stay sealed in the file, public halves travel on cards."""
+
+    receive_private: bytes
+    sign_private: bytes
+
+    @property
+    def receive_public(self) -> bytes:
+        return (
+            X25519PrivateKey.from_private_bytes(self.receive_private)
+            .public_key()
+            .public_bytes_raw()
+        )
+
+    @property
+    def sign_public(self) -> bytes:
+        return (
+            Ed25519PrivateKey.from_private_bytes(self.sign_private).public_key().public_bytes_raw()
+        )
+
+
+def new_identity() -> Identity:
+    return Identity(
+        X25519PrivateKey.generate().private_bytes_raw(),
+        Ed25519PrivateKey.generate().private_bytes_raw(),
+    )
+
+
+def fingerprint(receive_public: bytes, sign_public: bytes) -> str:
+    """Short enough to read aloud: 80 bits of SHA-256 as four groups of four base32 letters."""
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(bind("fingerprint", receive_public, sign_public))
+    text = base64.b32encode(digest.finalize()[:10]).decode()
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def sign(identity: Identity, data: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(identity.sign_private).sign(data)
+
+
+def check_signature(sign_public: bytes, signature: bytes, data: bytes) -> None:
+    try:
+        Ed25519PublicKey.from_public_bytes(sign_public).verify(signature, data)
+    except (InvalidSignature, ValueError) as exc:
+        raise CryptoError("the signature does not match") from exc
+
+
+def wrap_for(receive_public: bytes, key: bytes, info: bytes) -> bytes:
+    """Encrypt a key to one recipient (HPKE base mode); ``info`` binds it to its context."""
+    try:
+        public = X25519PublicKey.from_public_bytes(receive_public)
+    except ValueError as exc:
+        raise CryptoError("not a recipient key") from exc
+    return _HPKE.encrypt(key, public, info=info)
+
+
+def unwrap_from(identity: Identity, wrapped: bytes, info: bytes) -> bytes:
+    private = X25519PrivateKey.from_private_bytes(identity.receive_private)
+    try:
+        return _HPKE.decrypt(wrapped, private, info=info)
+    except (InvalidTag, ValueError) as exc:
+        raise CryptoError("the bundle key did not open") from exc

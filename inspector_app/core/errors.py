@@ -20,6 +20,16 @@ class NotFound(InvalidInput):
     """A note, child or attachment that does not exist."""
 
 
+class InConflict(InvalidInput):
+    """A note edited by two inspectors from the same version: someone must choose."""
+
+
+class BundleRejected(InspectorError):
+    """A card or bundle failed a check: nothing from it was applied."""
+
+    exit_code = 4
+
+
 class FrameworkError(InspectorError):
     """A framework definition file is missing or malformed."""
 

@@ -138,6 +138,28 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One of a note's competing versions after two inspectors edited it."""
+
+    id: str
+    by: str
+    at: str
+    data: Mapping[str, Any]
+
+    @property
+    def short(self) -> str:
+        return self.id[:8]
+
+    def describe(self) -> str:
+        if self.data.get("deleted"):
+            what = "deleted"
+        else:
+            text = self.data.get("title") or self.data.get("text", "")
+            what = f"“{text.splitlines()[0][:50] if text else ''}”"
+        return f"version {self.short} by {self.by or 'unknown'} at {self.at}: {what}"
+
+
+@dataclass(frozen=True)
 class Child:
     """A register entry: the pseudonym notes use, and optionally the real name kept beside it."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from inspector_app.core import crypto
+from inspector_app.core import crypto, history
 from inspector_app.core.errors import (
     IntegrityError,
     InvalidInput,
@@ -35,11 +35,15 @@ _GENESIS = b"\x00" * 32
 
 @dataclass(frozen=True)
 class Change:
-    """One record to write. A deletion is a tombstone payload, so it is audited and travels."""
+    """One record to write. A deletion is a tombstone payload, so it is audited and travels.
+
+    ``payload`` may be a function of the record's current payload (None if new): it is then
+    called inside the write transaction, so a change never builds on a stale read.
+    """
 
     type: str
     id: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] | Callable[[dict[str, Any] | None], dict[str, Any]]
     action: str
 
 
@@ -187,7 +191,11 @@ class RecordFile:
                 "SELECT revision FROM records WHERE type = ? AND id = ?", (change.type, change.id)
             ).fetchone()
             revision = (row[0] if row else 0) + 1
-            body = self.seal_payload(change.type, change.id, revision, change.payload)
+            payload = change.payload
+            if callable(payload):
+                found = self.read(change.type, change.id)
+                payload = payload(found[1] if found else None)
+            body = self.seal_payload(change.type, change.id, revision, payload)
             self.db.conn.execute(
                 "INSERT OR REPLACE INTO records (type, id, revision, body) VALUES (?, ?, ?, ?)",
                 (change.type, change.id, revision, body),
@@ -359,7 +367,8 @@ class RecordFile:
     def _verify_chunks(self, report: VerifyReport) -> None:
         """Every live photo's streams open and match the size and hash its record gives."""
         live = set()
-        for rid, _revision, payload in self.scan("attachment"):
+        for rid, _revision, state in self.scan("attachment"):
+            payload = history.current(state)[0] if state is not None else None
             if payload is None or payload.get("deleted"):
                 continue
             live.add(rid)

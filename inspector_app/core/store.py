@@ -7,6 +7,7 @@ updates the in-memory working set, so what the user sees is what is on disk.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import re
@@ -16,17 +17,24 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from inspector_app.core import crypto, history, images, records, schema
 from inspector_app.core import framework as frameworks
 from inspector_app.core import header as keys
-from inspector_app.core import images, records, schema
 from inspector_app.core.crypto import KdfParams
-from inspector_app.core.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from inspector_app.core.errors import (
+    InConflict,
+    IntegrityError,
+    InvalidInput,
+    NotFound,
+    StorageError,
+)
 from inspector_app.core.index import NoteFilter, NoteRow, WorkingSet
 from inspector_app.core.models import (
     Attachment,
     Child,
     InspectionInfo,
     Note,
+    Version,
     check_note,
     clean_child_ref,
     clean_line,
@@ -38,6 +46,18 @@ from inspector_app.core.records import Change, RecordFile, VerifyReport
 Progress = Callable[[int, int], None]
 ROLES = ("lead", "team")
 _INFO = ("inspection", "inspection")
+IDENTITY = ("identity", "self")
+
+
+def identity_payload(identity: crypto.Identity, seq: int = 0) -> dict[str, Any]:
+    """The file's own keys (sealed like any record) and its last bundle number."""
+    return {
+        "receive": base64.b64encode(identity.receive_private).decode(),
+        "sign": base64.b64encode(identity.sign_private).decode(),
+        "seq": seq,
+    }
+
+
 MIN_PASSPHRASE = 8
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 PAGE = 200  # rows a list fetches at a time
@@ -63,7 +83,7 @@ class Inspection:
         self.path = path
         self._db = db
         self._header = head
-        self._records = RecordFile(db, head.file_id, data_key, who="")
+        self.file = RecordFile(db, head.file_id, data_key, who="")
         self.info: InspectionInfo
         self.framework: frameworks.Framework
         self.index = WorkingSet()
@@ -86,6 +106,7 @@ class Inspection:
         framework_id: str = frameworks.DEFAULT_FRAMEWORK,
         on_site: tuple[str, str] = ("", ""),
         kdf: KdfParams | None = None,
+        inspection_id: str | None = None,
     ) -> tuple[Inspection, str]:
         """A new file; returns it unlocked with the recovery key, which is shown only once."""
         check_passphrase(passphrase)
@@ -93,7 +114,7 @@ class Inspection:
         if start and end and end < start:
             raise InvalidInput("The last day on site is before the first; check the dates.")
         info = InspectionInfo(
-            inspection_id=new_id(),
+            inspection_id=inspection_id or new_id(),
             area=_required_line(area, "area"),
             inspector=_required_line(inspector, "inspector's name"),
             role=_choice(role, ROLES, "role"),
@@ -109,12 +130,19 @@ class Inspection:
             with db.atomic():
                 head, data_key, recovery_key = keys.create(db, passphrase, kdf or KdfParams.fresh())
             inspection = cls(path, db, head, data_key)
-            inspection._write([Change(*_INFO, info.to_payload(), "create")], who=info.inspector)
+            identity = crypto.new_identity()
+            inspection.commit(
+                [
+                    Change(*_INFO, info.to_payload(), "create"),
+                    Change(*IDENTITY, identity_payload(identity), "create"),
+                ],
+                who=info.inspector,
+            )
         except BaseException:
             db.close()
             _remove_quietly(path)
             raise
-        inspection._load()
+        inspection.reload()
         return inspection, recovery_key
 
     @classmethod
@@ -126,7 +154,7 @@ class Inspection:
             schema.upgrade(db)
             head = keys.read(db)
             inspection = cls(path, db, head, keys.unlock(head, secret))
-            inspection._load()
+            inspection.reload()
         except sqlite3.Error as exc:
             db.close()
             raise records.storage_error(exc, path) from exc
@@ -137,9 +165,9 @@ class Inspection:
 
     def close(self) -> None:
         """Drop the key and the working set; closing twice is harmless."""
-        if self._records is None:
+        if self.file is None:
             return
-        self._records = None  # type: ignore[assignment]
+        self.file = None  # type: ignore[assignment]
         self.index = WorkingSet()
         self.children.clear()
         self._db.close()
@@ -150,56 +178,72 @@ class Inspection:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _load(self) -> None:
-        found = self._records.read(*_INFO)
+    def reload(self) -> None:
+        """Read every record again into the working set (after a bulk change such as an import)."""
+        found = self.file.read(*_INFO)
         if found is None:
             raise InvalidInput("This inspection file has no inspection details; it is incomplete.")
         self.info = InspectionInfo.from_payload(found[1])
-        self._records.who = self.info.inspector
+        self.file.who = self.info.inspector
         self.framework = frameworks.load(self.info.framework)
         self.damaged = []
         notes = []
-        for rid, revision, payload in self._records.scan("note"):
-            if payload is None:
+        for rid, revision, state in self.file.scan("note"):
+            if state is None:
                 self.damaged.append(f"note {rid}")
-            elif not payload.get("deleted"):
-                notes.append(Note.from_payload(rid, revision, payload))
+                continue
+            data, conflict = history.current(state)
+            if not data.get("deleted"):
+                notes.append(replace(Note.from_payload(rid, revision, data), conflict=conflict))
         self.index.load(notes)
         self.children.clear()
         self._child_ids.clear()
-        for rid, revision, payload in self._records.scan("child"):
+        for rid, revision, payload in self.file.scan("child"):
             if payload is None:
                 self.damaged.append(f"child {rid}")
                 continue
             self.children[payload["ref"]] = Child(payload["ref"], payload["name"], revision)
             self._child_ids[payload["ref"]] = rid
-        self._seen_version = self._records.data_version()
+        self._seen_version = self.file.data_version()
+
+    def _versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str) -> Change:
+        """A change that adds a version on top of every current head (or starts the record)."""
+        by, at = self.info.inspector, now()
+
+        def apply(state: dict[str, Any] | None) -> dict[str, Any]:
+            if state is None:
+                return history.start(data, by, at)
+            return history.advance(state, data, by, at)
+
+        return Change(rtype, rid, apply, action)
 
     def refresh(self) -> bool:
         """Reload if another program changed the file since we last looked; True if it did."""
-        if self._records.data_version() == self._seen_version:
+        if self.file.data_version() == self._seen_version:
             return False
-        self._load()
+        self.reload()
         return True
 
-    def _write(
+    def commit(
         self,
         changes: list[Change],
         who: str | None = None,
         photos: Sequence = (),
         drop_chunks: Sequence[str] = (),
     ) -> list[int]:
+        """Write changes (and photo chunks) in one transaction, then catch up with any
+        change another program made meanwhile."""
         if who is not None:
-            self._records.who = who
-        with self._records.transaction():
+            self.file.who = who
+        with self.file.transaction():
             for attachment_id, clean in photos:
-                self._records.write_chunks(attachment_id, "photo", [clean.photo])
-                self._records.write_chunks(attachment_id, "thumb", [clean.thumb])
+                self.file.write_chunks(attachment_id, "photo", [clean.photo])
+                self.file.write_chunks(attachment_id, "thumb", [clean.thumb])
             for attachment_id in drop_chunks:
                 self._db.conn.execute(
                     "DELETE FROM chunks WHERE attachment_id = ?", (attachment_id,)
                 )
-            revisions = self._records.write(changes)
+            revisions = self.file.write(changes)
         # Our own commit leaves data_version alone; a change means another program wrote too.
         self.refresh()
         return revisions
@@ -250,12 +294,19 @@ class Inspection:
         *,
         require_tags: bool = True,
         photos: Sequence[Path] = (),
+        merge_conflict: bool = False,
         **changes: Any,
     ) -> Note:
         """Change some fields of a note and add photos, in one transaction; a change that
-        alters nothing writes nothing, and a bad photo saves nothing."""
+        alters nothing writes nothing, and a bad photo saves nothing.
+
+        A note in conflict is refused unless ``merge_conflict``: the edit then becomes the
+        version that replaces every competing one.
+        """
         self.refresh()
         current = self.note(note_id)
+        if not merge_conflict:
+            self._refuse_conflict(current)
         if "fields" in changes:
             changes["fields"] = {**current.fields, **changes["fields"]}
         for key in ("questions", "outcomes", "children"):
@@ -266,7 +317,7 @@ class Inspection:
             raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
         edited = check_note(self.framework, replace(current, **changes), require_tags=require_tags)
         cleaned = [images.normalise(Path(p)) for p in photos]
-        if edited.to_payload() == current.to_payload() and not cleaned:
+        if edited.to_payload() == current.to_payload() and not cleaned and not current.conflict:
             return current
         return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
 
@@ -274,7 +325,8 @@ class Inspection:
         """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
         self.refresh()
         note = self.note(note_id)
-        self._write([Change("note", note.id, {"deleted": True, "at": now()}, "delete")])
+        self._refuse_conflict(note)
+        self.commit([self._versioned("note", note.id, {"deleted": True}, "delete")])
         self.index.remove(note.id)
         return note
 
@@ -298,14 +350,16 @@ class Inspection:
                 created_at=now(),
             )
             attached.append((attachment.id, clean))
-            changes.append(Change("attachment", attachment.id, attachment.to_payload(), "create"))
+            changes.append(
+                self._versioned("attachment", attachment.id, attachment.to_payload(), "create")
+            )
         note = replace(note, attachments=note.attachments + tuple(a for a, _ in attached))
         new_children = self._new_children(note.children)
         changes += [
             Change("child", rid, child.to_payload(), "create") for rid, child in new_children
         ]
-        changes.append(Change("note", note.id, note.to_payload(), action))
-        revisions = self._write(changes, photos=attached)
+        changes.append(self._versioned("note", note.id, note.to_payload(), action))
+        revisions = self.commit(changes, photos=attached)
         for rid, child in new_children:
             self._child_ids[child.ref] = rid
             self.children[child.ref] = replace(child, revision=1)
@@ -360,6 +414,41 @@ class Inspection:
             where = replace(where, question=self.framework.check_question(where.question))
         return where
 
+    # -- conflicts -----------------------------------------------------------------------------
+
+    def versions(self, note_id: str) -> list[Version]:
+        """The competing versions of a note (one when it is not in conflict), newest last."""
+        note = self.note(note_id)
+        found = self.file.read("note", note.id)
+        return [Version(h["v"], h["by"], h["at"], h["data"]) for h in found[1]["heads"]]
+
+    def resolve(self, note_id: str, keep: str) -> Note:
+        """End a conflict by keeping one version (given by a prefix of its id)."""
+        self.refresh()
+        note = self.note(note_id)
+        heads = {v.id: v for v in self.versions(note.id)}
+        chosen = [v for v in heads.values() if keep.strip() and v.id.startswith(keep.strip())]
+        if len(chosen) != 1:
+            raise InvalidInput(
+                f"'{keep}' is not one of this note's versions; "
+                f"use one of: {', '.join(v.short for v in heads.values())}."
+            )
+        data = chosen[0].data
+        if data.get("deleted"):
+            self.commit([self._versioned("note", note.id, data, "resolve")])
+            self.index.remove(note.id)
+            return note
+        kept = replace(Note.from_payload(note.id, note.revision, data), conflict=False)
+        return self._save_note(kept, "resolve")
+
+    def _refuse_conflict(self, note: Note) -> None:
+        if note.conflict:
+            listed = "; ".join(v.describe() for v in self.versions(note.id))
+            raise InConflict(
+                f"This note has competing versions from two inspectors ({listed}); "
+                f"keep one with 'inspector-app resolve FILE {note.id[:8]} --keep VERSION'."
+            )
+
     # -- photos --------------------------------------------------------------------------------
 
     def add_photo(self, note_id: str, path: Path) -> Note:
@@ -367,15 +456,16 @@ class Inspection:
         return self.edit_note(note_id, photos=[path], require_tags=False)
 
     def attachment(self, attachment_id: str) -> Attachment:
-        found = self._records.read("attachment", attachment_id)
-        if found is None or found[1].get("deleted"):
+        found = self.file.read("attachment", attachment_id)
+        data = history.current(found[1])[0] if found else {"deleted": True}
+        if data.get("deleted"):
             raise NotFound(f"There is no photo '{attachment_id}' in this inspection.")
-        return Attachment.from_payload(found[1])
+        return Attachment.from_payload(data)
 
     def photo(self, attachment_id: str, variant: str = "photo") -> bytes:
         """The cleaned JPEG (``photo``) or its thumbnail (``thumb``), checked against its hash."""
         attachment = self.attachment(attachment_id)
-        data = b"".join(self._records.read_chunks(attachment_id, variant))
+        data = b"".join(self.file.read_chunks(attachment_id, variant))
         if _sha(data) != attachment.sha256.get(variant):
             raise IntegrityError(
                 f"The photo {attachment_id} does not match its record; run verify."
@@ -392,9 +482,11 @@ class Inspection:
             updated_at=now(),
             attachments=tuple(a for a in note.attachments if a != attachment_id),
         )
-        tomb = Change("attachment", attachment_id, {"deleted": True, "at": now()}, "delete")
-        changes = [tomb, Change("note", note.id, note.to_payload(), "update")]
-        revision = self._write(changes, drop_chunks=[attachment_id])[-1]
+        changes = [
+            self._versioned("attachment", attachment_id, {"deleted": True}, "delete"),
+            self._versioned("note", note.id, note.to_payload(), "update"),
+        ]
+        revision = self.commit(changes, drop_chunks=[attachment_id])[-1]
         note = replace(note, revision=revision)
         self.index.upsert(note)
         return note
@@ -407,7 +499,7 @@ class Inspection:
         child = Child(clean_child_ref(ref), clean_line(name))
         rid = self._child_ids.get(child.ref, new_id())
         action = "update" if child.ref in self.children else "create"
-        revision = self._write([Change("child", rid, child.to_payload(), action)])[-1]
+        revision = self.commit([Change("child", rid, child.to_payload(), action)])[-1]
         self._child_ids[child.ref] = rid
         self.children[child.ref] = replace(child, revision=revision)
         return self.children[child.ref]
@@ -420,20 +512,18 @@ class Inspection:
 
     def verify(self) -> VerifyReport:
         try:
-            return self._records.verify()
+            return self.file.verify()
         except sqlite3.Error as exc:
             raise records.storage_error(exc, self.path) from exc
 
     def audit_log(self) -> list[dict[str, Any]]:
-        return self._records.audit_entries()
+        return self.file.audit_entries()
 
     def change_passphrase(self, passphrase: str, kdf: KdfParams | None = None) -> None:
         """Re-wrap the data key under a new passphrase; the notes are not re-encrypted."""
         check_passphrase(passphrase)
-        new_header = keys.rewrap(
-            self._header, self._records._key, passphrase, kdf or KdfParams.fresh()
-        )
-        with self._records.transaction():
+        new_header = keys.rewrap(self._header, self.file._key, passphrase, kdf or KdfParams.fresh())
+        with self.file.transaction():
             keys.write(self._db, new_header)
         self._header = new_header
 

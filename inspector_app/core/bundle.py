@@ -1,0 +1,522 @@
+"""Sync bundles: one file an inspector hands to the lead (or the lead to the team).
+
+Layout::
+
+    MAGIC | version | u32 header length | header (JSON) | (u32 length | sealed chunk)*
+
+The header names the bundle, the inspection, the author's fingerprint and sequence number, and
+carries a random file key wrapped with HPKE for each recipient. The body is one stream sealed
+in chunks (``crypto.seal_chunks``) whose associated data is the header's hash, so any change
+to the header or the body fails to open. Inside, frames follow each other: the manifest (every
+record's hash, every photo's size and hash, the child pseudonyms), the author's Ed25519
+signature over header and manifest, then the records and the photos.
+
+Import checks the recipient, the inspection, the author, the signature and every hash, and
+applies everything in one transaction or nothing. Records merge by version history
+(``history.merge``), so importing twice, or in any order, gives the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from inspector_app.core import crypto, history, team
+from inspector_app.core.errors import BundleRejected, InspectorError, InvalidInput, StorageError
+from inspector_app.core.models import Attachment, Child, Note, check_note, clean_child_ref, new_id
+from inspector_app.core.models import now as timestamp
+from inspector_app.core.records import Change
+from inspector_app.core.store import Inspection
+
+MAGIC = b"INSPBNDL"
+VERSION = 1
+SYNCED = ("note", "attachment")  # record types that travel, as version histories
+MAX_HEADER = 64 * 1024
+MAX_RECIPIENTS = 64
+MAX_FRAME = 8 * 1024 * 1024
+MAX_MANIFEST = 64 * 1024 * 1024
+MAX_RECORDS = 1_000_000
+MAX_PHOTO = 64 * 1024 * 1024
+_SEALED_CHUNK = crypto.CHUNK_BYTES + 64
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    author: str = ""
+    new: int = 0
+    updated: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    photos: int = 0
+    already: bool = False
+
+    def describe(self) -> str:
+        if self.already:
+            return f"already imported from {self.author}; nothing changed"
+        return (
+            f"from {self.author}: {self.new} new, {self.updated} updated, "
+            f"{len(self.conflicts)} in conflict, {self.photos} photos"
+        )
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export_bundle(
+    inspection: Inspection, out: Path, *, to_team: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Write everything this file knows to ``out``; returns the header."""
+    keys, _ = team.identity(inspection)
+    recipients = _recipients(inspection, to_team)
+    seq = team.next_sequence(inspection)
+    header = {
+        "bundle_id": str(uuid.uuid4()),
+        "inspection_id": inspection.info.inspection_id,
+        "author": crypto.fingerprint(keys.receive_public, keys.sign_public),
+        "seq": seq,
+        "created_at": timestamp(),
+        "to_team": to_team,
+    }
+    file_key = crypto.new_key()
+    header["recipients"] = [
+        {
+            "to": m.fingerprint,
+            "key": team.to_b64(crypto.wrap_for(m.receive, file_key, _info(header))),
+        }
+        for m in recipients
+    ]
+    header_bytes = json.dumps(header, sort_keys=True).encode()
+    records = _records(inspection)
+    photos = _photos(inspection)
+    manifest = json.dumps(
+        {
+            "records": [[t, i, _sha(raw)] for t, i, raw in records],
+            "photos": [[a.id, v, a.sizes[v], a.sha256[v]] for a in photos for v in sorted(a.sizes)],
+            "children": sorted(inspection.children),
+        }
+    ).encode()
+    signature = crypto.sign(keys, _signed(header_bytes, manifest))
+    total = len(records) + len(photos)
+
+    def frames() -> Iterator[bytes]:
+        yield _frame(b"M", manifest)
+        yield _frame(b"S", signature)
+        for done, (rtype, rid, raw) in enumerate(records, start=1):
+            yield _frame(b"R", json.dumps({"type": rtype, "id": rid}).encode() + b"\n" + raw)
+            if progress and done % 500 == 0:
+                progress(done, total)
+        for done, attachment in enumerate(photos, start=len(records) + 1):
+            for variant in sorted(attachment.sizes):
+                for piece in inspection.file.read_chunks(attachment.id, variant):
+                    yield _frame(b"P", _photo_key(attachment.id, variant) + piece)
+            if progress:
+                progress(done, total)
+
+    _write_atomically(out, header_bytes, crypto.seal_chunks(file_key, frames(), _ad(header_bytes)))
+    if progress:
+        progress(total, total)
+    return header
+
+
+def _recipients(inspection: Inspection, to_team: bool) -> list[team.Member]:
+    members = team.roster(inspection)
+    if inspection.info.role == "lead":
+        if not to_team:
+            raise InvalidInput("The lead's bundles go to the team: add --to-team.")
+        if not members:
+            raise InvalidInput("The roster is empty; add the team's cards with 'team add' first.")
+        return members
+    leads = [m for m in members if m.role == "lead"]
+    if not leads:
+        raise InvalidInput("This file does not know its lead; join with the lead's card first.")
+    return leads if not to_team else members
+
+
+def _records(inspection: Inspection) -> list[tuple[str, str, bytes]]:
+    out = []
+    for rtype in SYNCED:
+        for rid, _revision, state in inspection.file.scan(rtype):
+            if state is not None:
+                out.append((rtype, rid, _canonical(history.normalised(state))))
+    return out
+
+
+def _photos(inspection: Inspection) -> list[Attachment]:
+    out = []
+    for _rid, _revision, state in inspection.file.scan("attachment"):
+        data = history.current(state)[0] if state is not None else {"deleted": True}
+        if not data.get("deleted"):
+            out.append(Attachment.from_payload(data))
+    return out
+
+
+def _write_atomically(out: Path, header: bytes, sealed: Iterator[bytes]) -> None:
+    out = Path(out)
+    temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(MAGIC + bytes([VERSION]) + struct.pack(">I", len(header)) + header)
+            for chunk in sealed:
+                handle.write(struct.pack(">I", len(chunk)) + chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StorageError(
+            f"The bundle could not be written to {out}: {exc.strerror}; choose another folder."
+        ) from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def import_bundle(
+    inspection: Inspection, path: Path, progress: Progress | None = None
+) -> ImportResult:
+    """Check a bundle whole and apply it in one transaction; ``BundleRejected`` otherwise."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            header_bytes, header = _read_header(handle, path)
+            author, file_key = _admit(inspection, header, path)
+            result = ImportResult(author=f"{author.name} ({author.fingerprint})")
+            seen = {seq: bundle_hash for seq, bundle_hash, _ in author.bundles}
+            digest = hashlib.sha256(header_bytes)
+            reader = _Reader(inspection, header_bytes, author, result)
+            with inspection.file.transaction():
+                chunks = _chunks(handle, digest, size, progress)
+                for piece in crypto.open_chunks(file_key, chunks, _ad(header_bytes)):
+                    reader.feed(piece)
+                bundle_hash = digest.hexdigest()
+                if seen.get(header["seq"]) == bundle_hash:
+                    raise _AlreadyImported
+                if header["seq"] in seen:
+                    raise BundleRejected(
+                        f"{path.name} reuses bundle number {header['seq']} "
+                        f"from {author.name} with different content; it was "
+                        "not imported."
+                    )
+                reader.finish()
+                receipt = (header["seq"], bundle_hash, timestamp())
+                inspection.file.write(
+                    [
+                        team.member_change(
+                            team.Member(
+                                **{**author.__dict__, "bundles": (*author.bundles, receipt)}
+                            ),
+                            "bundle",
+                        )
+                    ]
+                )
+    except _AlreadyImported:
+        return ImportResult(author=result.author, already=True)
+    except crypto.CryptoError as exc:
+        raise BundleRejected(
+            f"{path.name} is damaged or was altered ({exc}); nothing was "
+            "imported. Ask for the bundle again."
+        ) from exc
+    except OSError as exc:
+        raise InvalidInput(f"The bundle {path} cannot be read: {exc.strerror}.") from exc
+    inspection.reload()  # our own commit: data_version does not change, so load explicitly
+    return result
+
+
+class _AlreadyImported(Exception):
+    """Raised inside the transaction so it rolls back; not an error for the user."""
+
+
+def _read_header(handle: BinaryIO, path: Path) -> tuple[bytes, dict[str, Any]]:
+    start = handle.read(len(MAGIC) + 5)
+    if len(start) < len(MAGIC) + 5 or start[: len(MAGIC)] != MAGIC:
+        raise BundleRejected(f"{path.name} is not a sync bundle; choose a bundle file.")
+    if start[len(MAGIC)] != VERSION:
+        raise BundleRejected(f"{path.name} was made by another version of the app; update it.")
+    (length,) = struct.unpack(">I", start[-4:])
+    if not 0 < length <= MAX_HEADER:
+        raise BundleRejected(f"{path.name} has an impossible header; it is damaged.")
+    header_bytes = handle.read(length)
+    try:
+        header = json.loads(header_bytes)
+        checks = (
+            ("bundle_id", str),
+            ("inspection_id", str),
+            ("author", str),
+            ("seq", int),
+            ("created_at", str),
+            ("recipients", list),
+        )
+        if not isinstance(header, dict) or any(not isinstance(header.get(k), t) for k, t in checks):
+            raise ValueError("header fields")
+        if not 0 < len(header["recipients"]) <= MAX_RECIPIENTS:
+            raise ValueError("recipients")
+        for entry in header["recipients"]:
+            if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(k), str) for k in ("to", "key")
+            ):
+                raise ValueError("recipient")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BundleRejected(f"{path.name} has a damaged header; nothing was imported.") from exc
+    return header_bytes, header
+
+
+def _admit(inspection: Inspection, header: dict[str, Any], path: Path) -> tuple[team.Member, bytes]:
+    """Who wrote it, and is it for us: the author known, the key addressed to this file."""
+    if header["inspection_id"] != inspection.info.inspection_id:
+        raise BundleRejected(f"{path.name} belongs to another inspection; nothing was imported.")
+    me = team.fingerprint(inspection)
+    if header["author"] == me:
+        raise BundleRejected(f"{path.name} was exported from this file; import it elsewhere.")
+    author = team.member(inspection, header["author"])
+    if author is None or (inspection.info.role != "lead" and author.role != "lead"):
+        raise BundleRejected(
+            f"{path.name} comes from {header['author']}, who is not on this file's "
+            + (
+                "roster; add their card with 'team add' first."
+                if inspection.info.role == "lead"
+                else "team as its lead; only the lead's bundles are imported here."
+            )
+        )
+    mine = [r for r in header["recipients"] if r["to"] == me]
+    if len(mine) != 1:
+        raise BundleRejected(
+            f"{path.name} is not addressed to this file; ask the sender to "
+            "export it again with this file's card."
+        )
+    keys, _ = team.identity(inspection)
+    try:
+        wrapped = team.from_b64(mine[0]["key"])
+    except ValueError as exc:
+        raise BundleRejected(f"{path.name} has a damaged key; nothing was imported.") from exc
+    return author, crypto.unwrap_from(keys, wrapped, _info(header))
+
+
+def _chunks(handle: BinaryIO, digest: Any, size: int, progress: Progress | None) -> Iterator[bytes]:
+    while True:
+        prefix = handle.read(4)
+        if not prefix:
+            return
+        digest.update(prefix)
+        (length,) = struct.unpack(">I", prefix.rjust(4, b"\0"))
+        if len(prefix) < 4 or not 0 < length <= _SEALED_CHUNK:
+            raise crypto.CryptoError("a chunk has an impossible length")
+        body = handle.read(length)
+        if len(body) < length:
+            raise crypto.CryptoError("the bundle is truncated")
+        digest.update(body)
+        if progress:
+            progress(handle.tell(), size)
+        yield body
+
+
+class _Reader:
+    """Parses frames as the stream opens, checking each against the signed manifest."""
+
+    def __init__(
+        self, inspection: Inspection, header: bytes, author: team.Member, result: ImportResult
+    ) -> None:
+        self.inspection, self.header, self.author, self.result = inspection, header, author, result
+        self.buffer = bytearray()
+        self.manifest: dict[str, Any] | None = None
+        self.signed = False
+        self.expected: dict[tuple[str, str], str] = {}
+        self.photos: dict[tuple[str, str], tuple[int, str]] = {}
+        self.photo_key: tuple[str, str] | None = None
+        self.photo_parts: list[bytes] = []
+        self.raw = b""  # the manifest as signed
+        self.children: list[str] = []
+
+    def feed(self, piece: bytes) -> None:
+        self.buffer += piece
+        while len(self.buffer) >= 5:
+            kind, length = self.buffer[:1], struct.unpack(">I", self.buffer[1:5])[0]
+            limit = MAX_MANIFEST if kind == b"M" else MAX_FRAME
+            if length > limit:
+                raise BundleRejected("A bundle frame is impossibly large; nothing was imported.")
+            if len(self.buffer) < 5 + length:
+                return
+            body = bytes(self.buffer[5 : 5 + length])
+            del self.buffer[: 5 + length]
+            self._frame(bytes(kind), body)
+
+    def _frame(self, kind: bytes, body: bytes) -> None:
+        if self.manifest is None and kind != b"M" or (kind == b"M" and self.manifest is not None):
+            raise BundleRejected("The bundle does not start with its manifest.")
+        if kind == b"M":
+            self._manifest(body)
+        elif kind == b"S":
+            try:
+                crypto.check_signature(self.author.sign, body, _signed(self.header, self.raw))
+            except crypto.CryptoError as exc:
+                raise BundleRejected(
+                    "The bundle's signature does not match its author; nothing was imported."
+                ) from exc
+            self.signed = True
+        elif not self.signed:
+            raise BundleRejected("The bundle's content comes before its signature.")
+        elif kind == b"R":
+            self._record(body)
+        elif kind == b"P":
+            self._photo_piece(body)
+        else:
+            raise BundleRejected("The bundle has a part this version does not know.")
+
+    def _manifest(self, body: bytes) -> None:
+        self.raw = body
+        try:
+            manifest = json.loads(body)
+            records, photos, children = (manifest[k] for k in ("records", "photos", "children"))
+            if len(records) > MAX_RECORDS or len(photos) > MAX_RECORDS:
+                raise ValueError("too many")
+            self.expected = {(str(t), str(i)): str(h) for t, i, h in records}
+            self.photos = {(str(a), str(v)): (int(s), str(h)) for a, v, s, h in photos}
+            self.children = [clean_child_ref(str(c)) for c in children]
+        except (ValueError, TypeError, KeyError, InspectorError) as exc:
+            raise BundleRejected(
+                "The bundle's manifest is malformed; nothing was imported."
+            ) from exc
+        if any(s > MAX_PHOTO for s, _ in self.photos.values()):
+            raise BundleRejected("The bundle lists an impossibly large photo.")
+        self.manifest = manifest
+
+    def _record(self, body: bytes) -> None:
+        self._end_photo()
+        head, _, raw = body.partition(b"\n")
+        try:
+            meta = json.loads(head)
+            key = (meta["type"], meta["id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BundleRejected("A record in the bundle is malformed.") from exc
+        if self.expected.pop(key, None) != _sha(raw) or key[0] not in SYNCED:
+            raise BundleRejected("A record in the bundle does not match its manifest.")
+        incoming = _valid_state(self.inspection, key[0], raw)
+        found = self.inspection.file.read(*key)
+        merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
+        if found and merged == found[1]:
+            return
+        self.inspection.file.write([Change(key[0], key[1], merged, "merge")])
+        if key[0] == "note":
+            self.result.new += found is None
+            self.result.updated += found is not None
+            if len(merged["heads"]) > 1:
+                self.result.conflicts.append(key[1])
+
+    def _photo_piece(self, body: bytes) -> None:
+        key_length = body[0]
+        attachment_id, _, variant = body[1 : 1 + key_length].decode().partition("/")
+        key = (attachment_id, variant)
+        if key not in self.photos:
+            raise BundleRejected("A photo in the bundle is not in its manifest.")
+        if key != self.photo_key:
+            self._end_photo()
+            self.photo_key = key
+        self.photo_parts.append(body[1 + key_length :])
+        if sum(map(len, self.photo_parts)) > self.photos[key][0]:
+            raise BundleRejected("A photo in the bundle is larger than its manifest says.")
+
+    def _end_photo(self) -> None:
+        if self.photo_key is None:
+            return
+        key, data = self.photo_key, b"".join(self.photo_parts)
+        self.photo_key, self.photo_parts = None, []
+        size, digest = self.photos.pop(key)
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            raise BundleRejected("A photo in the bundle does not match its manifest.")
+        exists = self.inspection.file.db.conn.execute(
+            "SELECT 1 FROM chunks WHERE attachment_id = ? AND variant = ? LIMIT 1", key
+        ).fetchone()
+        if not exists:
+            self.inspection.file.write_chunks(key[0], key[1], [data])
+            self.result.photos += key[1] == "photo"
+
+    def finish(self) -> None:
+        self._end_photo()
+        if self.buffer or not self.signed:
+            raise BundleRejected("The bundle ends in the middle; nothing was imported.")
+        if self.expected or self.photos:
+            raise BundleRejected(
+                "The bundle is missing parts its manifest lists; nothing was imported."
+            )
+        known = set(self.inspection.children)
+        self.inspection.file.write(
+            [
+                Change("child", new_id(), Child(ref).to_payload(), "merge")
+                for ref in dict.fromkeys(self.children)
+                if ref not in known
+            ]
+        )
+
+
+def _valid_state(inspection: Inspection, rtype: str, raw: bytes) -> dict[str, Any]:
+    """A record's history, checked: right shape, and every version's data a valid record."""
+    try:
+        state = json.loads(raw)
+        heads, versions = state["heads"], state["history"]
+        if not heads or not isinstance(versions, dict):
+            raise ValueError("empty")
+        for version, parents in versions.items():
+            if not isinstance(version, str) or not all(isinstance(p, str) for p in parents):
+                raise ValueError("history")
+        for head in heads:
+            if head["v"] not in versions or not all(isinstance(head[k], str) for k in ("by", "at")):
+                raise ValueError("head")
+            data = head["data"]
+            if data.get("deleted"):
+                continue
+            if rtype == "note":
+                note = Note.from_payload("x", 0, data)
+                check_note(inspection.framework, note, require_tags=False)
+            else:
+                Attachment.from_payload(data)
+    except (ValueError, TypeError, KeyError, AttributeError, InspectorError) as exc:
+        raise BundleRejected(
+            "A record in the bundle is not valid for this inspection; nothing was imported."
+        ) from exc
+    return state
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _frame(kind: bytes, body: bytes) -> bytes:
+    return kind + struct.pack(">I", len(body)) + body
+
+
+def _photo_key(attachment_id: str, variant: str) -> bytes:
+    key = f"{attachment_id}/{variant}".encode()
+    return bytes([len(key)]) + key
+
+
+def _info(header: dict[str, Any]) -> bytes:
+    return crypto.bind(
+        "bundle-key", header["bundle_id"], header["inspection_id"], header["author"], header["seq"]
+    )
+
+
+def _ad(header_bytes: bytes) -> bytes:
+    return crypto.bind("bundle", hashlib.sha256(header_bytes).digest())
+
+
+def _signed(header_bytes: bytes, manifest: bytes) -> bytes:
+    return crypto.bind(
+        "bundle-signature", hashlib.sha256(header_bytes).digest(), hashlib.sha256(manifest).digest()
+    )
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

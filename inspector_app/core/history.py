@@ -1,0 +1,93 @@
+"""Version histories that merge in any order: what lets a team's files agree.
+
+A record that travels between inspectors (a note, a photo, a finding) is stored as a *state*:
+
+    {"history": {version: [parent versions]}, "heads": [{"v", "by", "at", "data"}, ...]}
+
+``history`` is every version the file has seen and what it was made from; ``heads`` are the
+versions nothing newer descends from, with their data. Merging two states takes the union of
+both and keeps the heads that are not an ancestor of another head. Union makes merging
+idempotent, commutative and associative, so importing bundles twice, or in any order, gives
+the same result. Two edits from a common parent both stay heads: the record is in conflict
+until someone resolves it, and nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+State = dict[str, Any]
+
+
+def _head(data: Mapping[str, Any], by: str, at: str) -> dict[str, Any]:
+    return {"v": str(uuid.uuid4()), "by": by, "at": at, "data": dict(data)}
+
+
+def start(data: Mapping[str, Any], by: str, at: str) -> State:
+    """The state of a new record: one version with no parents."""
+    head = _head(data, by, at)
+    return {"history": {head["v"]: []}, "heads": [head]}
+
+
+def advance(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
+    """A local change: a new version whose parents are every current head (so an edit made
+    while in conflict resolves it)."""
+    head = _head(data, by, at)
+    history = {**state["history"], head["v"]: sorted(h["v"] for h in state["heads"])}
+    return {"history": history, "heads": [head]}
+
+
+def resolve(state: State, keep: str, by: str, at: str) -> State:
+    """End a conflict by keeping one head's data as a new version over all heads."""
+    chosen = head_by_prefix(state, keep)
+    return advance(state, chosen["data"], by, at)
+
+
+def head_by_prefix(state: State, prefix: str) -> dict[str, Any]:
+    matches = [h for h in state["heads"] if h["v"].startswith(prefix.strip())]
+    if len(matches) != 1 or not prefix.strip():
+        raise KeyError(prefix)
+    return matches[0]
+
+
+def merge(a: State, b: State) -> State:
+    """The union of two states of the same record."""
+    history = {**a["history"], **b["history"]}
+    candidates = {h["v"]: h for h in (*a["heads"], *b["heads"])}
+    superseded = _ancestors(history, candidates)
+    heads = [h for v, h in candidates.items() if v not in superseded]
+    return {"history": dict(sorted(history.items())), "heads": sorted(heads, key=_order)}
+
+
+def current(state: State) -> tuple[dict[str, Any], bool]:
+    """The data to show and whether the record is in conflict.
+
+    In a conflict the newest head that is not a deletion is shown (a deletion never hides an
+    edit), and the caller flags it.
+    """
+    heads = state["heads"]
+    live = [h for h in heads if not h["data"].get("deleted")]
+    shown = max(live or heads, key=_order)
+    return shown["data"], len(heads) > 1
+
+
+def normalised(state: State) -> State:
+    """A state in its canonical form (what ``merge`` returns), for comparing and hashing."""
+    return merge(state, state)
+
+
+def _order(head: Mapping[str, Any]) -> tuple[str, str]:
+    return head["at"], head["v"]
+
+
+def _ancestors(history: Mapping[str, list[str]], versions: Mapping[str, Any]) -> set[str]:
+    seen: set[str] = set()
+    stack = [p for v in versions for p in history.get(v, [])]
+    while stack:
+        version = stack.pop()
+        if version not in seen:
+            seen.add(version)
+            stack.extend(history.get(version, []))
+    return seen

@@ -1,0 +1,276 @@
+"""The team: each file's keys, the cards inspectors swap, and the lead's roster.
+
+The lead makes an *inspection card* (the inspection's id, area and framework, and the lead's
+public keys, signed by the lead); a team member *joins* with it and hands back a *member card*,
+which the lead adds to the roster. Cards are small signed JSON files and hold no evidence.
+A fingerprint (80 bits, four groups of four letters) lets two people check a card by reading it
+aloud.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inspector_app.core import crypto
+from inspector_app.core.crypto import KdfParams
+from inspector_app.core.errors import BundleRejected, InvalidInput
+from inspector_app.core.models import clean_line, now
+from inspector_app.core.records import Change
+from inspector_app.core.store import IDENTITY, Inspection, identity_payload
+
+CARD_FORMAT = "inspector-app/card/1"
+MAX_CARD_BYTES = 16 * 1024
+_CARD_FIELDS = (
+    "format",
+    "kind",
+    "inspection_id",
+    "framework",
+    "name",
+    "role",
+    "receive",
+    "sign",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone whose bundles this file accepts (the lead's roster, or a member's lead)."""
+
+    name: str
+    role: str
+    receive: bytes
+    sign: bytes
+    added_at: str = ""
+    bundles: tuple[tuple[int, str, str], ...] = ()  # (sequence, bundle hash, imported at)
+
+    @property
+    def fingerprint(self) -> str:
+        return crypto.fingerprint(self.receive, self.sign)
+
+    @property
+    def last_bundle(self) -> tuple[int, str, str] | None:
+        return max(self.bundles, default=None, key=lambda b: b[2])
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "receive": to_b64(self.receive),
+            "sign": to_b64(self.sign),
+            "added_at": self.added_at,
+            "bundles": [list(b) for b in self.bundles],
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Member:
+        return cls(
+            data["name"],
+            data["role"],
+            from_b64(data["receive"]),
+            from_b64(data["sign"]),
+            data.get("added_at", ""),
+            tuple(tuple(b) for b in data.get("bundles", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Card:
+    kind: str  # "inspection" (from the lead) or "member"
+    inspection_id: str
+    framework: str
+    area: str
+    name: str
+    role: str
+    receive: bytes
+    sign: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return crypto.fingerprint(self.receive, self.sign)
+
+    def member(self) -> Member:
+        return Member(self.name, self.role, self.receive, self.sign, now())
+
+
+# -- this file's identity ----------------------------------------------------------------------
+
+
+def identity(inspection: Inspection) -> tuple[crypto.Identity, int]:
+    """The file's keys and the number of its last bundle."""
+    found = inspection.file.read(*IDENTITY)
+    if found is None:
+        raise InvalidInput("This inspection file has no keys for team work; it is incomplete.")
+    data = found[1]
+    return crypto.Identity(from_b64(data["receive"]), from_b64(data["sign"])), int(data["seq"])
+
+
+def fingerprint(inspection: Inspection) -> str:
+    keys, _ = identity(inspection)
+    return crypto.fingerprint(keys.receive_public, keys.sign_public)
+
+
+def next_sequence(inspection: Inspection) -> int:
+    """Number the next bundle (kept in the sealed identity record)."""
+    keys, seq = identity(inspection)
+    inspection.commit([Change(*IDENTITY, identity_payload(keys, seq + 1), "bundle")])
+    return seq + 1
+
+
+# -- cards -------------------------------------------------------------------------------------
+
+
+def make_card(inspection: Inspection) -> dict[str, Any]:
+    """The lead's inspection card, or a member's card, signed with this file's key."""
+    keys, _ = identity(inspection)
+    info = inspection.info
+    card = {
+        "format": CARD_FORMAT,
+        "kind": "inspection" if info.role == "lead" else "member",
+        "inspection_id": info.inspection_id,
+        "framework": info.framework,
+        "name": info.inspector,
+        "role": info.role,
+        "receive": to_b64(keys.receive_public),
+        "sign": to_b64(keys.sign_public),
+        "created_at": now(),
+    }
+    if card["kind"] == "inspection":
+        card["area"] = info.area
+    card["signature"] = to_b64(crypto.sign(keys, _signed_bytes(card)))
+    return card
+
+
+def write_card(inspection: Inspection, path: Path) -> str:
+    """Write this file's card; returns its fingerprint."""
+    card = make_card(inspection)
+    try:
+        Path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InvalidInput(f"The card cannot be written to {path}: {exc.strerror}.") from exc
+    return crypto.fingerprint(from_b64(card["receive"]), from_b64(card["sign"]))
+
+
+def read_card(path: Path) -> Card:
+    """A card checked whole: size, shape, and a signature by the key it carries."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"The card {path} cannot be read: {exc.strerror}.") from exc
+    if len(raw) > MAX_CARD_BYTES:
+        raise BundleRejected(f"{path} is too large to be a card; ask for the card again.")
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != CARD_FORMAT:
+            raise ValueError("not a card")
+        for name in (*_CARD_FIELDS, "signature"):
+            if not isinstance(data.get(name), str) or not data[name]:
+                raise ValueError(name)
+        if data["kind"] not in ("inspection", "member") or data["role"] not in ("lead", "team"):
+            raise ValueError("kind")
+        receive, sign, signature = (from_b64(data[k]) for k in ("receive", "sign", "signature"))
+        if len(receive) != 32 or len(sign) != 32:
+            raise ValueError("key length")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BundleRejected(
+            f"{path} is not an inspection or member card; ask for it again."
+        ) from exc
+    try:
+        crypto.check_signature(sign, signature, _signed_bytes(data))
+    except crypto.CryptoError as exc:
+        raise BundleRejected(
+            f"The card {path} was changed or signed by someone else; ask for it again."
+        ) from exc
+    return Card(
+        data["kind"],
+        data["inspection_id"],
+        data["framework"],
+        data.get("area", ""),
+        clean_line(data["name"]),
+        data["role"],
+        receive,
+        sign,
+    )
+
+
+def _signed_bytes(card: dict[str, Any]) -> bytes:
+    fields = {k: v for k, v in card.items() if k != "signature"}
+    return crypto.bind("card", json.dumps(fields, sort_keys=True, ensure_ascii=False))
+
+
+# -- joining and the roster --------------------------------------------------------------------
+
+
+def join(
+    path: Path, card_path: Path, inspector: str, passphrase: str, kdf: KdfParams | None = None
+) -> tuple[Inspection, str]:
+    """A team member's new file, bound to the lead's inspection; returns it and its recovery key."""
+    card = read_card(card_path)
+    if card.kind != "inspection":
+        raise InvalidInput("That is a member card; joining needs the lead's inspection card.")
+    inspection, recovery = Inspection.create(
+        path,
+        passphrase,
+        area=card.area or "Inspection",
+        inspector=inspector,
+        role="team",
+        framework_id=card.framework,
+        kdf=kdf,
+        inspection_id=card.inspection_id,
+    )
+    _save_member(inspection, card.member(), "create")
+    return inspection, recovery
+
+
+def add_member(inspection: Inspection, card_path: Path) -> Member:
+    """Add a member's card to the lead's roster (again: the card's keys replace the old)."""
+    if inspection.info.role != "lead":
+        raise InvalidInput("Only the lead's file keeps a roster; send your card to the lead.")
+    card = read_card(card_path)
+    if card.kind != "member":
+        raise InvalidInput("That is an inspection card; the roster takes member cards.")
+    if card.inspection_id != inspection.info.inspection_id:
+        raise BundleRejected(
+            "That card is for another inspection; ask for a card made after joining this one."
+        )
+    if card.fingerprint == fingerprint(inspection):
+        raise InvalidInput("That is this file's own card.")
+    known = {m.fingerprint: m for m in roster(inspection)}
+    member = card.member()
+    _save_member(inspection, member, "update" if member.fingerprint in known else "create")
+    return member
+
+
+def roster(inspection: Inspection) -> list[Member]:
+    members = [Member.from_payload(p) for _, _, p in inspection.file.scan("member") if p]
+    return sorted(members, key=lambda m: (m.role != "lead", m.name.casefold()))
+
+
+def member(inspection: Inspection, fingerprint_: str) -> Member | None:
+    found = inspection.file.read("member", fingerprint_)
+    return Member.from_payload(found[1]) if found else None
+
+
+def _save_member(inspection: Inspection, member: Member, action: str) -> None:
+    inspection.commit([member_change(member, action)])
+
+
+def member_change(member: Member, action: str) -> Change:
+    return Change("member", member.fingerprint, member.to_payload(), action)
+
+
+def to_b64(data: bytes) -> str:
+    """Keys as they appear on cards and in bundle headers."""
+    return base64.b64encode(data).decode()
+
+
+def from_b64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, TypeError) as exc:
+        raise ValueError("not base64") from exc
