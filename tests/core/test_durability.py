@@ -186,8 +186,9 @@ def test_two_programs_saving_at_once_both_succeed_and_keep_every_note(inspection
         report = reopened.verify()
         assert report.ok, report.problems
         audit = reopened.audit_log()
-    # One audit entry per change: the inspection's creation, then one per saved note.
-    assert len(audit) == 1 + 2 * per_writer
+    # One audit entry per change: the file's creation (its details and its keys), then one
+    # per saved note.
+    assert len(audit) == 2 + 2 * per_writer
     notes_audited = [entry["id"] for entry in audit if entry.get("type") == "note"]
     assert Counter(notes_audited) == Counter(saved)
     assert all(entry.get("action") == "create" for entry in audit)

@@ -205,7 +205,7 @@ def test_every_change_is_in_the_audit_log(inspection):
     inspection.delete_note(note.id)
     entries = inspection.audit_log()
     assert [(e["type"], e["action"]) for e in entries] == [
-        ("inspection", "create"), ("child", "create"), ("note", "create"),
+        ("inspection", "create"), ("identity", "create"), ("child", "create"), ("note", "create"),
         ("note", "update"), ("child", "create"), ("note", "delete"),
     ]
     assert all(e["who"] == "Sam Lead" for e in entries)
