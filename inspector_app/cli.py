@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inspector_app import __version__
+from inspector_app.core import bundle, team
 from inspector_app.core import framework as frameworks
-from inspector_app.core.errors import InspectorError, IntegrityError, InvalidInput
+from inspector_app.core.errors import BundleRejected, InspectorError, IntegrityError, InvalidInput
 from inspector_app.core.index import NoteFilter
 from inspector_app.core.models import Note
 from inspector_app.core.store import ROLES, Inspection
@@ -152,6 +153,44 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_passwd,
         f"change the passphrase (new one from ${NEW_PASSPHRASE_ENV} or a prompt)",
     )
+
+    p = command("resolve", cmd_resolve, "end a conflict by keeping one version of a note")
+    p.add_argument("id")
+    p.add_argument(
+        "--keep",
+        required=True,
+        metavar="VERSION",
+        help="the version to keep, as 'show' lists them (a prefix is enough)",
+    )
+
+    p = command("card", cmd_card, "write this file's card (the inspection card from the lead)")
+    p.add_argument("--out", required=True, type=Path, metavar="CARD")
+
+    p = command("join", cmd_join, "create your file for an inspection from the lead's card")
+    p.add_argument("--card", required=True, type=Path, metavar="CARD")
+    p.add_argument("--inspector", required=True, help="your name as it appears on notes")
+
+    group = sub.add_parser("team", help="the lead's roster of team members")
+    group_sub = group.add_subparsers(dest="team_command", metavar="COMMAND", required=True)
+    p = group_sub.add_parser("add", parents=[common], help="add a member's card to the roster")
+    p.set_defaults(run=cmd_team_add)
+    p.add_argument("card", type=Path, metavar="CARD")
+    p = group_sub.add_parser("list", parents=[common], help="the roster, with fingerprints")
+    p.set_defaults(run=cmd_team_list)
+
+    group = sub.add_parser("bundle", help="sync bundles between the team and the lead")
+    group_sub = group.add_subparsers(dest="bundle_command", metavar="COMMAND", required=True)
+    p = group_sub.add_parser("export", parents=[common], help="write a bundle of this file")
+    p.set_defaults(run=cmd_bundle_export)
+    p.add_argument("--out", required=True, type=Path, metavar="BUNDLE")
+    p.add_argument(
+        "--to-team",
+        action="store_true",
+        help="encrypt to the lead and every roster member (the lead's evening bundle)",
+    )
+    p = group_sub.add_parser("import", parents=[common], help="check and merge bundles")
+    p.set_defaults(run=cmd_bundle_import)
+    p.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE")
 
     child = sub.add_parser("child", help="the child register (pseudonyms and real names)")
     child_sub = child.add_subparsers(dest="child_command", metavar="COMMAND", required=True)
@@ -310,10 +349,106 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
         note = inspection.note(args.id)
+        versions = inspection.versions(note.id) if note.conflict else []
         if args.json:
-            _print_json([note])
+            entry = note.to_json()
+            if versions:
+                entry["versions"] = [
+                    {"version": v.id, "by": v.by, "at": v.at, **v.data} for v in versions
+                ]
+            json.dump([entry], sys.stdout, ensure_ascii=False, indent=2)
+            print()
         else:
             print(_describe(inspection, note))
+            if versions:
+                print("\nIN CONFLICT: competing versions (keep one with 'resolve --keep'):")
+                for version in versions:
+                    print(f"  {version.describe()}")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        note = inspection.resolve(args.id, args.keep)
+    print(f"Kept version {args.keep} of {note.id}; the conflict is resolved.")
+    return 0
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        fingerprint = team.write_card(inspection, args.out)
+        kind = "Inspection card" if inspection.info.role == "lead" else "Member card"
+    print(f"{kind} written to {args.out}. Fingerprint (read it aloud to check): {fingerprint}")
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, confirm=True)
+    inspection, recovery_key = team.join(args.file, args.card, args.inspector, passphrase)
+    with inspection:
+        lead = team.roster(inspection)[0]
+        mine = team.fingerprint(inspection)
+    print(
+        f"Joined the inspection of {inspection.info.area} led by {lead.name} "
+        f"(lead's fingerprint {lead.fingerprint}); created {args.file}."
+    )
+    print(
+        f"Your fingerprint: {mine}. Send your card to the lead: "
+        f"inspector-app card {args.file} --out my.card"
+    )
+    print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
+    return 0
+
+
+def cmd_team_add(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        member = team.add_member(inspection, args.card)
+    print(f"{member.name} is on the roster. Fingerprint (check it with them): {member.fingerprint}")
+    return 0
+
+
+def cmd_team_list(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        print(
+            f"This file: {inspection.info.inspector} ({inspection.info.role}), "
+            f"fingerprint {team.fingerprint(inspection)}"
+        )
+        for member in team.roster(inspection):
+            last = member.last_bundle
+            seen = f"last bundle #{last[0]} imported {last[2]}" if last else "no bundle yet"
+            print(f"{member.fingerprint}  {member.role:<5} {member.name}  ({seen})")
+    return 0
+
+
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        header = bundle.export_bundle(inspection, args.out, to_team=args.to_team)
+        names = {m.fingerprint: m.name for m in team.roster(inspection)}
+    to = ", ".join(names.get(r["to"], r["to"]) for r in header["recipients"])
+    print(f"Bundle #{header['seq']} written to {args.out} for {to}.")
+    return 0
+
+
+def cmd_bundle_import(args: argparse.Namespace) -> int:
+    rejected = 0
+    with _open(args) as inspection:
+        for path in args.bundles:
+            try:
+                result = bundle.import_bundle(inspection, path)
+            except InspectorError as exc:
+                if len(args.bundles) == 1:
+                    raise
+                rejected += 1
+                print(f"{path}: rejected: {exc}", file=sys.stderr)
+                continue
+            print(f"{path}: {result.describe()}")
+            for note_id in result.conflicts:
+                print(f"  in conflict: {note_id} (see 'show', then 'resolve --keep')")
+    if rejected:
+        raise BundleRejected(
+            f"{rejected} of {len(args.bundles)} bundles were rejected (reasons above) and nothing "
+            "from them was imported; the others were imported."
+        )
     return 0
 
 
