@@ -49,12 +49,15 @@ _INFO = ("inspection", "inspection")
 IDENTITY = ("identity", "self")
 
 
-def identity_payload(identity: crypto.Identity, seq: int = 0) -> dict[str, Any]:
-    """The file's own keys (sealed like any record) and its last bundle number."""
+def identity_payload(
+    identity: crypto.Identity, seq: int = 0, exported_at: str = ""
+) -> dict[str, Any]:
+    """The file's own keys (sealed like any record), its last bundle number and when."""
     return {
         "receive": base64.b64encode(identity.receive_private).decode(),
         "sign": base64.b64encode(identity.sign_private).decode(),
         "seq": seq,
+        "exported_at": exported_at,
     }
 
 

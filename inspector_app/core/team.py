@@ -116,10 +116,17 @@ def fingerprint(inspection: Inspection) -> str:
 
 
 def next_sequence(inspection: Inspection) -> int:
-    """Number the next bundle (kept in the sealed identity record)."""
+    """Number the next bundle and note when it was made (in the sealed identity record)."""
     keys, seq = identity(inspection)
-    inspection.commit([Change(*IDENTITY, identity_payload(keys, seq + 1), "bundle")])
+    inspection.commit([Change(*IDENTITY, identity_payload(keys, seq + 1, now()), "bundle")])
     return seq + 1
+
+
+def changed_since_export(inspection: Inspection) -> int:
+    """Notes created or changed since this file last exported a bundle."""
+    found = inspection.file.read(*IDENTITY)
+    since = found[1].get("exported_at", "") if found else ""
+    return inspection.index.changed_since(since)
 
 
 # -- cards -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QSplitter,
@@ -45,6 +46,7 @@ AUTOSAVE_MS = 700
 
 class NoteEditor(QWidget):
     saved = Signal(object)  # Note
+    resolve_requested = Signal(str)  # note id of a note in conflict
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +96,20 @@ class NoteEditor(QWidget):
         self.photos.add_requested.connect(self.add_photos)
         self.photos.remove_requested.connect(self._remove_photo)
         self.photos.open_requested.connect(self._open_photo)
+        self.banner = QWidget()
+        self.banner.setObjectName("conflictBanner")
+        self.banner.setStyleSheet("#conflictBanner { background: #fff3cd; color: #5d4200; }")
+        banner_text = QLabel(
+            "Two inspectors changed this note. It is read-only until you choose a version."
+        )
+        banner_text.setWordWrap(True)
+        resolve = QPushButton("&Resolve…")
+        resolve.setAccessibleName("Resolve the conflict")
+        resolve.clicked.connect(lambda: self.note_id and self.resolve_requested.emit(self.note_id))
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.addWidget(banner_text, 1)
+        banner_row.addWidget(resolve)
+        self.banner.hide()
         top = QHBoxLayout()
         top.addWidget(self.kind)
         top.addStretch()
@@ -106,6 +122,7 @@ class NoteEditor(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.banner)
         left_layout.addLayout(top)
         left_layout.addWidget(self.title)
         left_layout.addWidget(self.text, 1)
@@ -145,6 +162,7 @@ class NoteEditor(QWidget):
         details_layout.addWidget(self.fields)
         right_layout.addWidget(details)
         right_layout.addStretch()
+        self.tags = right
         scroll = QScrollArea()
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
@@ -269,8 +287,17 @@ class NoteEditor(QWidget):
         self.text.setPlainText(note.text)
         self._show_timescales()
         self.photos.show_thumbnails([])
+        self._set_conflict(note.conflict)
         self._loading = False
         self.pages.setCurrentIndex(1)
+
+    def _set_conflict(self, conflict: bool) -> None:
+        """A note in conflict is shown, not edited, until a version is chosen."""
+        self.banner.setVisible(conflict)
+        self.title.setReadOnly(conflict)
+        self.text.setReadOnly(conflict)
+        self.tags.setEnabled(not conflict)
+        self.photos.setEnabled(not conflict)
 
     def _kind_changed(self) -> None:
         if self.framework is None or self.kind.currentIndex() < 0:

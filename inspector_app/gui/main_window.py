@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         for page in (self.start, self.unlock, self.workspace):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
+        self._notes_text = self._changed_text = ""
         self.counts = QLabel()
         self.counts.setAccessibleName("Inspection summary")
         self.statusBar().addPermanentWidget(self.counts)
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self.session.opened.connect(self._opened)
         self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.workspace.summary_changed.connect(self._summary)
+        self.workspace.team.changed_count.connect(self._changed_count)
+        self.start.join_requested.connect(self.join_inspection)
+        self.setAcceptDrops(True)
         self._build_menus()
         self.show_start()
         self.resize(1280, 820)
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "&New inspection…", self.new_inspection, "Ctrl+Shift+N")
+        self._action(file, "&Join an inspection…", self.join_inspection)
         self._action(file, "&Open…", self.browse, QKeySequence.StandardKey.Open)
         self._action(file, "Open the &demo", self.open_demo)
         file.addSeparator()
@@ -156,6 +161,11 @@ class MainWindow(QMainWindow):
         dialog.created.connect(self.session.adopt)
         dialog.open()
 
+    def join_inspection(self) -> None:
+        dialog = NewInspectionDialog(self.session.runner, self, kdf=self.kdf, join=True)
+        dialog.created.connect(self.session.adopt)
+        dialog.open()
+
     def open_demo(self) -> None:
         progress = QProgressDialog("Preparing the demo inspection…", "", 0, 0, self)
         progress.setCancelButton(None)
@@ -201,7 +211,26 @@ class MainWindow(QMainWindow):
 
     def _summary(self, summary: dict) -> None:
         untagged = f" · {summary['untagged']} untagged" if summary["untagged"] else ""
-        self.counts.setText(f"{summary['notes']} notes{untagged}")
+        count = summary["notes"]
+        self._notes_text = f"{count} note{'' if count == 1 else 's'}{untagged}"
+        self.counts.setText(self._notes_text + self._changed_text)
+
+    def _changed_count(self, changed: int) -> None:
+        self._changed_text = f" · {changed} changed since the last export" if changed else ""
+        self.counts.setText(self._notes_text + self._changed_text)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.session.is_open and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        """Bundles dropped anywhere on the window are imported (photos go to the editor)."""
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        bundles = [p for p in paths if p.suffix == ".bundle"]
+        if bundles and self.session.is_open:
+            self.workspace.tabs.setCurrentWidget(self.workspace.team)
+            self.workspace.team.import_paths(bundles)
+            event.acceptProposedAction()
 
     # -- actions -------------------------------------------------------------------------------
 

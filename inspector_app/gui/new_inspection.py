@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core import framework as frameworks
+from inspector_app.core import team
+from inspector_app.core.errors import InvalidInput
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
 from inspector_app.core.store import MIN_PASSPHRASE, ROLES, Inspection
-from inspector_app.gui.errors import show_error
+from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.tasks import TaskRunner
 
 
@@ -66,13 +68,20 @@ def default_path() -> Path:
 
 
 class NewInspectionDialog(QDialog):
+    """A new inspection file, or (``join=True``) a team member's file made from the lead's
+    inspection card: the same passphrase and recovery-key steps either way."""
+
     created = Signal(object)  # the unlocked Inspection
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None, kdf=None) -> None:
+    def __init__(
+        self, runner: TaskRunner, parent: QWidget | None = None, kdf=None, join: bool = False
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New inspection")
+        self.setWindowTitle("Join an inspection" if join else "New inspection")
         self.runner = runner
         self.kdf = kdf
+        self.join = join
+        self.card: team.Card | None = None
         self.inspection: Inspection | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self._details_page())
@@ -125,14 +134,32 @@ class NewInspectionDialog(QDialog):
         where.addWidget(browse)
         self.details_message = QLabel()
         self.details_message.setStyleSheet("color: #c62828;")
-        for label, widget in (
-            ("Local &area:", self.area),
-            ("Your &name:", self.inspector),
-            ("&Role:", self.role),
-            ("&Framework:", self.framework),
-            ("First day on &site:", self.start),
-            ("&Last day on site:", self.end),
-        ):
+        if self.join:
+            self.card_path = QLineEdit()
+            self.card_path.setAccessibleName("The lead's inspection card")
+            self.card_path.setPlaceholderText("The inspection card the lead gave you")
+            choose = QPushButton("C&hoose…")
+            choose.setAccessibleName("Choose the lead's card")
+            choose.clicked.connect(self._choose_card)
+            self.card_path.editingFinished.connect(self._check_card)
+            row = QHBoxLayout()
+            row.addWidget(self.card_path, 1)
+            row.addWidget(choose)
+            self.card_info = QLabel()
+            self.card_info.setWordWrap(True)
+            form.addRow("&Card:", row)
+            form.addRow(self.card_info)
+            rows = (("Your &name:", self.inspector),)
+        else:
+            rows = (
+                ("Local &area:", self.area),
+                ("Your &name:", self.inspector),
+                ("&Role:", self.role),
+                ("&Framework:", self.framework),
+                ("First day on &site:", self.start),
+                ("&Last day on site:", self.end),
+            )
+        for label, widget in rows:
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             form.addRow(label, widget)
         self.location.setAccessibleName("File location")
@@ -214,7 +241,8 @@ class NewInspectionDialog(QDialog):
         self.cancel.setVisible(index < 2)
         self.next.setText("&Create" if index == 1 else "&Finish" if index == 2 else "&Next")
         self.next.setEnabled(index != 2 or self.kept.isChecked())
-        (self.area if index == 0 else self.passphrase if index == 1 else self.kept).setFocus()
+        first = self.card_path if self.join else self.area
+        (first if index == 0 else self.passphrase if index == 1 else self.kept).setFocus()
 
     def _forward(self) -> None:
         index = self.pages.currentIndex()
@@ -226,7 +254,55 @@ class NewInspectionDialog(QDialog):
             self.created.emit(self.inspection)
             self.accept()
 
+    def _choose_card(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "The lead's inspection card", "", "Cards (*.card);;All files (*)"
+        )
+        if path:
+            self.card_path.setText(path)
+            self._check_card()
+
+    def _check_card(self) -> None:
+        self.card = None
+        self.card_info.clear()
+        if self.card_path.text().strip():
+            self.runner.run(
+                team.read_card,
+                Path(self.card_path.text()),
+                on_success=self._card_read,
+                on_failure=self._card_failed,
+            )
+
+    def _card_read(self, card: team.Card) -> None:
+        if card.kind != "inspection":
+            self._card_failed(
+                InvalidInput("That is a member card; ask the lead for the inspection card.")
+            )
+            return
+        self.card = card
+        self.card_info.setText(
+            f"{card.area} — led by {card.name}. Check the lead's "
+            f"fingerprint with them: <b>{card.fingerprint}</b>"
+        )
+        self.details_message.clear()
+
+    def _card_failed(self, exc: Exception) -> None:
+        self.card = None
+        self.details_message.setText(describe(exc)[1])
+
     def _details_ok(self) -> bool:
+        if self.join:
+            problem = (
+                "Choose the lead's inspection card."
+                if self.card is None
+                else "Give your name as it should appear on notes."
+                if not self.inspector.text().strip()
+                else f"{self.location.text()} already exists; choose another file."
+                if Path(self.location.text()).exists()
+                else ""
+            )
+            self.details_message.setText(problem)
+            return not problem
         problem = (
             "Give the local area's name."
             if not self.area.text().strip()
@@ -257,6 +333,18 @@ class NewInspectionDialog(QDialog):
         self.working.show()
         self.next.setEnabled(False)
         self.back.setEnabled(False)
+        if self.join:
+            self.runner.run(
+                team.join,
+                Path(self.location.text()),
+                Path(self.card_path.text()),
+                self.inspector.text(),
+                self.passphrase.text(),
+                kdf=self.kdf,
+                on_success=self._created,
+                on_failure=self._failed,
+            )
+            return
         self.runner.run(
             Inspection.create,
             Path(self.location.text()),

@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from inspector_app.core import bundle, team
+from inspector_app.core.errors import InspectorError
 from inspector_app.core.index import NoteFilter, NoteRow
-from inspector_app.core.models import Note
+from inspector_app.core.models import Note, Version
 from inspector_app.core.store import PAGE, Inspection
 
 
@@ -87,3 +89,59 @@ def children(inspection: Inspection) -> list:
 
 def add_child(inspection: Inspection, ref: str, name: str) -> Any:
     return inspection.add_child(ref, name)
+
+
+# -- team sync ---------------------------------------------------------------------------------
+
+
+def team_summary(inspection: Inspection) -> dict[str, Any]:
+    """Who this file is, who it trusts, and what awaits the next export or a decision."""
+    inspection.refresh()
+    return {
+        "name": inspection.info.inspector,
+        "role": inspection.info.role,
+        "fingerprint": team.fingerprint(inspection),
+        "roster": team.roster(inspection),
+        "changed": team.changed_since_export(inspection),
+        "conflicts": [r for r in inspection.rows() if r.conflict],
+    }
+
+
+def write_card(inspection: Inspection, path: Path) -> str:
+    return team.write_card(inspection, path)
+
+
+def add_member(inspection: Inspection, path: Path) -> team.Member:
+    return team.add_member(inspection, path)
+
+
+def export_bundle(inspection: Inspection, path: Path, to_team: bool, progress=None) -> dict:
+    return bundle.export_bundle(inspection, path, to_team=to_team, progress=progress)
+
+
+def import_bundles(
+    inspection: Inspection, paths: list[Path], progress=None
+) -> list[tuple[Path, bundle.ImportResult | InspectorError]]:
+    """Each bundle on its own (one bad bundle does not stop the others); errors are results."""
+    results: list[tuple[Path, bundle.ImportResult | InspectorError]] = []
+    for done, path in enumerate(paths):
+        try:
+            results.append((path, bundle.import_bundle(inspection, path)))
+        except InspectorError as exc:
+            results.append((path, exc))
+        if progress:
+            progress(done + 1, len(paths))
+    return results
+
+
+def versions(inspection: Inspection, note_id: str) -> list[Version]:
+    return inspection.versions(note_id)
+
+
+def resolve(inspection: Inspection, note_id: str, keep: str) -> Note:
+    return inspection.resolve(note_id, keep)
+
+
+def merge_edit(inspection: Inspection, note_id: str, text: str) -> Note:
+    """The version an inspector wrote from the competing ones replaces them all."""
+    return inspection.edit_note(note_id, merge_conflict=True, require_tags=False, text=text)

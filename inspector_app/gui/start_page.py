@@ -23,6 +23,7 @@ class StartPage(QWidget):
     new_requested = Signal()
     browse_requested = Signal()
     demo_requested = Signal()
+    join_requested = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,11 @@ class StartPage(QWidget):
         buttons = QHBoxLayout()
         for text, name, signal in (
             ("&New inspection…", "New inspection", self.new_requested),
+            (
+                "&Join an inspection…",
+                "Join an inspection with the lead's card",
+                self.join_requested,
+            ),
             ("&Open…", "Open an inspection file", self.browse_requested),
             ("Open the &demo", "Open the demo inspection", self.demo_requested),
         ):

@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from inspector_app.core.models import Note
 from inspector_app.gui import operations as ops
 from inspector_app.gui.children import ChildrenView
+from inspector_app.gui.conflict_dialog import ConflictDialog
 from inspector_app.gui.coverage import CoverageView
 from inspector_app.gui.editor import NoteEditor
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.evidence_list import EvidenceList
 from inspector_app.gui.session import Session
 from inspector_app.gui.settings import Settings
+from inspector_app.gui.team_page import TeamPage
 
 
 class DeleteNote(QUndoCommand):
@@ -51,6 +53,7 @@ class Workspace(QWidget):
         self.editor = NoteEditor(session)
         self.coverage = CoverageView(session)
         self.children = ChildrenView(session)
+        self.team = TeamPage(session)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list)
         splitter.addWidget(self.editor)
@@ -63,6 +66,7 @@ class Workspace(QWidget):
         self.tabs.addTab(splitter, "E&vidence")
         self.tabs.addTab(self.coverage, "C&overage")
         self.tabs.addTab(self.children, "Child re&gister")
+        self.tabs.addTab(self.team, "Team && s&ync")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs)
@@ -70,6 +74,8 @@ class Workspace(QWidget):
         self.list.note_selected.connect(self.show_note)
         self.editor.saved.connect(self._saved)
         self.coverage.cell_chosen.connect(self._cell_chosen)
+        self.team.resolve_requested.connect(self.resolve)
+        self.editor.resolve_requested.connect(self.resolve)
         session.opened.connect(self._opened)
         session.changed.connect(self.reload)
         session.closed.connect(self.clear)
@@ -91,6 +97,7 @@ class Workspace(QWidget):
         self.list.reload()
         self.coverage.reload()
         self.children.reload()
+        self.team.reload()
         self.session.run(ops.summary, on_success=self._summary)
 
     def _summary(self, summary: dict) -> None:
@@ -106,6 +113,7 @@ class Workspace(QWidget):
         self.list.clear()
         self.coverage.clear()
         self.children.clear()
+        self.team.clear()
 
     def failed(self, exc: Exception) -> None:
         show_error(self, exc)
@@ -139,6 +147,11 @@ class Workspace(QWidget):
         self.editor.clear()
         self.undo_stack.push(DeleteNote(self, note))
         self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")
+
+    def resolve(self, note_id: str) -> None:
+        dialog = ConflictDialog(self.session, note_id, self)
+        dialog.resolved.connect(lambda note: self.show_note(note.id))
+        dialog.open()
 
     def _cell_chosen(self, question: str, outcome: str) -> None:
         self.list.search.clear()

@@ -1,0 +1,293 @@
+"""Team & sync: who this file trusts, bundles out and in, and notes waiting for a decision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.team import Member
+from inspector_app.gui import operations as ops
+from inspector_app.gui.errors import describe, show_error
+from inspector_app.gui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+BUNDLE_FILTER = "Sync bundles (*.bundle);;All files (*)"
+CARD_FILTER = "Cards (*.card);;All files (*)"
+
+
+class RosterModel(QAbstractTableModel):
+    COLUMNS = ("Name", "Role", "Fingerprint", "Last bundle received")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.members: list[Member] = []
+
+    def set_members(self, members: list[Member]) -> None:
+        self.beginResetModel()
+        self.members = members
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.members)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return None
+        member = self.members[index.row()]
+        if index.column() == 0:
+            return member.name
+        if index.column() == 1:
+            return member.role
+        if index.column() == 2:
+            return member.fingerprint
+        last = member.last_bundle
+        return f"#{last[0]} at {last[2].replace('T', ' ')[:16]}" if last else "none yet"
+
+
+class TeamPage(QWidget):
+    changed_count = Signal(int)  # notes changed since the last export
+    resolve_requested = Signal(str)  # note id
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.role = ""
+        self.me = QLabel()
+        self.me.setAccessibleName("This file's inspector and fingerprint")
+        self.me.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = RosterModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Team roster")
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for key, text, slot in (
+            ("card", "Write my &card…", self._write_card),
+            ("add", "&Add a member's card…", self._add_member),
+            ("export", "&Export bundle…", self._export),
+            ("import", "&Import bundles…", self._choose_imports),
+        ):
+            button = QPushButton(text)
+            button.setAccessibleName(text.replace("&", "").rstrip("…"))
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            row.addWidget(button)
+        row.addStretch()
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Bundle progress")
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setObjectName("syncStatus")
+        self.status.setWordWrap(True)
+        self.conflicts = QListWidget()
+        self.conflicts.setAccessibleName("Notes in conflict")
+        self.conflicts.itemActivated.connect(
+            lambda item: self.resolve_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        resolve = QPushButton("&Resolve…")
+        resolve.setAccessibleName("Resolve the selected conflict")
+        resolve.clicked.connect(self._resolve_selected)
+        self.conflict_box = QWidget()
+        box = QVBoxLayout(self.conflict_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(
+            QLabel(
+                "<b>Notes in conflict</b>: two inspectors changed the same note. "
+                "Choose which version to keep, or write one from both."
+            )
+        )
+        box.addWidget(self.conflicts)
+        box.addWidget(resolve, 0, Qt.AlignmentFlag.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.me)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.conflict_box, 1)
+        self.setAcceptDrops(True)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.session.run(ops.team_summary, on_success=self._show)
+
+    def _show(self, summary: dict) -> None:
+        self.role = summary["role"]
+        lead = self.role == "lead"
+        self.me.setText(
+            f"This file: <b>{summary['name']}</b> ({summary['role']}) — "
+            f"fingerprint <b>{summary['fingerprint']}</b>. Read it aloud when you "
+            "swap cards."
+        )
+        self.model.set_members(summary["roster"])
+        self.empty.setText(
+            "No team yet. Write your card and give it to each member; add the cards they send back."
+            if lead
+            else ""
+        )
+        self.empty.setVisible(not summary["roster"] and lead)
+        self.buttons["add"].setVisible(lead)
+        self.buttons["export"].setText(
+            "&Export bundle to the team…" if lead else "&Export bundle for the lead…"
+        )
+        self.conflicts.clear()
+        for row in summary["conflicts"]:
+            item = QListWidgetItem(f"{row.heading}  ·  {row.author}")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.conflicts.addItem(item)
+        self.conflict_box.setVisible(bool(summary["conflicts"]))
+        self.changed_count.emit(summary["changed"])
+
+    def clear(self) -> None:
+        self.model.set_members([])
+        self.conflicts.clear()
+        self.me.clear()
+        self.status.clear()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _run(self, op, *args, done, **kwargs) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+        def finished(result) -> None:
+            self.progress.hide()
+            done(result)
+
+        def failed(exc: Exception) -> None:
+            self.progress.hide()
+            show_error(self, exc)
+
+        self.session.run(
+            op, *args, on_success=finished, on_failure=failed, on_progress=self._progress, **kwargs
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _write_card(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Write my card", "my.card", CARD_FILTER)
+        if path:
+            self._run(
+                ops.write_card,
+                Path(path),
+                done=lambda fp: self.status.setText(
+                    f"Card written to {path}. Its fingerprint is {fp}."
+                ),
+            )
+
+    def _add_member(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Add a member's card", "", CARD_FILTER)
+        if path:
+            self._run(
+                ops.add_member,
+                Path(path),
+                changes=True,
+                done=lambda m: self.status.setText(
+                    f"{m.name} is on the roster. Check the fingerprint with them: {m.fingerprint}."
+                ),
+            )
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export a bundle", "evidence.bundle", BUNDLE_FILTER
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        self._run(
+            ops.export_bundle,
+            path,
+            self.role == "lead",
+            changes=True,
+            done=lambda header: self.status.setText(
+                f"Bundle #{header['seq']} written to {path} for "
+                f"{len(header['recipients'])} recipient(s)."
+            ),
+        )
+
+    def _choose_imports(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import bundles", "", BUNDLE_FILTER)
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        self._run(ops.import_bundles, paths, changes=True, done=self._imported)
+
+    def _imported(self, results: list) -> None:
+        lines = []
+        for path, outcome in results:
+            text = (
+                f"rejected: {describe(outcome)[1]}"
+                if isinstance(outcome, Exception)
+                else outcome.describe()
+            )
+            lines.append(f"<b>{path.name}</b>: {text}")
+        self.status.setText("<br>".join(lines))
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Bundles imported",
+            "<br>".join(lines),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("importSummary")
+        box.open()
+
+    def _resolve_selected(self) -> None:
+        item = self.conflicts.currentItem() or self.conflicts.item(0)
+        if item is not None:
+            self.resolve_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.import_paths(paths)
+            event.acceptProposedAction()
