@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from inspector_app.gui.app import make_app  # noqa: E402
+from inspector_app.gui.conflict_dialog import ConflictDialog  # noqa: E402
 from inspector_app.gui.main_window import MainWindow  # noqa: E402
 from inspector_app.gui.new_inspection import NewInspectionDialog  # noqa: E402
 from inspector_app.gui.settings import Settings  # noqa: E402
@@ -42,6 +43,10 @@ def shoot(widget: QWidget, name: str) -> None:
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(path)
+
+
+def _conflicts(window: QWidget) -> list:
+    return [d for d in window.findChildren(ConflictDialog) if d.isVisible()]
 
 
 def main() -> int:
@@ -79,6 +84,16 @@ def main() -> int:
     workspace.tabs.setCurrentWidget(workspace.children)
     settle(lambda: workspace.children.model.rowCount() > 0)
     shoot(window, "child-register")
+
+    workspace.tabs.setCurrentWidget(workspace.team)
+    settle(lambda: workspace.team.model.rowCount() > 0)
+    shoot(window, "team-sync")
+
+    workspace.team._resolve_selected()
+    settle(lambda: any(d.isVisible() and d.columns.count() for d in _conflicts(window)))
+    for conflict in _conflicts(window):
+        shoot(conflict, "conflict")
+        conflict.reject()
 
     dialog = NewInspectionDialog(window.session.runner, window)
     dialog.area.setText("Northmoor")

@@ -55,7 +55,8 @@ class Member:
 
     @property
     def last_bundle(self) -> tuple[int, str, str] | None:
-        return max(self.bundles, default=None, key=lambda b: b[2])
+        """The newest bundle received (the highest number, whatever order they came in)."""
+        return max(self.bundles, default=None, key=lambda b: b[0])
 
     def to_payload(self) -> dict[str, Any]:
         return {

@@ -139,6 +139,7 @@ class TeamPage(QWidget):
         box.addWidget(resolve, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addWidget(self.me)
+        self.table.setMaximumHeight(220)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(row)

@@ -182,5 +182,7 @@ def test_demo_opens_with_its_passphrase_hint(qtbot, window: MainWindow) -> None:
     hint = window.unlock.hint.text()
     assert hint.startswith("Demo passphrase: ")
     unlock(qtbot, window, window.unlock.path, hint.removeprefix("Demo passphrase: "))
-    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == 60, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: window.counts.text().startswith("60 notes"), timeout=WAIT_MS)
+    # The lead's 60 notes and a second inspector's 3, one of them in conflict.
+    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == 63, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.counts.text().startswith("63 notes"), timeout=WAIT_MS)
+    assert sum(row.conflict for row in window.workspace.list.model.rows) == 1
