@@ -266,7 +266,7 @@ def _read_header(handle: BinaryIO, path: Path) -> tuple[bytes, dict[str, Any]]:
                 isinstance(entry.get(k), str) for k in ("to", "key")
             ):
                 raise ValueError("recipient")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BundleRejected(f"{path.name} has a damaged header; nothing was imported.") from exc
     return header_bytes, header
 
@@ -382,7 +382,7 @@ class _Reader:
             self.expected = {(str(t), str(i)): str(h) for t, i, h in records}
             self.photos = {(str(a), str(v)): (int(s), str(h)) for a, v, s, h in photos}
             self.children = [clean_child_ref(str(c)) for c in children]
-        except (ValueError, TypeError, KeyError, InspectorError) as exc:
+        except (ValueError, TypeError, KeyError, RecursionError, InspectorError) as exc:
             raise BundleRejected(
                 "The bundle's manifest is malformed; nothing was imported."
             ) from exc
@@ -396,7 +396,9 @@ class _Reader:
         try:
             meta = json.loads(head)
             key = (meta["type"], meta["id"])
-        except (ValueError, KeyError, TypeError) as exc:
+            if not all(isinstance(part, str) for part in key):
+                raise TypeError("record name")
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BundleRejected("A record in the bundle is malformed.") from exc
         if self.expected.pop(key, None) != _sha(raw) or key[0] not in SYNCED:
             raise BundleRejected("A record in the bundle does not match its manifest.")
@@ -407,14 +409,19 @@ class _Reader:
             return
         self.inspection.file.write([Change(key[0], key[1], merged, "merge")])
         if key[0] == "note":
-            self.result.new += found is None
+            deleted = history.current(merged)[0].get("deleted", False)
+            self.result.new += found is None and not deleted
             self.result.updated += found is not None
             if len(merged["heads"]) > 1:
                 self.result.conflicts.append(key[1])
 
     def _photo_piece(self, body: bytes) -> None:
-        key_length = body[0]
-        attachment_id, _, variant = body[1 : 1 + key_length].decode().partition("/")
+        try:
+            key_length = body[0]
+            name = body[1 : 1 + key_length].decode()
+        except (IndexError, UnicodeDecodeError) as exc:
+            raise BundleRejected("A photo in the bundle is malformed.") from exc
+        attachment_id, _, variant = name.partition("/")
         key = (attachment_id, variant)
         if key not in self.photos:
             raise BundleRejected("A photo in the bundle is not in its manifest.")
@@ -479,7 +486,7 @@ def _valid_state(inspection: Inspection, rtype: str, raw: bytes) -> dict[str, An
                 check_note(inspection.framework, note, require_tags=False)
             else:
                 Attachment.from_payload(data)
-    except (ValueError, TypeError, KeyError, AttributeError, InspectorError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, InspectorError) as exc:
         raise BundleRejected(
             "A record in the bundle is not valid for this inspection; nothing was imported."
         ) from exc

@@ -173,6 +173,8 @@ def open_chunks(key: bytes, sealed: Iterable[bytes], ad: bytes) -> Iterator[byte
             or blob[:1] != SEAL_VERSION
         ):
             raise CryptoError(f"chunk {index} is not a sealed chunk")
+        if blob[1:2] not in (_FINAL, _MORE):
+            raise CryptoError(f"chunk {index} has an unknown flag")
         finished = blob[1:2] == _FINAL
         nonce, body = blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :]
         try:

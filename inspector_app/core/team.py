@@ -184,7 +184,7 @@ def read_card(path: Path) -> Card:
         receive, sign, signature = (from_b64(data[k]) for k in ("receive", "sign", "signature"))
         if len(receive) != 32 or len(sign) != 32:
             raise ValueError("key length")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BundleRejected(
             f"{path} is not an inspection or member card; ask for it again."
         ) from exc

@@ -1,0 +1,158 @@
+"""A team of three through the command line, as the inspectors would type it.
+
+Sam leads; Ali and Jo join with Sam's inspection card and hand back their member cards. Each
+command is a separate process with the real key derivation, so this also checks that every
+step leaves a file the next command can open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSPHRASE
+
+FINGERPRINT = re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b")
+TAGS = ["--kind", "meeting", "--question", "A", "--outcome", "identification",
+        "--judgement", "development"]  # fmt: skip
+
+
+def run(*args: object, code: int = 0) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
+    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
+    result = subprocess.run(
+        [sys.executable, "-m", "inspector_app", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, f"{args}: {result.stdout}{result.stderr}"
+    return result
+
+
+def fingerprints(text: str) -> list[str]:
+    return FINGERPRINT.findall(text)
+
+
+def notes(path: Path) -> dict[str, dict[str, Any]]:
+    return {n["id"]: n for n in json.loads(run("list", path, "--json").stdout)}
+
+
+def shown(path: Path, note_id: str) -> dict[str, Any]:
+    [note] = json.loads(run("show", path, note_id, "--json").stdout)
+    return note
+
+
+@pytest.mark.slow
+def test_a_team_of_three_syncs_through_the_command_line(tmp_path):
+    lead, ali, jo = (tmp_path / f"{name}.inspection" for name in ("sam", "ali", "jo"))
+    inspection_card = tmp_path / "inspection.card"
+
+    # -- cards and the roster ------------------------------------------------------------------
+    run("new", lead, "--area", "Northmoor", "--inspector", "Sam Lead")
+    out = run("card", lead, "--out", inspection_card).stdout
+    assert out.startswith("Inspection card written")
+    [lead_print] = fingerprints(out)
+    for path, name in ((ali, "Ali Member"), (jo, "Jo Member")):
+        out = run("join", path, "--card", inspection_card, "--inspector", name).stdout
+        assert "led by Sam Lead" in out and lead_print in out  # the lead's, to read aloud
+    member_prints = {}
+    for path in (ali, jo):
+        out = run("card", path, "--out", path.with_suffix(".card")).stdout
+        assert out.startswith("Member card written")
+        [member_prints[path]] = fingerprints(out)
+    assert len({lead_print, *member_prints.values()}) == 3
+    for path, name in ((ali, "Ali Member"), (jo, "Jo Member")):
+        out = run("team", "add", lead, path.with_suffix(".card")).stdout
+        assert f"{name} is on the roster" in out
+        assert fingerprints(out) == [member_prints[path]]  # what the member read out
+
+    # -- members' notes reach the lead -----------------------------------------------------------
+    ali_note = run("add", ali, *TAGS, "--text", "Parents describe long waits.").stdout.strip()
+    jo_note = run(
+        "add", jo, *TAGS, "--text", "Child B waited a year.", "--child", "Child B"
+    ).stdout.strip()
+    jo_mistake = run("add", jo, *TAGS, "--text", "Wrong school visited.").stdout.strip()
+    run("child", "add", jo, "--ref", "Child B", "--name", "Robin Realname")
+    for path in (ali, jo):
+        out = run("bundle", "export", path, "--out", path.with_suffix(".1.bundle")).stdout
+        assert out.startswith("Bundle #1 written") and out.rstrip().endswith("for Sam Lead.")
+    out = run(
+        "bundle", "import", lead, ali.with_suffix(".1.bundle"), jo.with_suffix(".1.bundle")
+    ).stdout
+    assert "from Ali Member" in out and "from Jo Member" in out
+    at_lead = notes(lead)
+    assert {k: v["author"] for k, v in at_lead.items()} == {
+        ali_note: "Ali Member",
+        jo_note: "Jo Member",
+        jo_mistake: "Jo Member",
+    }
+    assert at_lead[jo_note]["children"] == ["Child B"]
+    register = run("child", "list", lead, "--reveal").stdout
+    assert "Child B" in register and "Robin Realname" not in register
+
+    # -- the same note edited by the lead and by Ali: a conflict, never overwritten --------------
+    run("edit", lead, ali_note[:8], "--text", "Sam: waits of nine months, per the log.")
+    run("edit", ali, ali_note[:8], "--text", "Ali: waits of seven months, per parents.")
+    run("bundle", "export", ali, "--out", ali.with_suffix(".2.bundle"))
+    out = run("bundle", "import", lead, ali.with_suffix(".2.bundle")).stdout
+    assert "1 in conflict" in out and f"in conflict: {ali_note}" in out
+    note = shown(lead, ali_note)
+    assert note["conflict"] is True
+    versions = {v["by"]: v for v in note["versions"]}
+    assert len(note["versions"]) == 2 and set(versions) == {"Sam Lead", "Ali Member"}
+    assert versions["Ali Member"]["text"] == "Ali: waits of seven months, per parents."
+    assert versions["Sam Lead"]["text"] == "Sam: waits of nine months, per the log."
+    shorts = [v["version"][:8] for v in note["versions"]]
+    text = run("show", lead, ali_note[:8]).stdout
+    assert "IN CONFLICT" in text and all(s in text for s in shorts)
+    for refused in (
+        run("edit", lead, ali_note[:8], "--text", "Overwrite", code=2),
+        run("delete", lead, ali_note[:8], code=2),
+    ):
+        assert all(s in refused.stderr for s in shorts) and "resolve" in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    keep = versions["Sam Lead"]["version"][:8]
+    assert "conflict is resolved" in run("resolve", lead, ali_note[:8], "--keep", keep).stdout
+    note = shown(lead, ali_note)
+    assert note["conflict"] is False and "versions" not in note
+    assert note["text"] == "Sam: waits of nine months, per the log."
+
+    # -- the lead's evening bundle goes back to both members --------------------------------------
+    team_bundle = tmp_path / "sam-team.bundle"
+    out = run("bundle", "export", lead, "--out", team_bundle, "--to-team").stdout
+    assert "Ali Member" in out and "Jo Member" in out
+    for path in (ali, jo):
+        run("bundle", "import", path, team_bundle)
+    for path in (ali, jo):
+        seen = notes(path)
+        assert set(seen) == {ali_note, jo_note, jo_mistake}
+        assert seen[ali_note]["text"] == "Sam: waits of nine months, per the log."
+        assert seen[ali_note]["conflict"] is False
+        assert seen[jo_note]["author"] == "Jo Member"
+    roster = run("team", "list", lead).stdout
+    ali_line = next(line for line in roster.splitlines() if "Ali Member" in line)
+    jo_line = next(line for line in roster.splitlines() if "Jo Member" in line)
+    assert member_prints[ali] in ali_line and "last bundle #2" in ali_line
+    assert member_prints[jo] in jo_line and "last bundle #1" in jo_line
+    for path in (lead, ali, jo):
+        assert run("verify", path).stdout.startswith("OK:")
+
+    # -- a deletion travels as a tombstone; a bundle seen before changes nothing ------------------
+    run("delete", jo, jo_mistake[:8])
+    run("bundle", "export", jo, "--out", jo.with_suffix(".2.bundle"))
+    out = run(
+        "bundle", "import", lead, jo.with_suffix(".2.bundle"), jo.with_suffix(".1.bundle")
+    ).stdout
+    assert "already imported" in out
+    assert set(notes(lead)) == {ali_note, jo_note}
