@@ -255,11 +255,6 @@ class WorkingSet:
             sql += f" ORDER BY {order}"
         return self.db.conn.execute(sql + page, params).fetchall()
 
-    def changed_since(self, stamp: str) -> int:
-        """Notes updated after an ISO timestamp (all notes for an empty one)."""
-        query = "SELECT count(*) FROM notes WHERE updated_at > ?"
-        return self.db.conn.execute(query, (stamp,)).fetchone()[0]
-
     def authors(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute("SELECT DISTINCT author FROM notes ORDER BY 1")]
 

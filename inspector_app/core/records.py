@@ -284,11 +284,16 @@ class RecordFile:
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit.head', ?)", (sealed_head,)
         )
 
-    def audit_entries(self) -> list[dict[str, Any]]:
-        """The audit log, oldest first (opened, so only with the key)."""
-        out, prev = [], _GENESIS
+    def audit_seq(self) -> int:
+        """The number of the newest audit entry (0 for none)."""
+        return self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
+
+    def audit_entries(self, after: int = 0) -> list[dict[str, Any]]:
+        """The audit log, oldest first, from entry ``after + 1`` (opened, so only with the key)."""
+        previous = self.db.conn.execute("SELECT hash FROM audit WHERE seq = ?", (after,)).fetchone()
+        out, prev = [], previous[0] if previous else _GENESIS
         for seq, digest, body in self.db.conn.execute(
-            "SELECT seq, hash, body FROM audit ORDER BY seq"
+            "SELECT seq, hash, body FROM audit WHERE seq > ? ORDER BY seq", (after,)
         ):
             try:
                 out.append(

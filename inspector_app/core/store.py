@@ -50,14 +50,15 @@ IDENTITY = ("identity", "self")
 
 
 def identity_payload(
-    identity: crypto.Identity, seq: int = 0, exported_at: str = ""
+    identity: crypto.Identity, seq: int = 0, exported_through: int = 0
 ) -> dict[str, Any]:
-    """The file's own keys (sealed like any record), its last bundle number and when."""
+    """The file's own keys (sealed like any record), its last bundle number, and the last
+    audit entry that bundle included."""
     return {
         "receive": base64.b64encode(identity.receive_private).decode(),
         "sign": base64.b64encode(identity.sign_private).decode(),
         "seq": seq,
-        "exported_at": exported_at,
+        "exported_through": exported_through,
     }
 
 
@@ -366,7 +367,8 @@ class Inspection:
         for rid, child in new_children:
             self._child_ids[child.ref] = rid
             self.children[child.ref] = replace(child, revision=1)
-        note = replace(note, revision=revisions[-1])
+        # A local write is one version on top of every head: never in conflict afterwards.
+        note = replace(note, revision=revisions[-1], conflict=False)
         self.index.upsert(note)
         return note
 

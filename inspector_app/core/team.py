@@ -117,17 +117,19 @@ def fingerprint(inspection: Inspection) -> str:
 
 
 def next_sequence(inspection: Inspection) -> int:
-    """Number the next bundle and note when it was made (in the sealed identity record)."""
+    """Number the next bundle, and mark how far the audit log it includes goes."""
     keys, seq = identity(inspection)
-    inspection.commit([Change(*IDENTITY, identity_payload(keys, seq + 1, now()), "bundle")])
+    through = inspection.file.audit_seq()
+    inspection.commit([Change(*IDENTITY, identity_payload(keys, seq + 1, through), "bundle")])
     return seq + 1
 
 
 def changed_since_export(inspection: Inspection) -> int:
-    """Notes created or changed since this file last exported a bundle."""
+    """Notes written to this file (typed here or imported) since its last bundle."""
     found = inspection.file.read(*IDENTITY)
-    since = found[1].get("exported_at", "") if found else ""
-    return inspection.index.changed_since(since)
+    through = found[1].get("exported_through", 0) if found else 0
+    entries = inspection.file.audit_entries(after=through)
+    return len({e["id"] for e in entries if e.get("type") == "note"})
 
 
 # -- cards -------------------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+"""The team as the lead sees it: what is waiting for the next bundle, and who sent what."""
+
+from inspector_app.core import bundle, team
+from inspector_app.core.store import Inspection
+from tests.conftest import PASSPHRASE, add_fixture_note
+
+
+def test_changes_since_the_last_export_count_typed_and_imported_notes(
+    make_inspection, tmp_path, cheap_kdf
+):
+    lead = make_inspection("lead.inspection")
+    team.write_card(lead, tmp_path / "lead.card")
+    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
+                          PASSPHRASE, kdf=cheap_kdf)
+    team.write_card(member, tmp_path / "m.card")
+    team.add_member(lead, tmp_path / "m.card")
+    add_fixture_note(lead)
+    assert team.changed_since_export(lead) == 1
+    bundle.export_bundle(lead, tmp_path / "team.bundle", to_team=True)
+    assert team.changed_since_export(lead) == 0
+    # A member's note written before the lead's export, imported after it, still has to reach
+    # the team: it counts.
+    add_fixture_note(member, text="Written by the member earlier in the day.")
+    bundle.export_bundle(member, tmp_path / "m.bundle")
+    bundle.import_bundle(lead, tmp_path / "m.bundle")
+    assert team.changed_since_export(lead) == 1
+    member.close()
+    lead.close()
+    with Inspection.open(lead.path, PASSPHRASE) as again:
+        assert team.changed_since_export(again) == 1
+        assert team.roster(again)[0].last_bundle[0] == 1
