@@ -76,6 +76,7 @@ def export_bundle(
     keys, _ = team.identity(inspection)
     recipients = _recipients(inspection, to_team)
     seq = team.next_sequence(inspection)
+    through = inspection.file.audit_seq()  # what this bundle includes
     header = {
         "bundle_id": str(uuid.uuid4()),
         "inspection_id": inspection.info.inspection_id,
@@ -120,6 +121,7 @@ def export_bundle(
                 progress(done, total)
 
     _write_atomically(out, header_bytes, crypto.seal_chunks(file_key, frames(), _ad(header_bytes)))
+    team.mark_exported(inspection, through)
     if progress:
         progress(total, total)
     return header

@@ -117,18 +117,27 @@ def fingerprint(inspection: Inspection) -> str:
 
 
 def next_sequence(inspection: Inspection) -> int:
-    """Number the next bundle, and mark how far the audit log it includes goes."""
+    """Reserve the next bundle number (never reused, even if writing that bundle fails)."""
     keys, seq = identity(inspection)
-    through = inspection.file.audit_seq()
+    through = _exported_through(inspection)
     inspection.commit([Change(*IDENTITY, identity_payload(keys, seq + 1, through), "bundle")])
     return seq + 1
 
 
+def mark_exported(inspection: Inspection, through: int) -> None:
+    """After a bundle is safely written: changes up to audit entry ``through`` went out."""
+    keys, seq = identity(inspection)
+    inspection.commit([Change(*IDENTITY, identity_payload(keys, seq, through), "exported")])
+
+
+def _exported_through(inspection: Inspection) -> int:
+    found = inspection.file.read(*IDENTITY)
+    return found[1].get("exported_through", 0) if found else 0
+
+
 def changed_since_export(inspection: Inspection) -> int:
     """Notes written to this file (typed here or imported) since its last bundle."""
-    found = inspection.file.read(*IDENTITY)
-    through = found[1].get("exported_through", 0) if found else 0
-    entries = inspection.file.audit_entries(after=through)
+    entries = inspection.file.audit_entries(after=_exported_through(inspection))
     return len({e["id"] for e in entries if e.get("type") == "note"})
 
 

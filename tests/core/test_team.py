@@ -1,6 +1,9 @@
 """The team as the lead sees it: what is waiting for the next bundle, and who sent what."""
 
+import pytest
+
 from inspector_app.core import bundle, team
+from inspector_app.core.errors import StorageError
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
 
@@ -29,3 +32,19 @@ def test_changes_since_the_last_export_count_typed_and_imported_notes(
     with Inspection.open(lead.path, PASSPHRASE) as again:
         assert team.changed_since_export(again) == 1
         assert team.roster(again)[0].last_bundle[0] == 1
+
+
+def test_a_failed_export_leaves_the_changes_waiting(make_inspection, tmp_path, cheap_kdf):
+    lead = make_inspection("lead.inspection")
+    team.write_card(lead, tmp_path / "lead.card")
+    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
+                          PASSPHRASE, kdf=cheap_kdf)
+    add_fixture_note(member)
+    with pytest.raises(StorageError, match="could not be written"):
+        bundle.export_bundle(member, tmp_path / "no such folder" / "m.bundle")
+    assert team.changed_since_export(member) == 1
+    assert list(tmp_path.glob("**/*.part")) == []
+    header = bundle.export_bundle(member, tmp_path / "m.bundle")
+    assert header["seq"] == 2  # the failed attempt's number is never reused
+    assert team.changed_since_export(member) == 0
+    member.close()
