@@ -404,8 +404,13 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
     assert set(boxes) == {"mine", "theirs"}
     assert boxes["mine"].title().startswith(LEAD)
     assert boxes["theirs"].title().startswith(MEMBER)
-    mine, theirs = boxes["mine"].geometry(), boxes["theirs"].geometry()
-    assert mine.top() == theirs.top() and not mine.intersects(theirs), "not side by side"
+    qtbot.waitExposed(dialog)
+
+    def side_by_side() -> bool:
+        mine, theirs = boxes["mine"].geometry(), boxes["theirs"].geometry()
+        return mine.top() == theirs.top() and not mine.intersects(theirs)
+
+    qtbot.waitUntil(side_by_side, timeout=WAIT_MS)  # laid out once the dialog is on show
     texts = {w: boxes[w].findChild(QPlainTextEdit).toPlainText() for w in boxes}
     assert texts["mine"].endswith(LEAD_TEXT) and texts["theirs"].endswith(MEMBER_TEXT)
     assert boxes["mine"].findChild(QPushButton).text() == "Keep &mine"
