@@ -44,6 +44,7 @@ MAX_FRAME = 8 * 1024 * 1024
 MAX_MANIFEST = 64 * 1024 * 1024
 MAX_RECORDS = 1_000_000
 MAX_PHOTO = 64 * 1024 * 1024
+BATCH = 500  # merged records written together (one sealed audit head per batch)
 _SEALED_CHUNK = crypto.CHUNK_BYTES + 64
 Progress = Callable[[int, int], None]
 
@@ -142,12 +143,8 @@ def _recipients(inspection: Inspection, to_team: bool) -> list[team.Member]:
 
 
 def _records(inspection: Inspection) -> list[tuple[str, str, bytes]]:
-    out = []
-    for rtype in SYNCED:
-        for rid, _revision, state in inspection.file.scan(rtype):
-            if state is not None:
-                out.append((rtype, rid, _canonical(history.normalised(state))))
-    return out
+    # Sent as stored: the hash in the signed manifest covers these exact bytes.
+    return [(rtype, rid, raw) for rtype in SYNCED for rid, raw in inspection.file.scan_raw(rtype)]
 
 
 def _photos(inspection: Inspection) -> list[Attachment]:
@@ -337,6 +334,7 @@ class _Reader:
         self.photo_key: tuple[str, str] | None = None
         self.photo_parts: list[bytes] = []
         self.raw = b""  # the manifest as signed
+        self.pending: list[Change] = []  # merged records, written in batches
         self.children: list[str] = []
 
     def feed(self, piece: bytes) -> None:
@@ -409,7 +407,9 @@ class _Reader:
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
         if found and merged == found[1]:
             return
-        self.inspection.file.write([Change(key[0], key[1], merged, "merge")])
+        self.pending.append(Change(key[0], key[1], merged, "merge"))
+        if len(self.pending) >= BATCH:
+            self._flush()
         if key[0] == "note":
             deleted = history.current(merged)[0].get("deleted", False)
             self.result.new += found is None and not deleted
@@ -449,8 +449,13 @@ class _Reader:
             self.inspection.file.write_chunks(key[0], key[1], [data])
             self.result.photos += key[1] == "photo"
 
+    def _flush(self) -> None:
+        self.inspection.file.write(self.pending)
+        self.pending = []
+
     def finish(self) -> None:
         self._end_photo()
+        self._flush()
         if self.buffer or not self.signed:
             raise BundleRejected("The bundle ends in the middle; nothing was imported.")
         if self.expected or self.photos:
@@ -521,10 +526,6 @@ def _signed(header_bytes: bytes, manifest: bytes) -> bytes:
     return crypto.bind(
         "bundle-signature", hashlib.sha256(header_bytes).digest(), hashlib.sha256(manifest).digest()
     )
-
-
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _sha(data: bytes) -> str:

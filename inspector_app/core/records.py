@@ -175,9 +175,18 @@ class RecordFile:
 
     def open_payload(self, rtype: str, rid: str, revision: int, body: bytes) -> dict[str, Any]:
         try:
-            raw = crypto.open_sealed(self._key, body, self._ad(rtype, rid, revision))
-            return json.loads(raw)
-        except (crypto.CryptoError, ValueError) as exc:
+            return json.loads(self.open_raw(rtype, rid, revision, body))
+        except ValueError as exc:
+            raise IntegrityError(
+                f"The {rtype} {rid} is damaged or was changed outside the app; "
+                "run 'inspector-app verify'."
+            ) from exc
+
+    def open_raw(self, rtype: str, rid: str, revision: int, body: bytes) -> bytes:
+        """A record's payload as the JSON bytes that were sealed."""
+        try:
+            return crypto.open_sealed(self._key, body, self._ad(rtype, rid, revision))
+        except crypto.CryptoError as exc:
             raise IntegrityError(
                 f"The {rtype} {rid} is damaged or was changed outside the app; "
                 "run 'inspector-app verify'."
@@ -200,8 +209,10 @@ class RecordFile:
                 "INSERT OR REPLACE INTO records (type, id, revision, body) VALUES (?, ?, ?, ?)",
                 (change.type, change.id, revision, body),
             )
-            self._append_audit(change, revision)
+            head = self._append_audit(change, revision)
             revisions.append(revision)
+        if revisions:
+            self._write_audit_head(*head)
         return revisions
 
     def read(self, rtype: str, rid: str) -> tuple[int, dict[str, Any]] | None:
@@ -211,6 +222,17 @@ class RecordFile:
         if row is None:
             return None
         return row[0], self.open_payload(rtype, rid, row[0], row[1])
+
+    def scan_raw(self, rtype: str) -> Iterator[tuple[str, bytes]]:
+        """Every undamaged record of a type as its sealed JSON bytes (for sending on as is)."""
+        rows = self.db.conn.execute(
+            "SELECT id, revision, body FROM records WHERE type = ?", (rtype,)
+        )
+        for rid, revision, body in rows:
+            try:
+                yield rid, self.open_raw(rtype, rid, revision, body)
+            except IntegrityError:
+                continue
 
     def scan(self, rtype: str) -> Iterator[tuple[str, int, dict[str, Any] | None]]:
         """Every record of a type; a damaged one yields ``None`` so the rest still open."""
@@ -259,7 +281,7 @@ class RecordFile:
     def _audit_ad(self, seq: int, prev: bytes) -> bytes:
         return crypto.bind(self.file_id, "audit", seq, prev)
 
-    def _append_audit(self, change: Change, revision: int) -> None:
+    def _append_audit(self, change: Change, revision: int) -> tuple[int, bytes]:
         last = self.db.conn.execute(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
         ).fetchone()
@@ -278,6 +300,10 @@ class RecordFile:
         self.db.conn.execute(
             "INSERT INTO audit (seq, hash, body) VALUES (?, ?, ?)", (seq, digest, body)
         )
+        return seq, digest
+
+    def _write_audit_head(self, seq: int, digest: bytes) -> None:
+        """The sealed head: written once per batch, it shows if entries were cut off the end."""
         head = json.dumps({"seq": seq, "hash": digest.hex()}).encode()
         sealed_head = crypto.seal(self._key, head, crypto.bind(self.file_id, "audit-head"))
         self.db.conn.execute(

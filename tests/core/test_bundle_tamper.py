@@ -37,6 +37,11 @@ REAL_NAME = "Jordan Whitfield-Okafor"
 LONG_TEXT = "Case file read in full; the plan repeats the advice without dates. " * 2200
 
 
+def canonical(value) -> bytes:
+    """A record as a bundle carries it: compact JSON."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 @dataclass
 class World:
     """Closed files and the bundles made from them, shared by every test in this module."""
@@ -585,7 +590,7 @@ def note_record(text: str = "A forged but well-formed note.", **overrides) -> tu
         **overrides,
     }
     state = history.start(data, "Ali Member", "2026-03-16T09:00:00+00:00")
-    return str(uuid.uuid4()), bundle._canonical(state)
+    return str(uuid.uuid4()), canonical(state)
 
 
 def record_frame(rid: str, raw: bytes, rtype: str = "note") -> bytes:
@@ -666,7 +671,7 @@ def test_records_that_do_not_match_the_signed_manifest_are_refused(world, tmp_pa
     elif case == "unknown part":
         frames.append(bundle._frame(b"Z", b"?"))
     elif case == "broken history":
-        raw = bundle._canonical({"history": {"a": []}, "heads": [{"v": "b", "by": 1, "at": 2}]})
+        raw = canonical({"history": {"a": []}, "heads": [{"v": "b", "by": 1, "at": 2}]})
         manifest, frames = listed((rid, raw)), [record_frame(rid, raw)]
     else:
         meta = json.dumps({"type": ["note"], "id": rid}).encode()
