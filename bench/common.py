@@ -32,11 +32,16 @@ class Options:
 
 @dataclass
 class GroupResult:
-    """Headline figures (flat, unique names across groups), their budgets, and the detail."""
+    """Headline figures (flat, unique names across groups), their budgets, and the detail.
+
+    ``budget`` holds upper limits (lower is better: times, memory, cost ratios);
+    ``budget_min`` holds lower limits, for figures where higher is better (throughput ratios).
+    """
 
     figures: dict[str, float]
     budget: dict[str, float]
     details: dict[str, Any] = field(default_factory=dict)
+    budget_min: dict[str, float] = field(default_factory=dict)
 
 
 # -- timing helpers ----------------------------------------------------------------------------
