@@ -1,0 +1,214 @@
+"""Cards that are malformed, altered or misused, and the command line's answers to bad
+bundles and cards."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inspector_app.core import bundle, crypto, team
+from inspector_app.core.errors import BundleRejected, InvalidInput
+from inspector_app.core.store import Inspection
+from tests.conftest import PASSPHRASE
+from tests.core.bundle_world import (
+    World,
+    assert_one_sentence,
+    build_world,
+    damaged,
+    fresh,
+    layout,
+    seen,
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> World:
+    return build_world(tmp_path_factory)
+
+
+# -- cards ---------------------------------------------------------------------------------------
+
+
+def card_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def write_card(path: Path, card: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(card, indent=2))
+    return path
+
+
+def card_refused(world: World, card: Path, folder: Path, error=BundleRejected) -> str:
+    with fresh(world.lead, folder) as lead:
+        before = seen(lead)
+        with pytest.raises(error) as caught:
+            team.add_member(lead, card)
+        assert seen(lead) == before
+    assert_one_sentence(str(caught.value))
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", "[]", "", '{"format": "inspector-app/card/1"}', "\udcff", "[" * 10_000],
+    ids=["broken", "a list", "empty", "no fields", "not text", "deeply nested"],
+)
+def test_a_malformed_card_is_refused(world, tmp_path, text):
+    path = tmp_path / "bad.card"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert "is not an inspection or member card" in card_refused(world, path, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: c.update(name="Mallory"),
+        lambda c: c.update(role="lead"),
+        lambda c: c.update(inspection_id=str(uuid.uuid4())),
+        lambda c: c.update(created_at="2020-01-01T00:00:00+00:00"),
+        lambda c: c.update(receive=team.to_b64(bytes(32))),
+        lambda c: c.update(sign=team.to_b64(bytes(range(32)))),
+        lambda c: c.update(signature=team.to_b64(bytes(64))),
+    ],
+    ids=["name", "role", "inspection", "date", "receive key", "sign key", "signature"],
+)
+def test_a_card_changed_after_signing_is_refused(world, tmp_path, change):
+    card = card_json(world.ali_card)
+    change(card)
+    path = write_card(tmp_path / "edited.card", card)
+    message = card_refused(world, path, tmp_path)
+    assert "changed or signed by someone else" in message
+
+
+def test_a_card_signed_by_someone_else_is_refused(world, tmp_path):
+    with Inspection.open(world.jo, PASSPHRASE) as jo:
+        jo_keys, _ = team.identity(jo)
+    card = card_json(world.ali_card)
+    fields = {k: v for k, v in card.items() if k != "signature"}
+    card["signature"] = team.to_b64(crypto.sign(jo_keys, team._signed_bytes(fields)))
+    path = write_card(tmp_path / "jo-signed.card", card)
+    assert "changed or signed by someone else" in card_refused(world, path, tmp_path)
+
+
+def test_a_card_with_keys_of_the_wrong_length_is_refused(world, tmp_path):
+    card = card_json(world.ali_card)
+    card["receive"] = team.to_b64(bytes(31))
+    path = write_card(tmp_path / "short.card", card)
+    assert "not an inspection or member card" in card_refused(world, path, tmp_path)
+
+
+def test_a_card_too_large_is_refused_before_it_is_parsed(world, tmp_path):
+    card = card_json(world.ali_card)
+    card["note"] = "x" * team.MAX_CARD_BYTES
+    path = write_card(tmp_path / "large.card", card)
+    assert "too large to be a card" in card_refused(world, path, tmp_path)
+
+
+def test_a_member_card_for_another_inspection_is_refused(world, tmp_path):
+    assert "another inspection" in card_refused(world, world.stranger_card, tmp_path)
+
+
+def test_an_inspection_card_is_not_a_member_card(world, tmp_path):
+    message = card_refused(world, world.lead_card, tmp_path, error=InvalidInput)
+    assert "inspection card" in message
+
+
+def test_only_the_lead_keeps_a_roster(world, tmp_path):
+    with fresh(world.jo, tmp_path) as jo:
+        with pytest.raises(InvalidInput, match="Only the lead"):
+            team.add_member(jo, world.ali_card)
+
+
+def test_joining_needs_the_leads_card(world, tmp_path):
+    with pytest.raises(InvalidInput, match="member card"):
+        team.join(tmp_path / "new.inspection", world.ali_card, "Ann New", PASSPHRASE)
+    assert not (tmp_path / "new.inspection").exists()
+
+
+def test_joining_with_an_altered_card_creates_nothing(world, tmp_path):
+    card = card_json(world.lead_card)
+    card["area"] = "Southmoor"
+    path = write_card(tmp_path / "altered.card", card)
+    with pytest.raises(BundleRejected, match="changed or signed by someone else"):
+        team.join(tmp_path / "new.inspection", path, "Ann New", PASSPHRASE)
+    assert not (tmp_path / "new.inspection").exists()
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def cli(*args: object) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
+    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
+    return subprocess.run(
+        [sys.executable, "-m", "inspector_app", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_command_line_refuses_damage_with_exit_4_and_one_sentence(world, tmp_path):
+    raw = world.bundle.read_bytes()
+    middle = layout(raw).chunks[1]
+    bad = tmp_path / "bad.bundle"
+    bad.write_bytes(damaged(raw, (middle[1] + middle[2]) // 2))
+    text = tmp_path / "notes.txt"
+    text.write_text("not a bundle\n")
+    lead = tmp_path / "lead.inspection"
+    shutil.copy(world.lead, lead)
+    for path in (bad, text, world.kim_bundle):
+        result = cli("bundle", "import", lead, path)
+        assert result.returncode == 4, result.stderr
+        assert result.stdout == "" and "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("inspector-app: ")
+    edited = card_json(world.ali_card)
+    edited["name"] = "Mallory"
+    result = cli("team", "add", lead, write_card(tmp_path / "edited.card", edited))
+    assert (result.returncode, result.stderr.count("\n")) == (4, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    result = cli("list", lead, "--json")
+    assert [n["title"] for n in json.loads(result.stdout)] == ["Lead's note"]  # nothing came in
+
+
+def test_the_command_line_refuses_a_crafted_header_with_exit_4_and_no_traceback(world, tmp_path):
+    # Anyone can write this file: no key is needed to reach the header.
+    crafted = tmp_path / "crafted.bundle"
+    crafted.write_bytes(bundle.MAGIC + b"\x01" + struct.pack(">I", 60_000) + b"[" * 60_000)
+    lead = tmp_path / "lead.inspection"
+    shutil.copy(world.lead, lead)
+    result = cli("bundle", "import", lead, crafted)
+    assert "Traceback" not in result.stderr, result.stderr[-300:]
+    assert result.returncode == 4 and result.stderr.count("\n") == 1
+
+
+def test_the_command_line_imports_the_good_bundles_and_names_the_bad(world, tmp_path):
+    lead = tmp_path / "lead.inspection"
+    shutil.copy(world.lead, lead)
+    bad = tmp_path / "bad.bundle"
+    bad.write_bytes(world.bundle.read_bytes()[:-1])
+    result = cli("bundle", "import", lead, bad, world.jo_bundle)
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert f"{bad}: rejected:" in result.stderr and "1 of 2 bundles were rejected" in result.stderr
+    assert "from Jo Member" in result.stdout
+    titles = {n["title"] for n in json.loads(cli("list", lead, "--json").stdout)}
+    assert titles == {"Lead's note", "Jo's meeting"}
+
+
+def test_exporting_from_the_lead_without_to_team_exits_2(world, tmp_path):
+    lead = tmp_path / "lead.inspection"
+    shutil.copy(world.lead, lead)
+    result = cli("bundle", "export", lead, "--out", tmp_path / "out.bundle")
+    assert result.returncode == 2 and "--to-team" in result.stderr
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "out.bundle").exists()
