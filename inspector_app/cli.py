@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inspector_app import __version__
-from inspector_app.core import bundle, team
+from inspector_app.core import bundle, deadlines, findings, team
 from inspector_app.core import framework as frameworks
 from inspector_app.core.errors import BundleRejected, InspectorError, IntegrityError, InvalidInput
 from inspector_app.core.index import NoteFilter
@@ -192,6 +192,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_bundle_import)
     p.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE")
 
+    group = sub.add_parser("finding", help="the lead's findings, resting on notes")
+    group_sub = group.add_subparsers(dest="finding_command", metavar="COMMAND", required=True)
+    p = group_sub.add_parser("add", parents=[common], help="add a finding; prints its id")
+    p.set_defaults(run=cmd_finding_add)
+    _finding_options(p, required=True)
+    p = group_sub.add_parser("edit", parents=[common], help="change a finding")
+    p.set_defaults(run=cmd_finding_edit)
+    p.add_argument("id")
+    _finding_options(p, required=False)
+    p = group_sub.add_parser("delete", parents=[common], help="delete a finding")
+    p.set_defaults(run=cmd_finding_delete)
+    p.add_argument("id")
+    p = group_sub.add_parser("list", parents=[common], help="findings by question")
+    p.set_defaults(run=cmd_finding_list)
+    p.add_argument("--json", action="store_true")
+
+    group = sub.add_parser("inspection", help="the inspection's details and deadlines")
+    group_sub = group.add_subparsers(dest="inspection_command", metavar="COMMAND", required=True)
+    p = group_sub.add_parser("set", parents=[common], help="change the inspection's details")
+    p.set_defaults(run=cmd_inspection_set)
+    p.add_argument("--area")
+    p.add_argument("--on-site-start", metavar="DATE")
+    p.add_argument("--on-site-end", metavar="DATE")
+    p.add_argument("--wsoa", choices=("required", "not-required"))
+    p.add_argument(
+        "--addressee",
+        action="append",
+        metavar="TEXT",
+        help="who the letter is addressed to (repeatable; replaces the list)",
+    )
+    p.add_argument(
+        "--team",
+        action="append",
+        metavar="'NAME, ROLE'",
+        help="an inspector as the letter lists them (repeatable; replaces the list)",
+    )
+    p = group_sub.add_parser("show", parents=[common], help="details and deadlines")
+    p.set_defaults(run=cmd_inspection_show)
+    p.add_argument("--json", action="store_true")
+
     child = sub.add_parser("child", help="the child register (pseudonyms and real names)")
     child_sub = child.add_subparsers(dest="child_command", metavar="COMMAND", required=True)
     p = child_sub.add_parser("add", parents=[common], help="add a pseudonym to the register")
@@ -202,6 +242,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_child_list)
     p.add_argument("--reveal", action="store_true", help="show real names too")
     return parser
+
+
+def _finding_options(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument("--question", required=required, metavar="Q", help="A, B or C")
+    p.add_argument("--judgement", required=required, help="strength, development or weakness")
+    p.add_argument("--text", required=required)
+    p.add_argument(
+        "--evidence",
+        nargs="+",
+        required=required,
+        metavar="ID",
+        help="the notes it rests on (ids or id prefixes)",
+    )
+    p.add_argument(
+        "--main",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a main finding (or --no-main)",
+    )
+    p.add_argument("--order", type=int, help="its place among findings of its kind")
 
 
 def _tag_options(p: argparse.ArgumentParser, required: bool) -> None:
@@ -534,6 +594,127 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         inspection.change_passphrase(new)
     print("Passphrase changed; the recovery key still works.")
     return 0
+
+
+def cmd_finding_add(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        item = findings.add_finding(
+            inspection,
+            question=args.question,
+            judgement=args.judgement,
+            text=args.text,
+            evidence=args.evidence,
+            main=bool(args.main),
+            order=args.order,
+        )
+    print(item.id)
+    return 0
+
+
+def cmd_finding_edit(args: argparse.Namespace) -> int:
+    changes = {
+        key: value
+        for key, value in (
+            ("question", args.question),
+            ("judgement", args.judgement),
+            ("text", args.text),
+            ("evidence", args.evidence),
+            ("main", args.main),
+            ("order", args.order),
+        )
+        if value is not None
+    }
+    if not changes:
+        raise InvalidInput(
+            "Nothing to change; give --question, --judgement, --text, "
+            "--evidence, --main/--no-main or --order."
+        )
+    with _open(args) as inspection:
+        item = findings.edit_finding(inspection, args.id, **changes)
+    print(f"{item.id} revision {item.revision}")
+    return 0
+
+
+def cmd_finding_delete(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        item = findings.delete_finding(inspection, args.id)
+    print(f"Deleted finding {item.id}.")
+    return 0
+
+
+def cmd_finding_list(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        items = findings.findings(inspection)
+        fw = inspection.framework
+    if args.json:
+        json.dump([f.to_json() for f in items], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not items:
+        print("No findings yet.", file=sys.stderr)
+    for item in items:
+        mark = "main " if item.main else ""
+        judgement = fw.label(fw.judgements, item.judgement)
+        print(
+            f"{item.id[:8]}  {item.question}  {mark}{judgement}: {item.text[:70]} "
+            f"({len(item.evidence)} notes)"
+        )
+    return 0
+
+
+def cmd_inspection_set(args: argparse.Namespace) -> int:
+    changes = {
+        key: value
+        for key, value in (
+            ("area", args.area),
+            ("on_site_start", args.on_site_start),
+            ("on_site_end", args.on_site_end),
+            ("wsoa", args.wsoa),
+            ("addressees", args.addressee),
+            ("team", args.team),
+        )
+        if value is not None
+    }
+    if not changes:
+        raise InvalidInput(
+            "Nothing to set; give --area, --on-site-start, --on-site-end, "
+            "--wsoa, --addressee or --team."
+        )
+    with _open(args) as inspection:
+        inspection.set_details(**changes)
+        _print_details(inspection, as_json=False)
+    return 0
+
+
+def cmd_inspection_show(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        _print_details(inspection, as_json=args.json)
+    return 0
+
+
+def _print_details(inspection: Inspection, as_json: bool) -> None:
+    info = inspection.info
+    dates = deadlines.inspection_deadlines(
+        inspection.framework, info.on_site_end, info.wsoa == "required"
+    )
+    if as_json:
+        details = {
+            **info.to_payload(),
+            "deadlines": {d.deadline.id: d.date.isoformat() for d in dates},
+        }
+        json.dump(details, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return
+    print(
+        f"{info.area}: on site {info.on_site_start or '?'} to {info.on_site_end or '?'}; "
+        f"WSOA {info.wsoa or 'not decided'}"
+    )
+    for line in (*info.addressees, *info.team):
+        print(f"  {line}")
+    for date in dates:
+        print(date.describe())
+    if not dates:
+        print("Deadlines appear once the last day on site is set (--on-site-end).")
 
 
 def cmd_child_add(args: argparse.Namespace) -> int:

@@ -30,14 +30,23 @@ from typing import Any, BinaryIO
 
 from inspector_app.core import crypto, history, team
 from inspector_app.core.errors import BundleRejected, InspectorError, InvalidInput, StorageError
-from inspector_app.core.models import Attachment, Child, Note, check_note, clean_child_ref, new_id
+from inspector_app.core.models import (
+    Attachment,
+    Child,
+    Finding,
+    Note,
+    check_finding,
+    check_note,
+    clean_child_ref,
+    new_id,
+)
 from inspector_app.core.models import now as timestamp
 from inspector_app.core.records import Change
 from inspector_app.core.store import Inspection
 
 MAGIC = b"INSPBNDL"
 VERSION = 1
-SYNCED = ("note", "attachment")  # record types that travel, as version histories
+SYNCED = ("note", "attachment", "finding")  # record types that travel, as version histories
 MAX_HEADER = 64 * 1024
 MAX_RECIPIENTS = 64
 MAX_FRAME = 8 * 1024 * 1024
@@ -491,6 +500,8 @@ def _valid_state(inspection: Inspection, rtype: str, raw: bytes) -> dict[str, An
             if rtype == "note":
                 note = Note.from_payload("x", 0, data)
                 check_note(inspection.framework, note, require_tags=False)
+            elif rtype == "finding":
+                check_finding(inspection.framework, Finding.from_payload("x", 0, data))
             else:
                 Attachment.from_payload(data)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, InspectorError) as exc:

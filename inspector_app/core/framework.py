@@ -62,6 +62,17 @@ class Timescale:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A date counted in working days from another: the last day on site, or a deadline."""
+
+    id: str
+    after: str
+    working_days: int
+    label: str
+    only_if: str = ""  # "wsoa-required": only when a written statement of action is required
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     name: str
@@ -71,6 +82,9 @@ class Framework:
     judgements: tuple[Option, ...]
     kinds: tuple[Kind, ...]
     timescales: tuple[Timescale, ...]
+    finding_judgements: tuple[str, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    holidays: tuple[str, str] = ("GB", "ENG")  # country and subdivision for bank holidays
 
     def kind(self, code: str) -> Kind:
         for kind in self.kinds:
@@ -86,6 +100,10 @@ class Framework:
 
     def check_judgement(self, code: str) -> str:
         return _check(code, self.judgements, "judgement")
+
+    def check_finding_judgement(self, code: str) -> str:
+        allowed = tuple(j for j in self.judgements if j.code in self.finding_judgements)
+        return _check(code, allowed, "judgement for a finding")
 
     def label(self, options: tuple[Option, ...], code: str) -> str:
         return next((o.label for o in options if o.code == code), code)
@@ -221,6 +239,29 @@ class _Parser:
             )
         return tuple(out)
 
+    def deadlines(self, data: dict) -> tuple[Deadline, ...]:
+        out: list[Deadline] = []
+        for i, item in enumerate(self.get(data, "deadlines", list, "")):
+            where = f"deadlines[{i}]"
+            after = self.get(item, "after", str, where)
+            if after != "on_site_end" and after not in {d.id for d in out}:
+                raise self.fail(
+                    f"{where}.after", f"'{after}' is not on_site_end or an earlier deadline"
+                )
+            only_if = item.get("only_if", "")
+            if only_if not in ("", "wsoa-required"):
+                raise self.fail(f"{where}.only_if", "must be 'wsoa-required' or absent")
+            out.append(
+                Deadline(
+                    self.get(item, "id", str, where),
+                    after,
+                    self.get(item, "working_days", int, where),
+                    self.get(item, "label", str, where),
+                    only_if,
+                )
+            )
+        return tuple(out)
+
     def framework(self, data: Any) -> Framework:
         if not isinstance(data, dict):
             raise self.fail("top level", "must be an object")
@@ -233,13 +274,25 @@ class _Parser:
                 raise self.fail(
                     f"outcomes[{i}].group", f"'{outcome.group}' is not an outcome group"
                 )
+        judgements = self.options(data, "judgements")
+        finding_judgements = tuple(self.get(data, "finding_judgements", list, ""))
+        for i, code in enumerate(finding_judgements):
+            if code not in {j.code for j in judgements}:
+                raise self.fail(f"finding_judgements[{i}]", f"'{code}' is not a judgement")
+        region = self.get(data, "holidays", dict, "")
         return Framework(
+            finding_judgements=finding_judgements,
+            deadlines=self.deadlines(data),
+            holidays=(
+                self.get(region, "country", str, "holidays"),
+                self.get(region, "subdivision", str, "holidays"),
+            ),
             id=self.get(data, "id", str, ""),
             name=self.get(data, "name", str, ""),
             questions=self.options(data, "questions", ("report_heading",)),
             outcomes=outcomes,
             outcome_groups=groups,
-            judgements=self.options(data, "judgements"),
+            judgements=judgements,
             kinds=kinds,
             timescales=self.timescales(data, kinds),
         )

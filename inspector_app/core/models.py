@@ -60,13 +60,19 @@ class InspectionInfo:
     created_at: str
     on_site_start: str = ""  # ISO dates, empty until known
     on_site_end: str = ""
+    wsoa: str = ""  # "", "required" or "not-required"
+    addressees: tuple[str, ...] = ()  # the Director of Children's Services, health officers
+    team: tuple[str, ...] = ()  # "Name, role" of each inspector, as the letter lists them
 
     def to_payload(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any]) -> InspectionInfo:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for key in ("addressees", "team"):
+            values[key] = tuple(values.get(key, ()))
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,78 @@ class Note:
     def heading(self) -> str:
         """The title, or the first line of the text when there is no title."""
         return self.title or self.text.split("\n", 1)[0][:120]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The lead's statement about a question, resting on notes (its evidence)."""
+
+    id: str
+    question: str
+    judgement: str
+    text: str
+    evidence: tuple[str, ...]
+    main: bool = False
+    order: int = 0
+    author: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    revision: int = 0
+    conflict: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "judgement": self.judgement,
+            "text": self.text,
+            "evidence": list(self.evidence),
+            "main": self.main,
+            "order": self.order,
+            "author": self.author,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_payload(cls, finding_id: str, revision: int, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            id=finding_id,
+            question=data["question"],
+            judgement=data["judgement"],
+            text=data["text"],
+            evidence=tuple(data["evidence"]),
+            main=bool(data["main"]),
+            order=int(data["order"]),
+            author=data["author"],
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+            revision=revision,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "revision": self.revision,
+            "conflict": self.conflict,
+            **self.to_payload(),
+        }
+
+
+def check_finding(framework: Framework, finding: Finding) -> Finding:
+    """The finding cleaned and checked; its evidence must be given (existence is the store's)."""
+    text = clean_text(finding.text)
+    if not text:
+        raise InvalidInput("The finding's text is empty; write the statement.")
+    evidence = _unique(e.strip() for e in finding.evidence if e.strip())
+    if not evidence:
+        raise InvalidInput("A finding rests on evidence: give at least one note with --evidence.")
+    return replace(
+        finding,
+        question=framework.check_question(finding.question),
+        judgement=framework.check_finding_judgement(finding.judgement),
+        text=text,
+        evidence=evidence,
+    )
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def identity_payload(
 MIN_PASSPHRASE = 8
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 PAGE = 200  # rows a list fetches at a time
+WSOA = ("required", "not-required")
+DETAILS = ("area", "on_site_start", "on_site_end", "wsoa", "addressees", "team")
 EDITABLE = ("questions", "outcomes", "judgement", "title", "text", "children", "fields")
 
 
@@ -210,7 +212,7 @@ class Inspection:
             self._child_ids[payload["ref"]] = rid
         self._seen_version = self.file.data_version()
 
-    def _versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str) -> Change:
+    def versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str) -> Change:
         """A change that adds a version on top of every current head (or starts the record)."""
         by, at = self.info.inspector, now()
 
@@ -330,7 +332,7 @@ class Inspection:
         self.refresh()
         note = self.note(note_id)
         self._refuse_conflict(note)
-        self.commit([self._versioned("note", note.id, {"deleted": True}, "delete")])
+        self.commit([self.versioned("note", note.id, {"deleted": True}, "delete")])
         self.index.remove(note.id)
         return note
 
@@ -355,14 +357,14 @@ class Inspection:
             )
             attached.append((attachment.id, clean))
             changes.append(
-                self._versioned("attachment", attachment.id, attachment.to_payload(), "create")
+                self.versioned("attachment", attachment.id, attachment.to_payload(), "create")
             )
         note = replace(note, attachments=note.attachments + tuple(a for a, _ in attached))
         new_children = self._new_children(note.children)
         changes += [
             Change("child", rid, child.to_payload(), "create") for rid, child in new_children
         ]
-        changes.append(self._versioned("note", note.id, note.to_payload(), action))
+        changes.append(self.versioned("note", note.id, note.to_payload(), action))
         revisions = self.commit(changes, photos=attached)
         for rid, child in new_children:
             self._child_ids[child.ref] = rid
@@ -440,7 +442,7 @@ class Inspection:
             )
         data = chosen[0].data
         if data.get("deleted"):
-            self.commit([self._versioned("note", note.id, data, "resolve")])
+            self.commit([self.versioned("note", note.id, data, "resolve")])
             self.index.remove(note.id)
             return note
         kept = replace(Note.from_payload(note.id, note.revision, data), conflict=False)
@@ -488,8 +490,8 @@ class Inspection:
             attachments=tuple(a for a in note.attachments if a != attachment_id),
         )
         changes = [
-            self._versioned("attachment", attachment_id, {"deleted": True}, "delete"),
-            self._versioned("note", note.id, note.to_payload(), "update"),
+            self.versioned("attachment", attachment_id, {"deleted": True}, "delete"),
+            self.versioned("note", note.id, note.to_payload(), "update"),
         ]
         revision = self.commit(changes, drop_chunks=[attachment_id])[-1]
         note = replace(note, revision=revision)
@@ -514,6 +516,30 @@ class Inspection:
         return [(new_id(), Child(ref)) for ref in refs if ref not in self.children]
 
     # -- the file ------------------------------------------------------------------------------
+
+    def set_details(self, **changes: Any) -> InspectionInfo:
+        """Change the inspection's details (area, on-site dates, WSOA decision, addressees,
+        team); nothing is written if nothing changed."""
+        self.refresh()
+        unknown = set(changes) - set(DETAILS)
+        if unknown:
+            raise InvalidInput(f"These cannot be set: {', '.join(sorted(unknown))}.")
+        values = {**self.info.to_payload(), **changes}
+        info = replace(
+            self.info,
+            area=_required_line(values["area"], "area"),
+            on_site_start=_date(values["on_site_start"], "first day on site"),
+            on_site_end=_date(values["on_site_end"], "last day on site"),
+            wsoa=_choice(values["wsoa"], ("", *WSOA), "WSOA decision"),
+            addressees=tuple(a for a in (clean_line(x) for x in values["addressees"]) if a),
+            team=tuple(t for t in (clean_line(x) for x in values["team"]) if t),
+        )
+        if info.on_site_start and info.on_site_end and info.on_site_end < info.on_site_start:
+            raise InvalidInput("The last day on site is before the first; check the dates.")
+        if info != self.info:
+            self.commit([Change(*_INFO, info.to_payload(), "update")])
+            self.info = info
+        return info
 
     def verify(self) -> VerifyReport:
         try:

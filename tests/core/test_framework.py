@@ -103,6 +103,7 @@ def test_a_new_framework_is_a_new_file(tmp_path, monkeypatch):
     data["id"] = "area-send-2023"
     data["judgements"] = [{"code": "priority", "label": "Area for priority action"},
                           {"code": "improvement", "label": "Area for improvement"}]
+    data["finding_judgements"] = ["priority", "improvement"]
     (folder / "area-send-2023.json").write_text(json.dumps(data))
     monkeypatch.setattr(framework, "frameworks_dir", lambda: folder)
     framework.load.cache_clear()

@@ -1,0 +1,64 @@
+"""Dates counted in working days: the outcome letter's publication and a WSOA's due date.
+
+Working days skip weekends and the bank holidays of the framework's region (the ``holidays``
+package), so a count across Christmas, Easter or the late-May and August bank holidays comes
+out as an inspector would count it on a calendar. How many days, and from what, is framework
+data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import holidays
+
+from inspector_app.core.framework import Deadline, Framework
+
+
+@dataclass(frozen=True)
+class DeadlineDate:
+    deadline: Deadline
+    date: dt.date
+
+    def describe(self) -> str:
+        return f"{self.deadline.label}: {self.date:%A %-d %B %Y}"
+
+
+@cache
+def _bank_holidays(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+def is_working_day(day: dt.date, region: tuple[str, str]) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(*region, day.year)
+
+
+def add_working_days(start: dt.date, days: int, region: tuple[str, str]) -> dt.date:
+    """The date ``days`` working days after ``start`` (``start`` itself is not counted)."""
+    day = start
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, region):
+            days -= 1
+    return day
+
+
+def inspection_deadlines(
+    framework: Framework, on_site_end: str, wsoa_required: bool
+) -> list[DeadlineDate]:
+    """Every deadline that applies, in order; none before the last day on site is known."""
+    if not on_site_end:
+        return []
+    known = {"on_site_end": dt.date.fromisoformat(on_site_end)}
+    out = []
+    for deadline in framework.deadlines:
+        if deadline.only_if == "wsoa-required" and not wsoa_required:
+            continue
+        if deadline.after not in known:
+            continue
+        day = add_working_days(known[deadline.after], deadline.working_days, framework.holidays)
+        known[deadline.id] = day
+        out.append(DeadlineDate(deadline, day))
+    return out

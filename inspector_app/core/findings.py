@@ -1,0 +1,112 @@
+"""Findings: the lead's statements about each question, resting on notes.
+
+A finding is a sealed record with a version history like a note, so it travels in bundles and
+merges the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from inspector_app.core import history
+from inspector_app.core.errors import InvalidInput, NotFound
+from inspector_app.core.models import Finding, check_finding, new_id, now
+from inspector_app.core.store import Inspection
+
+EDITABLE = ("question", "judgement", "text", "evidence", "main", "order")
+
+
+def findings(inspection: Inspection) -> list[Finding]:
+    """Every finding, by question, judgement (framework order) and order within those."""
+    inspection.refresh()
+    rank = {j.code: i for i, j in enumerate(inspection.framework.judgements)}
+    out = []
+    for rid, revision, state in inspection.file.scan("finding"):
+        if state is None:
+            continue
+        data, conflict = history.current(state)
+        if not data.get("deleted"):
+            out.append(replace(Finding.from_payload(rid, revision, data), conflict=conflict))
+    return sorted(out, key=lambda f: (f.question, rank.get(f.judgement, 99), f.order, f.id))
+
+
+def finding(inspection: Inspection, finding_id: str) -> Finding:
+    """A finding by id or by a unique prefix of at least four characters."""
+    wanted = finding_id.strip()
+    matches = [
+        f
+        for f in findings(inspection)
+        if f.id == wanted or (len(wanted) >= 4 and f.id.startswith(wanted))
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise InvalidInput(f"'{finding_id}' matches several findings; type more of the id.")
+    raise NotFound(f"There is no finding '{finding_id}'; 'finding list' shows the ids.")
+
+
+def add_finding(
+    inspection: Inspection,
+    *,
+    question: str,
+    judgement: str,
+    text: str,
+    evidence: list[str],
+    main: bool = False,
+    order: int | None = None,
+) -> Finding:
+    """Save a new finding; its evidence must be notes of this inspection (ids or prefixes)."""
+    stamp = now()
+    draft = check_finding(
+        inspection.framework,
+        Finding(
+            id=new_id(),
+            question=question,
+            judgement=judgement,
+            text=text,
+            evidence=_notes(inspection, evidence),
+            main=main,
+            order=0,
+            author=inspection.info.inspector,
+            created_at=stamp,
+            updated_at=stamp,
+        ),
+    )
+    if order is None:
+        siblings = [
+            f.order
+            for f in findings(inspection)
+            if (f.question, f.judgement) == (draft.question, draft.judgement)
+        ]
+        order = max(siblings, default=0) + 1
+    return _save(inspection, replace(draft, order=order), "create")
+
+
+def edit_finding(inspection: Inspection, finding_id: str, **changes: Any) -> Finding:
+    current = finding(inspection, finding_id)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
+    if "evidence" in changes:
+        changes["evidence"] = _notes(inspection, changes["evidence"])
+    edited = check_finding(inspection.framework, replace(current, **changes))
+    if edited.to_payload() == current.to_payload() and not current.conflict:
+        return current
+    return _save(inspection, replace(edited, updated_at=now()), "update")
+
+
+def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
+    current = finding(inspection, finding_id)
+    inspection.commit([inspection.versioned("finding", current.id, {"deleted": True}, "delete")])
+    return current
+
+
+def _save(inspection: Inspection, item: Finding, action: str) -> Finding:
+    change = inspection.versioned("finding", item.id, item.to_payload(), action)
+    revision = inspection.commit([change])[-1]
+    return replace(item, revision=revision, conflict=False)
+
+
+def _notes(inspection: Inspection, ids: list[str]) -> tuple[str, ...]:
+    return tuple(inspection.note(note_id).id for note_id in ids)
