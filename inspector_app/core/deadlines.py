@@ -22,8 +22,13 @@ class DeadlineDate:
     deadline: Deadline
     date: dt.date
 
+    @property
+    def spoken(self) -> str:
+        """As a letter writes it: Monday 1 February 2027 (built by hand: %-d is not portable)."""
+        return f"{self.date:%A} {self.date.day} {self.date:%B %Y}"
+
     def describe(self) -> str:
-        return f"{self.deadline.label}: {self.date:%A %-d %B %Y}"
+        return f"{self.deadline.label}: {self.spoken}"
 
 
 @cache

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.demo import Demo, build_demo
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
+from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.idle import IdleWatcher
 from inspector_app.gui.new_inspection import NewInspectionDialog
@@ -36,6 +37,7 @@ SHORTCUTS = """<table>
 <tr><td>Ctrl+1, 2, 3</td><td>toggle Question A, B, C in the editor</td></tr>
 <tr><td>Ctrl+F</td><td>search notes</td></tr>
 <tr><td>Ctrl+L</td><td>lock now</td></tr>
+<tr><td>Ctrl+I</td><td>inspection details and deadlines</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
 <tr><td>Alt+V / Alt+O / Alt+G</td><td>Evidence, Coverage, Child register</td></tr>
 </table>"""
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open…", self.browse, QKeySequence.StandardKey.Open)
         self._action(file, "Open the &demo", self.open_demo)
         file.addSeparator()
+        self._action(file, "Inspection &details…", self.edit_details, "Ctrl+I", needs_open=True)
         self._action(file, "&Lock", self.lock, "Ctrl+L", needs_open=True)
         self._action(file, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
         file.addSeparator()
@@ -272,6 +275,10 @@ class MainWindow(QMainWindow):
         self.workspace.tabs.setCurrentIndex(0)
         self.workspace.list.search.setFocus()
         self.workspace.list.search.selectAll()
+
+    def edit_details(self) -> None:
+        if self.session.is_open:
+            DetailsDialog(self.session, self).open()
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.core import bundle, team
+from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.index import NoteFilter, NoteRow
-from inspector_app.core.models import Note, Version
+from inspector_app.core.models import InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
 
 
@@ -145,3 +146,17 @@ def resolve(inspection: Inspection, note_id: str, keep: str) -> Note:
 def merge_edit(inspection: Inspection, note_id: str, text: str) -> Note:
     """The version an inspector wrote from the competing ones replaces them all."""
     return inspection.edit_note(note_id, merge_conflict=True, require_tags=False, text=text)
+
+
+# -- the inspection's details ------------------------------------------------------------------
+
+
+def details(inspection: Inspection) -> tuple[InspectionInfo, list[DeadlineDate]]:
+    info = inspection.info
+    dates = inspection_deadlines(inspection.framework, info.on_site_end, info.wsoa == "required")
+    return info, dates
+
+
+def set_details(inspection: Inspection, changes: dict[str, Any]) -> tuple:
+    inspection.set_details(**changes)
+    return details(inspection)

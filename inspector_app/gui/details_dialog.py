@@ -1,0 +1,124 @@
+"""The inspection's details: area, dates on site, the WSOA decision, addressees, the team, and
+the deadlines they give."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from inspector_app.core.models import InspectionInfo
+from inspector_app.gui import operations as ops
+from inspector_app.gui.errors import describe
+from inspector_app.gui.session import Session
+
+WSOA_CHOICES = (("Not decided yet", ""), ("Required", "required"), ("Not required", "not-required"))
+
+
+class DetailsDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Inspection details")
+        self.session = session
+        self.area = QLineEdit()
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+        self.wsoa = QComboBox()
+        for label, code in WSOA_CHOICES:
+            self.wsoa.addItem(label, code)
+        self.addressees = QPlainTextEdit()
+        self.addressees.setPlaceholderText(
+            "One per line: the Director of Children's Services, "
+            "the health commissioners' accountable officers"
+        )
+        self.team = QPlainTextEdit()
+        self.team.setPlaceholderText("One per line: name, role (e.g. Sam Okafor, HMI)")
+        for widget in (self.addressees, self.team):
+            widget.setTabChangesFocus(True)
+            widget.setMaximumHeight(90)
+        self.deadlines = QLabel()
+        self.deadlines.setObjectName("deadlines")
+        self.deadlines.setWordWrap(True)
+        self.deadlines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        for label, widget in (
+            ("Local &area:", self.area),
+            ("First day on &site:", self.start),
+            ("&Last day on site:", self.end),
+            ("&Written statement of action:", self.wsoa),
+            ("A&ddressed to:", self.addressees),
+            ("&Team:", self.team),
+        ):
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            form.addRow(label, widget)
+        form.addRow("Deadlines:", self.deadlines)
+        form.addRow(self.message)
+        form.addRow(buttons)
+        self.resize(640, 480)
+        session.run(
+            ops.details,
+            on_success=self._show,
+            on_failure=lambda exc: self.message.setText(describe(exc)[1]),
+        )
+
+    def _show(self, result: tuple) -> None:
+        info, dates = result
+        self.area.setText(info.area)
+        today = QDate.currentDate()
+        for edit, value in ((self.start, info.on_site_start), (self.end, info.on_site_end)):
+            edit.setDate(QDate.fromString(value, Qt.DateFormat.ISODate) if value else today)
+        self.wsoa.setCurrentIndex(max(self.wsoa.findData(info.wsoa), 0))
+        self.addressees.setPlainText("\n".join(info.addressees))
+        self.team.setPlainText("\n".join(info.team))
+        self._show_deadlines(info, dates)
+
+    def _show_deadlines(self, info: InspectionInfo, dates: list) -> None:
+        self.deadlines.setText(
+            "<br>".join(f"<b>{d.spoken}</b>: {d.deadline.label}" for d in dates)
+            or "Set the last day on site to see the deadlines."
+        )
+
+    def changes(self) -> dict:
+        iso = Qt.DateFormat.ISODate
+        return {
+            "area": self.area.text(),
+            "on_site_start": self.start.date().toString(iso),
+            "on_site_end": self.end.date().toString(iso),
+            "wsoa": self.wsoa.currentData(),
+            "addressees": self.addressees.toPlainText().splitlines(),
+            "team": self.team.toPlainText().splitlines(),
+        }
+
+    def _save(self) -> None:
+        self.message.clear()
+        self.session.run(
+            ops.set_details,
+            self.changes(),
+            changes=True,
+            on_success=self._saved,
+            on_failure=lambda exc: self.message.setText(describe(exc)[1]),
+        )
+
+    def _saved(self, result: tuple) -> None:
+        self._show_deadlines(*result)
+        self.accept()

@@ -1,0 +1,77 @@
+"""Inspection details in the app: dates on site, the WSOA decision and the deadlines they give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from inspector_app.core.store import Inspection
+from inspector_app.gui.details_dialog import DetailsDialog
+from inspector_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
+from tests.gui.helpers import WAIT_MS, menu_action
+
+
+def open_details(qtbot, window: MainWindow) -> DetailsDialog:
+    menu_action(window, "File", "Inspection details…").trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(DetailsDialog)),
+                    timeout=WAIT_MS)
+    dialog = next(d for d in window.findChildren(DetailsDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.area.text() != "", timeout=WAIT_MS)
+    return dialog
+
+
+def save(dialog: DetailsDialog) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    box.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def test_dates_and_wsoa_give_the_deadlines_and_are_saved(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    assert dialog.area.text() == "Northmoor"
+    dialog.start.setDate(QDate(2026, 12, 7))
+    dialog.end.setDate(QDate(2026, 12, 11))
+    dialog.wsoa.setCurrentIndex(dialog.wsoa.findData("required"))
+    dialog.addressees.setPlainText("Director of Children's Services, Northmoor Council")
+    dialog.team.setPlainText("Sam Lead, HMI\nPriya Shah, Ofsted Inspector")
+    save(dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    again = open_details(qtbot, opened)
+    # 33 working days after Friday 11 December 2026, skipping Christmas and New Year.
+    qtbot.waitUntil(lambda: "Monday 1 February 2027" in again.deadlines.text(), timeout=WAIT_MS)
+    assert "Written statement of action" in again.deadlines.text()
+    again.reject()
+    opened.lock()
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        info = inspection.info
+    assert (info.on_site_start, info.on_site_end, info.wsoa) == (
+        "2026-12-07", "2026-12-11", "required")
+    assert info.team == ("Sam Lead, HMI", "Priya Shah, Ofsted Inspector")
+
+
+def test_a_last_day_before_the_first_is_refused_and_nothing_is_saved(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    dialog.start.setDate(QDate(2026, 12, 11))
+    dialog.end.setDate(QDate(2026, 12, 7))
+    save(dialog)
+    qtbot.waitUntil(lambda: "before the first" in dialog.message.text(), timeout=WAIT_MS)
+    assert dialog.isVisible()
+    dialog.reject()
+    opened.lock()
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.info.on_site_end == ""
+
+
+def test_every_control_in_the_details_dialog_is_named(qtbot, opened: MainWindow) -> None:
+    dialog = open_details(qtbot, opened)
+    for widget in (dialog.area, dialog.start, dialog.end, dialog.wsoa, dialog.addressees,
+                   dialog.team):
+        assert widget.accessibleName()
+    dialog.reject()
+    QApplication.processEvents()
