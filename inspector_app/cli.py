@@ -504,6 +504,10 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
             print(f"{path}: {result.describe()}")
             for note_id in result.conflicts:
                 print(f"  in conflict: {note_id} (see 'show', then 'resolve --keep')")
+            for finding_id in result.finding_conflicts:
+                print(
+                    f"  finding in conflict: {finding_id} (an edit with 'finding edit' settles it)"
+                )
     if rejected:
         raise BundleRejected(
             f"{rejected} of {len(args.bundles)} bundles were rejected (reasons above) and nothing "

@@ -65,15 +65,23 @@ class ImportResult:
     updated: int = 0
     conflicts: list[str] = field(default_factory=list)
     photos: int = 0
+    findings: int = 0  # new or changed
+    finding_conflicts: list[str] = field(default_factory=list)
     already: bool = False
 
     def describe(self) -> str:
         if self.already:
             return f"already imported from {self.author}; nothing changed"
-        return (
+        text = (
             f"from {self.author}: {self.new} new, {self.updated} updated, "
             f"{len(self.conflicts)} in conflict, {self.photos} photos"
         )
+        if self.findings:
+            text += (
+                f"; {self.findings} findings new or changed, "
+                f"{len(self.finding_conflicts)} in conflict"
+            )
+        return text
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -419,12 +427,17 @@ class _Reader:
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
+        in_conflict = len(merged["heads"]) > 1
         if key[0] == "note":
             deleted = history.current(merged)[0].get("deleted", False)
             self.result.new += found is None and not deleted
             self.result.updated += found is not None
-            if len(merged["heads"]) > 1:
+            if in_conflict:
                 self.result.conflicts.append(key[1])
+        elif key[0] == "finding":
+            self.result.findings += 1
+            if in_conflict:
+                self.result.finding_conflicts.append(key[1])
 
     def _photo_piece(self, body: bytes) -> None:
         try:

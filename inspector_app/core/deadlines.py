@@ -12,8 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-import holidays
-
 from inspector_app.core.framework import Deadline, Framework
 
 
@@ -33,6 +31,8 @@ class DeadlineDate:
 
 @cache
 def _bank_holidays(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    import holidays  # imported on first use, not at start-up: it takes a tenth of a second
+
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 

@@ -251,16 +251,35 @@ class _Parser:
             only_if = item.get("only_if", "")
             if only_if not in ("", "wsoa-required"):
                 raise self.fail(f"{where}.only_if", "must be 'wsoa-required' or absent")
-            out.append(
-                Deadline(
-                    self.get(item, "id", str, where),
-                    after,
-                    self.get(item, "working_days", int, where),
-                    self.get(item, "label", str, where),
-                    only_if,
-                )
+            deadline = Deadline(
+                self.get(item, "id", str, where),
+                after,
+                self.get(item, "working_days", int, where),
+                self.get(item, "label", str, where),
+                only_if,
             )
+            if deadline.working_days < 0:
+                raise self.fail(f"{where}.working_days", "must not be negative")
+            if deadline.id in {d.id for d in out} or deadline.id == "on_site_end":
+                raise self.fail(f"{where}.id", f"'{deadline.id}' appears twice")
+            out.append(deadline)
         return tuple(out)
+
+    def holidays(self, data: dict) -> tuple[str, str]:
+        """The bank-holiday region, checked against what the holidays package knows."""
+        region = self.get(data, "holidays", dict, "")
+        country = self.get(region, "country", str, "holidays")
+        subdivision = self.get(region, "subdivision", str, "holidays")
+        import holidays  # imported here, not at start-up: it takes a tenth of a second
+
+        try:
+            holidays.country_holidays(country, subdiv=subdivision, years=2000)
+        except NotImplementedError as exc:
+            raise self.fail(
+                "holidays",
+                f"'{country}'/'{subdivision}' is not a region the holidays package knows",
+            ) from exc
+        return country, subdivision
 
     def framework(self, data: Any) -> Framework:
         if not isinstance(data, dict):
@@ -279,14 +298,10 @@ class _Parser:
         for i, code in enumerate(finding_judgements):
             if code not in {j.code for j in judgements}:
                 raise self.fail(f"finding_judgements[{i}]", f"'{code}' is not a judgement")
-        region = self.get(data, "holidays", dict, "")
         return Framework(
             finding_judgements=finding_judgements,
             deadlines=self.deadlines(data),
-            holidays=(
-                self.get(region, "country", str, "holidays"),
-                self.get(region, "subdivision", str, "holidays"),
-            ),
+            holidays=self.holidays(data),
             id=self.get(data, "id", str, ""),
             name=self.get(data, "name", str, ""),
             questions=self.options(data, "questions", ("report_heading",)),

@@ -525,6 +525,9 @@ class Inspection:
         if unknown:
             raise InvalidInput(f"These cannot be set: {', '.join(sorted(unknown))}.")
         values = {**self.info.to_payload(), **changes}
+        for key in ("addressees", "team"):
+            if isinstance(values[key], str):
+                raise InvalidInput(f"The {key} are a list, one entry each.")
         info = replace(
             self.info,
             area=_required_line(values["area"], "area"),

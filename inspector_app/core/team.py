@@ -136,9 +136,9 @@ def _exported_through(inspection: Inspection) -> int:
 
 
 def changed_since_export(inspection: Inspection) -> int:
-    """Notes written to this file (typed here or imported) since its last bundle."""
+    """Notes and findings written to this file (typed here or imported) since its last bundle."""
     entries = inspection.file.audit_entries(after=_exported_through(inspection))
-    return len({e["id"] for e in entries if e.get("type") == "note"})
+    return len({e["id"] for e in entries if e.get("type") in ("note", "finding")})
 
 
 # -- cards -------------------------------------------------------------------------------------
