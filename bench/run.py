@@ -39,6 +39,7 @@ from bundle import bench_bundle
 from common import GroupResult, Options, bulk_dir, median, p95, rounded, timed
 from corpus import QUERIES, NoteSpec, make_notes, make_photos
 from gui import bench_gui
+from report import bench_report
 
 from inspector_app.core import crypto, framework
 from inspector_app.core.crypto import KdfParams
@@ -471,6 +472,7 @@ GROUPS: dict[str, Callable[[Options], GroupResult]] = {
     "store": bench_store,
     "gui": bench_gui,
     "bundle": bench_bundle,
+    "report": bench_report,
 }
 
 

@@ -208,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_finding_list)
     p.add_argument("--json", action="store_true")
 
+    p = command("report", cmd_report, "write the Word draft of findings")
+    p.add_argument("--out", required=True, type=Path, metavar="DRAFT.docx")
+    p.add_argument(
+        "--allow-names",
+        action="store_true",
+        help="write it even if a child's real name is found (you will check it)",
+    )
+
     group = sub.add_parser("inspection", help="the inspection's details and deadlines")
     group_sub = group.add_subparsers(dest="inspection_command", metavar="COMMAND", required=True)
     p = group_sub.add_parser("set", parents=[common], help="change the inspection's details")
@@ -663,6 +671,17 @@ def cmd_finding_list(args: argparse.Namespace) -> int:
             f"{item.id[:8]}  {item.question}  {mark}{judgement}: {item.text[:70]} "
             f"({len(item.evidence)} notes)"
         )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from inspector_app.core.report import write_report  # python-docx only when drafting
+
+    with _open(args) as inspection:
+        allowed = write_report(inspection, args.out, allow_names=args.allow_names)
+    for hit in allowed:
+        print(f"warning: {hit.describe()} (written because of --allow-names)", file=sys.stderr)
+    print(f"Draft written to {args.out}.")
     return 0
 
 

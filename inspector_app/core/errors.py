@@ -30,6 +30,20 @@ class BundleRejected(InspectorError):
     exit_code = 4
 
 
+class NamesInReport(InspectorError):
+    """A child's real name would reach the draft; ``hits`` says where (by pseudonym)."""
+
+    exit_code = 5
+
+    def __init__(self, hits: list) -> None:
+        self.hits = hits
+        places = "; ".join(hit.describe() for hit in hits)
+        super().__init__(
+            f"The draft was not written: it would name a child in {len(hits)} place(s) "
+            f"({places}). Change those texts, or export with --allow-names if you are sure."
+        )
+
+
 class FrameworkError(InspectorError):
     """A framework definition file is missing or malformed."""
 

@@ -1,0 +1,395 @@
+"""The Word draft of findings, laid out like the published outcome letter.
+
+Title, date and addressees; the opening with the dates on site; the team; the method, counted
+from the evidence actually gathered; the written statement of action paragraph when one is
+required; the main findings; then for each question its strengths and areas for development.
+Each finding carries a Word comment listing its evidence, so the writer sees the trail and
+deletes it with one click. A question without findings lists its evidence to consider. An
+appendix tables the coverage, the EHC timeliness and an index of the evidence.
+
+Before anything is written every text is checked against the child register's real names; a
+match refuses the draft (``NamesInReport``) unless the caller allows it knowingly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import statistics
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from inspector_app.core.deadlines import inspection_deadlines
+from inspector_app.core.errors import FrameworkError, NamesInReport, StorageError
+from inspector_app.core.findings import findings as all_findings
+from inspector_app.core.models import Finding, Note
+from inspector_app.core.paths import resources_dir
+from inspector_app.core.store import Inspection
+from inspector_app.core.timescales import check_timescales
+
+STYLES = ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")
+MARKING = "DRAFT — OFFICIAL-SENSITIVE"
+Progress = Callable[[int, int], None]
+# Characters XML 1.0 cannot hold, beyond the controls the models already remove.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """Where a real name was found, told by pseudonym so the name itself goes nowhere."""
+
+    place: str
+    ref: str
+
+    def describe(self) -> str:
+        return f"{self.place} contains {self.ref}'s real name"
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form for matching names."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
+
+
+def find_names(
+    names: Iterable[tuple[str, str]], places: Iterable[tuple[str, str]]
+) -> list[NameHit]:
+    """Every place whose text contains a real name (``(pseudonym, name)`` pairs) as whole
+    words, ignoring case and accents."""
+    patterns = [
+        (ref, re.compile(r"(?<!\w)" + re.escape(_fold(name.strip())) + r"(?!\w)"))
+        for ref, name in names
+        if name.strip()
+    ]
+    return [
+        NameHit(place, ref)
+        for place, text in places
+        for ref, pattern in patterns
+        if pattern.search(_fold(text))
+    ]
+
+
+def template() -> docx.document.Document:
+    """The report template, with the styles the draft uses checked first."""
+    path = resources_dir() / "report" / "template.docx"
+    try:
+        document = docx.Document(str(path))
+    except (OSError, ValueError, KeyError) as exc:
+        raise FrameworkError(f"{path}: the report template cannot be read ({exc}).") from exc
+    names = {style.name for style in document.styles}
+    missing = [s for s in STYLES if s not in names]
+    if missing:
+        raise FrameworkError(f"{path}: the report template lacks the styles {', '.join(missing)}.")
+    return document
+
+
+def write_report(
+    inspection: Inspection,
+    out: Path,
+    *,
+    allow_names: bool = False,
+    progress: Progress | None = None,
+) -> list[NameHit]:
+    """Write the draft to ``out`` (atomically); returns the names allowed through, if any."""
+    draft = _Draft(inspection)
+    hits = find_names(((c.ref, c.name) for c in inspection.children.values()), draft.places())
+    if hits and not allow_names:
+        raise NamesInReport(hits)
+    document = draft.build(template(), progress)
+    out = Path(out)
+    temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        document.save(str(temp))
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StorageError(f"The draft could not be written to {out}: {exc.strerror}.") from exc
+    return hits
+
+
+class _Draft:
+    """Everything the draft says, gathered first so the names check sees all of it."""
+
+    def __init__(self, inspection: Inspection) -> None:
+        self.inspection = inspection
+        self.fw = inspection.framework
+        self.info = inspection.info
+        self.notes = {n.id: n for n in inspection.notes()}
+        self.findings = all_findings(inspection)
+
+    # -- what goes in -------------------------------------------------------------------------
+
+    def comment(self, finding: Finding) -> str:
+        lines = ["Evidence:"]
+        for note_id in finding.evidence:
+            note = self.notes.get(note_id)
+            lines.append(f"• {self.reference(note)}" if note else f"• {note_id[:8]} (deleted)")
+        return "\n".join(lines)
+
+    def reference(self, note: Note) -> str:
+        kind = self.fw.kind(note.kind).label
+        return f"{kind}, {note.updated_at[:10]}, {note.author}: {note.heading[:80]} [{note.id[:8]}]"
+
+    def places(self) -> list[tuple[str, str]]:
+        out = [(f"finding {f.id[:8]}", f.text) for f in self.findings]
+        out += [(f"comment on finding {f.id[:8]}", self.comment(f)) for f in self.findings]
+        out += [(f"note {n.id[:8]} (excerpt)", self.reference(n)) for n in self.notes.values()]
+        return out
+
+    # -- the document --------------------------------------------------------------------------
+
+    def build(self, document, progress: Progress | None):
+        self.doc = document
+        self.doc.core_properties.title = f"Joint local area SEND inspection in {self.info.area}"
+        self.doc.core_properties.author = self.info.inspector
+        self._marking()
+        steps = (self._opening, self._method, self._main_findings, self._questions, self._appendix)
+        for done, step in enumerate(steps, start=1):
+            step()
+            if progress:
+                progress(done, len(steps))
+        return self.doc
+
+    def para(self, text: str, style: str | None = None):
+        return self.doc.add_paragraph(xml_safe(text), style=style)
+
+    def _marking(self) -> None:
+        section = self.doc.sections[0]
+        header = section.header.paragraphs[0]
+        header.text = MARKING
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("Page ")
+        _page_field(footer.add_run())
+
+    def _opening(self) -> None:
+        info = self.info
+        self.doc.add_paragraph(
+            xml_safe(f"Joint local area SEND inspection in {info.area}"), style="Title"
+        )
+        dates = inspection_deadlines(self.fw, info.on_site_end, info.wsoa == "required")
+        note = ["Cover note for the writer (delete before publication):"]
+        note += [d.describe() + "." for d in dates] or [
+            "Set the dates on site to see the publication deadline."
+        ]
+        self.para(" ".join(note)).runs[0].italic = True
+        self.para(dt.date.today().strftime("%d %B %Y").lstrip("0"))
+        for addressee in info.addressees or (
+            "Director of Children's Services",
+            "Accountable officers of the health commissioners",
+        ):
+            self.para(addressee)
+        when = (
+            f"between {_day(info.on_site_start)} and {_day(info.on_site_end)}"
+            if info.on_site_start and info.on_site_end
+            else "[dates on site]"
+        )
+        self.para(
+            f"{when[0].upper()}{when[1:]}, Ofsted and the Care Quality Commission (CQC) conducted "
+            f"a joint inspection of the local area of {info.area} to judge the "
+            "effectiveness of the area in implementing the special educational needs "
+            "and/or disabilities (SEND) reforms as set out in the Children and Families "
+            "Act 2014."
+        )
+        team = ", ".join(info.team) if info.team else "[the inspection team]"
+        self.para(
+            f"The inspection was led by one of Her Majesty's Inspectors (HMI) from Ofsted, "
+            f"with a team of inspectors including an Ofsted Inspector and a children's "
+            f"services inspector from CQC: {team}."
+        )
+
+    def _method(self) -> None:
+        counts = Counter(n.kind for n in self.notes.values())
+        meetings = Counter(
+            p
+            for n in self.notes.values()
+            if n.kind == "meeting"
+            for p in n.fields.get("participants", [])
+        )
+        visits = Counter(
+            n.fields.get("provider_type")
+            for n in self.notes.values()
+            if n.kind == "visit" and n.fields.get("provider_type")
+        )
+        documents = Counter(
+            n.fields.get("document_type")
+            for n in self.notes.values()
+            if n.kind == "document" and n.fields.get("document_type")
+        )
+        parts = [
+            f"Inspectors held {counts['meeting']} meetings"
+            + (f" ({_listed(meetings)})" if meetings else ""),
+            f"visited {counts['visit']} providers" + (f" ({_listed(visits)})" if visits else ""),
+            f"reviewed {counts['case-review']} case records",
+            f"considered {counts['document']} documents"
+            + (f" ({_listed(documents)})" if documents else ""),
+        ]
+        self.para(
+            f"{'; '.join(parts)}. They spoke with children and young people, parents and "
+            "carers, and local authority and National Health Service officers, and looked "
+            "at the area's self-evaluation, performance data, local offer and joint "
+            "commissioning arrangements."
+        )
+        if self.info.wsoa == "required":
+            self.para(
+                "As a result of the findings of this inspection and in accordance with the "
+                "Children Act 2004 (Joint Area Reviews) Regulations 2015, Her Majesty's "
+                "Chief Inspector has determined that a Written Statement of Action is "
+                "required because of significant areas of weakness in the local area's "
+                "practice."
+            )
+
+    def _main_findings(self) -> None:
+        self.doc.add_heading("Main findings", level=1)
+        main = [f for f in self.findings if f.main]
+        if not main:
+            self.para(
+                "No main findings yet: mark findings as main in the app or with "
+                "'finding edit --main'."
+            )
+        for finding in main:
+            self._finding(finding)
+
+    def _finding(self, finding: Finding) -> None:
+        label = " (significant weakness)" if finding.judgement == "weakness" else ""
+        paragraph = self.para(finding.text + label, style="List Bullet")
+        self.doc.add_comment(
+            paragraph.runs,
+            text=xml_safe(self.comment(finding)),
+            author=xml_safe(self.info.inspector),
+            initials="EV",
+        )
+
+    def _questions(self) -> None:
+        groups = (
+            ("Strengths", ("strength",)),
+            ("Areas for development", ("development", "weakness")),
+        )
+        for question in self.fw.questions:
+            self.doc.add_heading(xml_safe(question.report_heading), level=1)
+            mine = [f for f in self.findings if f.question == question.code]
+            if not mine:
+                self._evidence_to_consider(question.code)
+                continue
+            for title, codes in groups:
+                self.doc.add_heading(title, level=2)
+                chosen = [f for f in mine if f.judgement in codes]
+                if not chosen:
+                    self.para("None recorded.")
+                for finding in chosen:
+                    self._finding(finding)
+
+    def _evidence_to_consider(self, question: str) -> None:
+        self.doc.add_heading("Evidence to consider", level=2)
+        notes = [n for n in self.notes.values() if question in n.questions]
+        if not notes:
+            self.para("No evidence for this question yet.")
+        for judgement in self.fw.judgements:
+            chosen = [n for n in notes if n.judgement == judgement.code]
+            if chosen:
+                self.para(judgement.label).runs[0].bold = True
+                for note in chosen:
+                    self.para(self.reference(note), style="List Bullet")
+
+    def _appendix(self) -> None:
+        self.doc.add_page_break()
+        self.doc.add_heading("Appendix: coverage, timeliness and evidence", level=1)
+        self.doc.add_heading("Coverage of the questions", level=2)
+        coverage = self.inspection.index.coverage()
+        table = self.doc.add_table(rows=1, cols=1 + len(self.fw.questions), style="Table Grid")
+        table.rows[0].cells[0].text = "Outcome category"
+        for i, question in enumerate(self.fw.questions, start=1):
+            table.rows[0].cells[i].text = f"Question {question.code}"
+        for outcome in self.fw.outcomes:
+            cells = table.add_row().cells
+            cells[0].text = xml_safe(outcome.label)
+            for i, question in enumerate(self.fw.questions, start=1):
+                total = sum(
+                    n
+                    for (q, o, _), n in coverage.items()
+                    if q == question.code and o == outcome.code
+                )
+                cells[i].text = str(total) if total else "gap"
+        self.doc.add_heading("EHC timeliness (case record reviews)", level=2)
+        for line in self._timeliness():
+            self.para(line, style="List Bullet")
+        self.doc.add_heading("Evidence index", level=2)
+        index = self.doc.add_table(rows=1, cols=4, style="Table Grid")
+        for cell, title in zip(
+            index.rows[0].cells, ("Reference", "Kind", "Date", "Author"), strict=True
+        ):
+            cell.text = title
+        for note in sorted(self.notes.values(), key=lambda n: (n.kind, n.updated_at)):
+            cells = index.add_row().cells
+            values = (
+                f"{note.heading[:60]} [{note.id[:8]}]",
+                self.fw.kind(note.kind).label,
+                note.updated_at[:10],
+                note.author,
+            )
+            for cell, value in zip(cells, values, strict=True):
+                cell.text = xml_safe(value)
+
+    def _timeliness(self) -> list[str]:
+        checks = [
+            c
+            for n in self.notes.values()
+            if n.kind == "case-review"
+            for c in check_timescales(self.fw, n.fields)
+        ]
+        lines = []
+        for timescale in self.fw.timescales:
+            known = [c for c in checks if c.timescale.id == timescale.id and c.days is not None]
+            if not known:
+                lines.append(f"{timescale.label}: no case record with both dates.")
+                continue
+            met = sum(c.status == "met" for c in known)
+            median = statistics.median(c.days for c in known) / 7
+            lines.append(
+                f"{timescale.label}: {met} of {len(known)} within {timescale.weeks} "
+                f"weeks (median {median:.1f} weeks; {len(known) - met} breaches)."
+            )
+        return lines
+
+
+def _page_field(run) -> None:
+    """A PAGE field, so Word numbers the pages itself."""
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _day(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _listed(counter: Counter) -> str:
+    return ", ".join(f"{_in_sentence(label)} {n}" for label, n in counter.most_common())
+
+
+def _in_sentence(label: str) -> str:
+    """'Parents and carers' mid-sentence, but 'SENDIASS' and 'CQC' left alone."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
