@@ -19,6 +19,7 @@ import re
 import statistics
 import unicodedata
 import uuid
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import OpcError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -71,14 +73,15 @@ def find_names(
 ) -> list[NameHit]:
     """Every place whose text contains a real name (``(pseudonym, name)`` pairs) as whole
     words, ignoring case and accents."""
+    # Words joined by any run of space, so a double space or a line break hides nothing.
     patterns = [
-        (ref, re.compile(r"(?<!\w)" + re.escape(_fold(name.strip())) + r"(?!\w)"))
+        (ref, re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, _fold(name).split())) + r"(?!\w)"))
         for ref, name in names
         if name.strip()
     ]
     return [
         NameHit(place, ref)
-        for place, text in places
+        for place, text in ((p, xml_safe(t)) for p, t in places)
         for ref, pattern in patterns
         if pattern.search(_fold(text))
     ]
@@ -89,7 +92,7 @@ def template() -> docx.document.Document:
     path = resources_dir() / "report" / "template.docx"
     try:
         document = docx.Document(str(path))
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, OpcError, zipfile.BadZipFile) as exc:
         raise FrameworkError(f"{path}: the report template cannot be read ({exc}).") from exc
     names = {style.name for style in document.styles}
     missing = [s for s in STYLES if s not in names]
@@ -155,8 +158,9 @@ class _Draft:
 
     def build(self, document, progress: Progress | None):
         self.doc = document
-        self.doc.core_properties.title = f"Joint local area SEND inspection in {self.info.area}"
-        self.doc.core_properties.author = self.info.inspector
+        title = f"Joint local area SEND inspection in {self.info.area}"
+        self.doc.core_properties.title = xml_safe(title)
+        self.doc.core_properties.author = xml_safe(self.info.inspector)
         self._marking()
         steps = (self._opening, self._method, self._main_findings, self._questions, self._appendix)
         for done, step in enumerate(steps, start=1):
@@ -207,7 +211,7 @@ class _Draft:
             "and/or disabilities (SEND) reforms as set out in the Children and Families "
             "Act 2014."
         )
-        team = ", ".join(info.team) if info.team else "[the inspection team]"
+        team = "; ".join(info.team) if info.team else "[the inspection team]"
         self.para(
             f"The inspection was led by one of Her Majesty's Inspectors (HMI) from Ofsted, "
             f"with a team of inspectors including an Ofsted Inspector and a children's "
@@ -233,11 +237,12 @@ class _Draft:
             if n.kind == "document" and n.fields.get("document_type")
         )
         parts = [
-            f"Inspectors held {counts['meeting']} meetings"
+            f"Inspectors held {_count(counts['meeting'], 'meeting')}"
             + (f" ({_listed(meetings)})" if meetings else ""),
-            f"visited {counts['visit']} providers" + (f" ({_listed(visits)})" if visits else ""),
-            f"reviewed {counts['case-review']} case records",
-            f"considered {counts['document']} documents"
+            f"visited {_count(counts['visit'], 'provider')}"
+            + (f" ({_listed(visits)})" if visits else ""),
+            f"reviewed {_count(counts['case-review'], 'case record')}",
+            f"considered {_count(counts['document'], 'document')}"
             + (f" ({_listed(documents)})" if documents else ""),
         ]
         self.para(
@@ -363,7 +368,8 @@ class _Draft:
             median = statistics.median(c.days for c in known) / 7
             lines.append(
                 f"{timescale.label}: {met} of {len(known)} within {timescale.weeks} "
-                f"weeks (median {median:.1f} weeks; {len(known) - met} breaches)."
+                f"weeks (median {median:.1f} weeks; "
+                f"{_count(len(known) - met, 'breach', 'breaches')}).",
             )
         return lines
 
@@ -391,5 +397,11 @@ def _listed(counter: Counter) -> str:
 
 
 def _in_sentence(label: str) -> str:
-    """'Parents and carers' mid-sentence, but 'SENDIASS' and 'CQC' left alone."""
-    return label[0].lower() + label[1:] if label[1:2].islower() else label
+    """'parents and carers' mid-sentence; 'SENDIASS' and 'Parent Carer Forum' as written."""
+    first, *rest = label.split(" ")
+    plain = first[1:].islower() and not any(word[:1].isupper() for word in rest)
+    return first[0].lower() + label[1:] if plain else label
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
