@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
@@ -102,7 +102,7 @@ def test_dropping_a_photo_on_the_editor_adds_it(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(jpeg))])
     enter = QDragEnterEvent(
-        QPointF(20, 20),
+        QPoint(20, 20),  # Qt's signature: a drag enters at a QPoint, a drop lands at a QPointF
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -256,16 +256,16 @@ def drop(widget: QWidget, paths: list[Path]) -> bool:
     """Drag files over ``widget`` and drop them; True if the drag was accepted."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (
-        QPointF(40, 40),
+    rest = (
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    enter = QDragEnterEvent(*args)
+    # Qt's own signatures: a drag enters at a QPoint, a drop lands at a QPointF.
+    enter = QDragEnterEvent(QPoint(40, 40), *rest)
     QApplication.sendEvent(widget, enter)
-    QApplication.sendEvent(widget, QDropEvent(*args))
+    QApplication.sendEvent(widget, QDropEvent(QPointF(40, 40), *rest))
     return enter.isAccepted()
 
 
