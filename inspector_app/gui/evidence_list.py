@@ -135,6 +135,8 @@ class EvidenceList(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.table.setDragEnabled(True)  # notes can be dropped onto findings
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()

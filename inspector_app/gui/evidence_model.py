@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from inspector_app.core.framework import Framework
@@ -21,6 +28,7 @@ JUDGEMENT_COLOURS = {
     "context": "#607d8b",
 }
 ID_ROLE = Qt.ItemDataRole.UserRole
+NOTE_IDS_MIME = "application/x-inspector-note-ids"  # notes dragged onto a finding
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -76,6 +84,19 @@ class EvidenceModel(QAbstractTableModel):
         if self.canFetchMore(parent) and not self._fetching:
             self._fetching = True
             self.more_wanted.emit(len(self.rows))
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt's name
+        return [NOTE_IDS_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:  # noqa: N802
+        ids = list(dict.fromkeys(self.rows[i.row()].id for i in indexes if i.isValid()))
+        data = QMimeData()
+        data.setData(NOTE_IDS_MIME, "\n".join(ids).encode())
+        return data
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None

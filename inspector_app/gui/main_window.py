@@ -39,7 +39,8 @@ SHORTCUTS = """<table>
 <tr><td>Ctrl+L</td><td>lock now</td></tr>
 <tr><td>Ctrl+I</td><td>inspection details and deadlines</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
-<tr><td>Alt+V / Alt+O / Alt+G</td><td>Evidence, Coverage, Child register</td></tr>
+<tr><td>Alt+V / Alt+O / Alt+G / Alt+Y / Alt+D</td><td>Evidence, Coverage, Child register,
+Team &amp; sync, Findings</td></tr>
 </table>"""
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from inspector_app.core import bundle, team
+from inspector_app.core import bundle, findings, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.index import NoteFilter, NoteRow
-from inspector_app.core.models import InspectionInfo, Note, Version
+from inspector_app.core.models import Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
 
 
@@ -160,3 +160,40 @@ def details(inspection: Inspection) -> tuple[InspectionInfo, list[DeadlineDate]]
 def set_details(inspection: Inspection, changes: dict[str, Any]) -> tuple:
     inspection.set_details(**changes)
     return details(inspection)
+
+
+# -- findings and the draft --------------------------------------------------------------------
+
+
+def list_findings(inspection: Inspection) -> list[Finding]:
+    return findings.findings(inspection)
+
+
+def add_finding(inspection: Inspection, values: dict[str, Any]) -> Finding:
+    return findings.add_finding(inspection, **values)
+
+
+def edit_finding(inspection: Inspection, finding_id: str, changes: dict[str, Any]) -> Finding:
+    return findings.edit_finding(inspection, finding_id, **changes)
+
+
+def add_evidence(inspection: Inspection, finding_id: str, note_ids: list[str]) -> Finding:
+    current = findings.finding(inspection, finding_id)
+    return findings.edit_finding(inspection, finding_id, evidence=[*current.evidence, *note_ids])
+
+
+def reorder_findings(inspection: Inspection, finding_ids: list[str]) -> None:
+    """Orders 1, 2, 3… in the given sequence; only findings whose place changed are written."""
+    for order, finding_id in enumerate(finding_ids, start=1):
+        if findings.finding(inspection, finding_id).order != order:
+            findings.edit_finding(inspection, finding_id, order=order)
+
+
+def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
+    return findings.delete_finding(inspection, finding_id)
+
+
+def write_draft(inspection: Inspection, path: Path, allow_names: bool, progress=None) -> list:
+    from inspector_app.core.report import write_report  # python-docx only when drafting
+
+    return write_report(inspection, path, allow_names=allow_names, progress=progress)

@@ -14,6 +14,7 @@ from inspector_app.gui.coverage import CoverageView
 from inspector_app.gui.editor import NoteEditor
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.evidence_list import EvidenceList
+from inspector_app.gui.findings_page import FindingsPage
 from inspector_app.gui.session import Session
 from inspector_app.gui.settings import Settings
 from inspector_app.gui.team_page import TeamPage
@@ -54,6 +55,7 @@ class Workspace(QWidget):
         self.coverage = CoverageView(session)
         self.children = ChildrenView(session)
         self.team = TeamPage(session)
+        self.findings = FindingsPage(session)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list)
         splitter.addWidget(self.editor)
@@ -67,6 +69,7 @@ class Workspace(QWidget):
         self.tabs.addTab(self.coverage, "C&overage")
         self.tabs.addTab(self.children, "Child re&gister")
         self.tabs.addTab(self.team, "Team && s&ync")
+        self.tabs.addTab(self.findings, "Fin&dings")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs)
@@ -75,6 +78,8 @@ class Workspace(QWidget):
         self.editor.saved.connect(self._saved)
         self.coverage.cell_chosen.connect(self._cell_chosen)
         self.team.resolve_requested.connect(self.resolve)
+        self.findings.open_note.connect(self._open_note)
+        self.findings.selected_note_wanted.connect(self._new_finding)
         self.editor.resolve_requested.connect(self.resolve)
         session.opened.connect(self._opened)
         session.changed.connect(self.reload)
@@ -86,6 +91,7 @@ class Workspace(QWidget):
         inspection = self.session.inspection
         self.list.set_framework(inspection.framework)
         self.editor.set_framework(inspection.framework)
+        self.findings.set_framework(inspection.framework)
         self.editor.clear()
         self.list.clear_filters()
         self.tabs.setCurrentIndex(0)
@@ -98,6 +104,7 @@ class Workspace(QWidget):
         self.coverage.reload()
         self.children.reload()
         self.team.reload()
+        self.findings.reload()
         self.session.run(ops.summary, on_success=self._summary)
 
     def _summary(self, summary: dict) -> None:
@@ -114,6 +121,7 @@ class Workspace(QWidget):
         self.coverage.clear()
         self.children.clear()
         self.team.clear()
+        self.findings.clear()
 
     def failed(self, exc: Exception) -> None:
         show_error(self, exc)
@@ -147,6 +155,13 @@ class Workspace(QWidget):
         self.editor.clear()
         self.undo_stack.push(DeleteNote(self, note))
         self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")
+
+    def _open_note(self, note_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.show_note(note_id)
+
+    def _new_finding(self) -> None:
+        self.findings.new_from_note(self.list.selected_id() or self.editor.note_id)
 
     def resolve(self, note_id: str) -> None:
         dialog = ConflictDialog(self.session, note_id, self)

@@ -1,0 +1,367 @@
+"""Findings: per question, columns of strengths, areas for development and significant
+weaknesses; notes dragged onto a finding become its evidence; drag to reorder; export the draft.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.errors import NamesInReport
+from inspector_app.core.framework import Framework
+from inspector_app.core.models import Finding
+from inspector_app.gui import operations as ops
+from inspector_app.gui.errors import show_error
+from inspector_app.gui.evidence_model import NOTE_IDS_MIME
+from inspector_app.gui.session import Session
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class FindingColumn(QListWidget):
+    """One judgement's findings: reorder by dragging; drop notes on a finding to add them."""
+
+    notes_dropped = Signal(str, list)  # finding id, note ids
+    reordered = Signal(list)  # finding ids in their new order
+
+    def __init__(self, judgement: str, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.judgement = judgement
+        self.setAccessibleName(label)
+        self.setWordWrap(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setAcceptDrops(True)
+
+    def ids(self) -> list[str]:
+        return [self.item(i).data(ID_ROLE) for i in range(self.count())]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasFormat(NOTE_IDS_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasFormat(NOTE_IDS_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        mime = event.mimeData()
+        if mime.hasFormat(NOTE_IDS_MIME):
+            item = self.itemAt(event.position().toPoint())
+            note_ids = bytes(mime.data(NOTE_IDS_MIME)).decode().split()
+            if item is not None and note_ids:
+                self.notes_dropped.emit(item.data(ID_ROLE), note_ids)
+            event.acceptProposedAction()
+            return
+        before = self.ids()
+        super().dropEvent(event)
+        if self.ids() != before:
+            self.reordered.emit(self.ids())
+
+
+class FindingsPage(QWidget):
+    open_note = Signal(str)
+    selected_note_wanted = Signal()  # asks the workspace which note is selected
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.framework: Framework | None = None
+        self.items: list[Finding] = []
+        self.current: Finding | None = None
+        self.question = QComboBox()
+        self.question.setAccessibleName("Question")
+        self.question.currentIndexChanged.connect(self._question_changed)
+        self.columns: dict[str, FindingColumn] = {}
+        self.boxes: list[QGroupBox] = []
+        self.column_row = QHBoxLayout()
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName("Finding text")
+        self.text.setPlaceholderText("The finding, as the letter will say it")
+        self.text.setTabChangesFocus(True)
+        self.main = QCheckBox("&Main finding")
+        self.main.setAccessibleName("Main finding")
+        self.judgement = QComboBox()
+        self.judgement.setAccessibleName("Judgement of the finding")
+        self.evidence = QListWidget()
+        self.evidence.setAccessibleName("Evidence of the finding")
+        self.evidence.itemActivated.connect(self._evidence_activated)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Writing the draft")
+        self.progress.hide()
+        buttons = QHBoxLayout()
+        for text, name, slot in (
+            ("&New finding from the selected note", "New finding", self._new),
+            ("&Save finding", "Save finding", self._save),
+            ("&Delete finding", "Delete finding", self._delete),
+            ("E&xport Word draft…", "Export the Word draft", self._choose_export),
+        ):
+            button = QPushButton(text)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        form = QGroupBox("Finding")
+        form_layout = QVBoxLayout(form)
+        row = QHBoxLayout()
+        row.addWidget(self.judgement)
+        row.addWidget(self.main)
+        row.addStretch()
+        form_layout.addLayout(row)
+        form_layout.addWidget(self.text)
+        form_layout.addWidget(
+            QLabel(
+                "Evidence (Enter or double-click opens a note; drag notes "
+                "from the evidence list onto a finding to add them):"
+            )
+        )
+        form_layout.addWidget(self.evidence)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("&Question:"))
+        top.addWidget(self.question, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(self.column_row, 2)
+        layout.addWidget(form, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def set_framework(self, framework: Framework | None) -> None:
+        if framework == self.framework:
+            return
+        self.framework = framework
+        self.question.blockSignals(True)
+        self.question.clear()
+        self.judgement.clear()
+        for box in self.boxes:
+            self.column_row.removeWidget(box)
+            box.deleteLater()  # Qt owns it: let Qt delete it, never Python's collector
+        self.columns, self.boxes = {}, []
+        if framework is not None:
+            for question in framework.questions:
+                self.question.addItem(f"{question.code}: {question.label}", question.code)
+            for judgement in framework.judgements:
+                if judgement.code not in framework.finding_judgements:
+                    continue
+                self.judgement.addItem(judgement.label, judgement.code)
+                column = FindingColumn(judgement.code, judgement.label)
+                column.currentItemChanged.connect(self._selected)
+                column.notes_dropped.connect(self._notes_dropped)
+                column.reordered.connect(self._reordered)
+                box = QGroupBox(judgement.label)
+                QVBoxLayout(box).addWidget(column)
+                self.columns[judgement.code] = column
+                self.boxes.append(box)
+                self.column_row.addWidget(box)
+        self.question.blockSignals(False)
+
+    def reload(self) -> None:
+        self.session.run(ops.list_findings, on_success=self._loaded)
+
+    def _loaded(self, items: list[Finding]) -> None:
+        self.items = items
+        self._show_columns()
+
+    def _question_changed(self, _index: int) -> None:
+        self._show_columns()
+
+    def _evidence_activated(self, item: QListWidgetItem) -> None:
+        self.open_note.emit(item.data(ID_ROLE))
+
+    def _show_columns(self) -> None:
+        code = self.question.currentData()
+        keep = self.current.id if self.current else None
+        for judgement, column in self.columns.items():
+            column.blockSignals(True)
+            column.clear()
+            for finding in self.items:
+                if finding.question == code and finding.judgement == judgement:
+                    star = "★ " if finding.main else ""
+                    item = QListWidgetItem(
+                        f"{star}{finding.text[:160]}  ·  {len(finding.evidence)} notes"
+                    )
+                    item.setData(ID_ROLE, finding.id)
+                    column.addItem(item)
+                    if finding.id == keep:
+                        column.setCurrentItem(item)
+            column.blockSignals(False)
+        self._fill(next((f for f in self.items if f.id == keep), None))
+
+    def _selected(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is not None:
+            self._fill(next((f for f in self.items if f.id == item.data(ID_ROLE)), None))
+
+    def _fill(self, finding: Finding | None) -> None:
+        self.current = finding
+        self.text.setPlainText(finding.text if finding else "")
+        self.main.setChecked(bool(finding and finding.main))
+        if finding:
+            self.judgement.setCurrentIndex(max(self.judgement.findData(finding.judgement), 0))
+        self.evidence.clear()
+        for note_id in finding.evidence if finding else ():
+            self.session.run(
+                ops.get_note, note_id, on_success=self._evidence_item, on_failure=lambda _exc: None
+            )
+
+    def _evidence_item(self, note) -> None:
+        item = QListWidgetItem(f"{note.heading[:100]}  ·  {note.author}")
+        item.setData(ID_ROLE, note.id)
+        self.evidence.addItem(item)
+
+    def clear(self) -> None:
+        self.items, self.current = [], None
+        for column in self.columns.values():
+            column.clear()
+        self.text.clear()
+        self.evidence.clear()
+        self.message.clear()
+
+    # -- changing ------------------------------------------------------------------------------
+
+    def new_from_note(self, note_id: str | None) -> None:
+        if not note_id:
+            self.message.setText(
+                "Select a note in the evidence list first: a finding rests on evidence."
+            )
+            return
+        values = {
+            "question": self.question.currentData(),
+            "judgement": self.judgement.currentData(),
+            "text": self.text.toPlainText().strip() or "New finding: write it here.",
+            "evidence": [note_id],
+            "main": self.main.isChecked(),
+        }
+        self.session.run(
+            ops.add_finding,
+            values,
+            changes=True,
+            on_success=self._saved,
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    def _new(self) -> None:
+        self.selected_note_wanted.emit()
+
+    def _save(self) -> None:
+        if self.current is None:
+            self.message.setText("Choose a finding to save, or make a new one.")
+            return
+        changes = {
+            "text": self.text.toPlainText(),
+            "main": self.main.isChecked(),
+            "judgement": self.judgement.currentData(),
+        }
+        self.session.run(
+            ops.edit_finding,
+            self.current.id,
+            changes,
+            changes=True,
+            on_success=self._saved,
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    def _saved(self, finding: Finding) -> None:
+        self.current = finding
+        self.message.setText("Finding saved.")
+
+    def _delete(self) -> None:
+        if self.current is not None:
+            self.session.run(
+                ops.delete_finding,
+                self.current.id,
+                changes=True,
+                on_success=lambda _f: self._fill(None),
+                on_failure=lambda exc: show_error(self, exc),
+            )
+
+    def _notes_dropped(self, finding_id: str, note_ids: list[str]) -> None:
+        self.session.run(
+            ops.add_evidence,
+            finding_id,
+            note_ids,
+            changes=True,
+            on_success=self._saved,
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    def _reordered(self, finding_ids: list[str]) -> None:
+        self.session.run(
+            ops.reorder_findings,
+            finding_ids,
+            changes=True,
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    # -- the draft -----------------------------------------------------------------------------
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the Word draft", "draft.docx", "Word documents (*.docx)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path, allow_names: bool = False) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.session.run(
+            ops.write_draft,
+            path,
+            allow_names,
+            on_progress=lambda d, t: (self.progress.setRange(0, t), self.progress.setValue(d)),
+            on_success=lambda _hits: self._exported(path),
+            on_failure=lambda exc: self._export_failed(path, exc),
+        )
+
+    def _exported(self, path: Path) -> None:
+        self.progress.hide()
+        self.message.setText(f"Draft written to {path}.")
+
+    def _export_failed(self, path: Path, exc: Exception) -> None:
+        self.progress.hide()
+        if not isinstance(exc, NamesInReport):
+            show_error(self, exc)
+            return
+        places = "\n".join(f"• {hit.describe()}" for hit in exc.hits)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "A child's name would be in the draft",
+            f"The draft was not written. These places contain a real name "
+            f"from the child register:\n\n{places}\n\nChange them, or export "
+            "anyway if you are sure.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("namesDialog")
+        anyway = box.addButton("Export anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.buttonClicked.connect(
+            lambda button: button is anyway and self.export_to(path, allow_names=True)
+        )
+        box.open()

@@ -1,0 +1,152 @@
+"""The Findings page: findings per question and judgement, built from notes, and the draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+from inspector_app.core import findings
+from inspector_app.core.store import Inspection
+from inspector_app.gui.evidence_model import NOTE_IDS_MIME
+from inspector_app.gui.findings_page import FindingsPage
+from inspector_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
+from tests.gui.helpers import WAIT_MS, select_note
+
+
+def page_of(window: MainWindow) -> FindingsPage:
+    page = window.workspace.findings
+    window.workspace.tabs.setCurrentWidget(page)
+    return page
+
+
+def on_disk(path: Path) -> list:
+    with Inspection.open(path, PASSPHRASE) as inspection:
+        return findings.findings(inspection)
+
+
+def press(page: FindingsPage, name: str) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    next(b for b in page.findChildren(QPushButton) if b.accessibleName() == name).click()
+
+
+def test_a_finding_made_from_the_selected_note_is_saved_with_it_as_evidence(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    note_id = select_note(qtbot, opened, "EHC plan timeliness")
+    page = page_of(opened)
+    page.question.setCurrentIndex(page.question.findData("B"))
+    page.judgement.setCurrentIndex(page.judgement.findData("weakness"))
+    page.text.setPlainText("Too few EHC plans are issued within 20 weeks.")
+    page.main.setChecked(True)
+    press(page, "New finding")
+    column = page.columns["weakness"]
+    qtbot.waitUntil(lambda: column.count() == 1, timeout=WAIT_MS)
+    assert column.item(0).text().startswith("★ Too few EHC plans")
+    opened.lock()
+    [saved] = on_disk(inspection_path)
+    assert (saved.question, saved.judgement, saved.main) == ("B", "weakness", True)
+    assert saved.evidence == (note_id,)
+
+
+def test_without_a_selected_note_the_page_says_what_to_do(qtbot, opened: MainWindow) -> None:
+    page = page_of(opened)
+    opened.workspace.list.table.selectionModel().clear()
+    press(page, "New finding")
+    qtbot.waitUntil(lambda: "Select a note" in page.message.text(), timeout=WAIT_MS)
+    assert all(column.count() == 0 for column in page.columns.values())
+
+
+def make_finding(path: Path, text: str, judgement: str = "development") -> tuple[str, list]:
+    with Inspection.open(path, PASSPHRASE) as inspection:
+        notes = inspection.notes()
+        item = findings.add_finding(inspection, question="A", judgement=judgement, text=text,
+                                    evidence=[notes[0].id])
+        return item.id, [n.id for n in notes]
+
+
+def open_with_finding(qtbot, window: MainWindow, path: Path, text: str, **kw) -> FindingsPage:
+    from tests.gui.helpers import unlock
+
+    finding_id, _ = make_finding(path, text, **kw)
+    unlock(qtbot, window, path)
+    page = page_of(window)
+    page.question.setCurrentIndex(page.question.findData("A"))
+    column = page.columns[kw.get("judgement", "development")]
+    qtbot.waitUntil(lambda: column.count() >= 1, timeout=WAIT_MS)
+    column.setCurrentRow(0)
+    return page
+
+
+def test_editing_and_saving_a_finding(qtbot, window: MainWindow, inspection_path: Path) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Waits are long.", timeout=WAIT_MS)
+    page.text.setPlainText("Families of under-fives wait too long after the two-year check.")
+    press(page, "Save finding")
+    qtbot.waitUntil(lambda: page.message.text() == "Finding saved.", timeout=WAIT_MS)
+    window.lock()
+    [saved] = on_disk(inspection_path)
+    assert saved.text.startswith("Families of under-fives")
+
+
+def test_notes_dropped_on_a_finding_become_its_evidence(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    column = page.columns["development"]
+    [first] = on_disk(inspection_path)
+    others = [n for n in window.workspace.list.model.rows if n.id not in first.evidence][:2]
+    mime = QMimeData()
+    mime.setData(NOTE_IDS_MIME, "\n".join(n.id for n in others).encode())
+    centre = QPointF(column.visualItemRect(column.item(0)).center())
+    drop = QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    column.dropEvent(drop)  # the column's own handler, as Qt calls it on a real drop
+    qtbot.waitUntil(lambda: "3 notes" in column.item(0).text(), timeout=WAIT_MS)
+    window.lock()
+    [saved] = on_disk(inspection_path)
+    assert set(saved.evidence) == {*first.evidence, *(n.id for n in others)}
+
+
+def test_reordering_findings_is_saved(qtbot, window: MainWindow, inspection_path: Path) -> None:
+    make_finding(inspection_path, "First in order.")
+    page = open_with_finding(qtbot, window, inspection_path, "Second in order.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    column.reordered.emit(list(reversed(column.ids())))
+    qtbot.waitUntil(lambda: column.item(0).text().startswith("Second"), timeout=WAIT_MS)
+    window.lock()
+    assert [f.text for f in on_disk(inspection_path)] == ["Second in order.", "First in order."]
+
+
+def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
+    qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
+) -> None:
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        inspection.add_child("Child A", "Jordan Whitfield")
+    page = open_with_finding(qtbot, window, inspection_path, "Jordan Whitfield waited a year.")
+    out = tmp_path / "draft.docx"
+    page.export_to(out)
+    qtbot.waitUntil(lambda: any(b.objectName() == "namesDialog" and b.isVisible()
+                                for b in window.findChildren(QMessageBox)), timeout=WAIT_MS)
+    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "namesDialog")
+    assert "Child A" in box.text() and "Jordan" not in box.text()
+    assert not out.exists()
+    anyway = next(b for b in box.buttons() if b.text() == "Export anyway")
+    anyway.click()
+    qtbot.waitUntil(out.exists, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Draft written" in page.message.text(), timeout=WAIT_MS)
+
+
+def test_every_control_on_the_findings_page_is_named(qtbot, opened: MainWindow) -> None:
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QPlainTextEdit, QPushButton
+
+    page = page_of(opened)
+    kinds = (QPushButton, QComboBox, QCheckBox, QListWidget, QPlainTextEdit)
+    unnamed = [w for kind in kinds for w in page.findChildren(kind)
+               if w.isVisible() and not w.accessibleName()]
+    assert unnamed == []
