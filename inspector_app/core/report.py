@@ -56,6 +56,12 @@ class NameHit:
     def describe(self) -> str:
         return f"{self.place} contains {self.ref}'s real name"
 
+    @property
+    def target(self) -> tuple[str, str]:
+        """What to open to change it: ("finding" or "note", an id prefix)."""
+        words = self.place.split()
+        return ("note", words[1]) if words[0] == "note" else ("finding", words[-1])
+
 
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)

@@ -11,13 +11,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -349,19 +350,60 @@ class FindingsPage(QWidget):
         if not isinstance(exc, NamesInReport):
             show_error(self, exc)
             return
-        places = "\n".join(f"• {hit.describe()}" for hit in exc.hits)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "A child's name would be in the draft",
-            f"The draft was not written. These places contain a real name "
-            f"from the child register:\n\n{places}\n\nChange them, or export "
-            "anyway if you are sure.",
-            QMessageBox.StandardButton.Cancel,
-            self,
+        dialog = NamesDialog(exc.hits, self)
+        dialog.jump.connect(self._jump)
+        dialog.accepted.connect(lambda: self.export_to(path, allow_names=True))
+        dialog.open()
+
+    def _jump(self, kind: str, prefix: str) -> None:
+        """Show the finding or the note that holds the name, so it can be changed."""
+        if kind == "note":
+            self.open_note.emit(prefix)
+            return
+        found = next((f for f in self.items if f.id.startswith(prefix)), None)
+        if found is None:
+            return
+        self.current = found
+        self.question.setCurrentIndex(max(self.question.findData(found.question), 0))
+        column = self.columns.get(found.judgement)
+        if column is not None:
+            row = column.ids().index(found.id) if found.id in column.ids() else -1
+            column.setCurrentRow(row)
+
+
+class NamesDialog(QDialog):
+    """Where a child's real name would reach the draft; Enter on a place opens it."""
+
+    jump = Signal(str, str)  # "finding" or "note", id prefix
+
+    def __init__(self, hits: list, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("namesDialog")
+        self.setWindowTitle("A child's name would be in the draft")
+        self.places = QListWidget()
+        self.places.setAccessibleName("Places that name a child")
+        for hit in hits:
+            item = QListWidgetItem(hit.describe())
+            item.setData(ID_ROLE, hit.target)
+            self.places.addItem(item)
+        self.places.itemActivated.connect(self._activated)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        anyway = buttons.addButton("Export anyway", QDialogButtonBox.ButtonRole.AcceptRole)
+        anyway.setAccessibleName("Export anyway")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "The draft was not written. These places contain a real name "
+                "from the child register. Press Enter on one to open it and "
+                "change it, or export anyway if you are sure."
+            )
         )
-        box.setObjectName("namesDialog")
-        anyway = box.addButton("Export anyway", QMessageBox.ButtonRole.AcceptRole)
-        box.buttonClicked.connect(
-            lambda button: button is anyway and self.export_to(path, allow_names=True)
-        )
-        box.open()
+        layout.addWidget(self.places)
+        layout.addWidget(buttons)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        kind, prefix = item.data(ID_ROLE)
+        self.jump.emit(kind, prefix)
+        self.reject()

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
 
 from inspector_app.core import findings
 from inspector_app.core.store import Inspection
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
-from inspector_app.gui.findings_page import FindingsPage
+from inspector_app.gui.findings_page import FindingsPage, NamesDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
 from tests.gui.helpers import WAIT_MS, select_note
@@ -131,13 +131,22 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     page = open_with_finding(qtbot, window, inspection_path, "Jordan Whitfield waited a year.")
     out = tmp_path / "draft.docx"
     page.export_to(out)
-    qtbot.waitUntil(lambda: any(b.objectName() == "namesDialog" and b.isVisible()
-                                for b in window.findChildren(QMessageBox)), timeout=WAIT_MS)
-    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "namesDialog")
-    assert "Child A" in box.text() and "Jordan" not in box.text()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
+                    timeout=WAIT_MS)
+    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    places = [box.places.item(i).text() for i in range(box.places.count())]
+    assert places and all("Child A" in p and "Jordan" not in p for p in places)
     assert not out.exists()
-    anyway = next(b for b in box.buttons() if b.text() == "Export anyway")
-    anyway.click()
+    # Enter on the finding's place shows that finding, ready to be changed.
+    finding_place = next(i for i in range(box.places.count())
+                         if box.places.item(i).text().startswith("finding"))
+    box.places.itemActivated.emit(box.places.item(finding_place))
+    qtbot.waitUntil(lambda: page.text.toPlainText().startswith("Jordan"), timeout=WAIT_MS)
+    page.export_to(out)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
+                    timeout=WAIT_MS)
+    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    next(b for b in box.findChildren(QPushButton) if b.text() == "Export anyway").click()
     qtbot.waitUntil(out.exists, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "Draft written" in page.message.text(), timeout=WAIT_MS)
 
