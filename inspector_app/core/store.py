@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,6 @@ from inspector_app.core.models import (
 )
 from inspector_app.core.records import Change, RecordFile, VerifyReport
 
-Progress = Callable[[int, int], None]
 ROLES = ("lead", "team")
 _INFO = ("inspection", "inspection")
 IDENTITY = ("identity", "self")
