@@ -68,6 +68,7 @@ class NoteFilter:
     judgement: str | None = None
     author: str | None = None
     text: str = ""
+    conflicts_only: bool = False  # notes two inspectors changed, waiting for a decision
 
 
 class NoteRow(NamedTuple):
@@ -233,6 +234,8 @@ class WorkingSet:
             if code:
                 clauses.append("notes.id IN (SELECT note_id FROM tags WHERE axis = ? AND code = ?)")
                 params += [axis, code]
+        if where.conflicts_only:
+            clauses.append("notes.conflict = 1")
         for column in ("kind", "judgement", "author"):
             value = getattr(where, column)
             if value:
@@ -254,6 +257,11 @@ class WorkingSet:
         if order:
             sql += f" ORDER BY {order}"
         return self.db.conn.execute(sql + page, params).fetchall()
+
+    def untagged(self) -> int:
+        """Notes saved before a question or an outcome was picked."""
+        query = "SELECT count(*) FROM notes WHERE questions = '' OR outcomes = ''"
+        return self.db.conn.execute(query).fetchone()[0]
 
     def authors(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute("SELECT DISTINCT author FROM notes ORDER BY 1")]

@@ -73,11 +73,11 @@ def coverage(inspection: Inspection) -> dict[tuple[str, str, str], int]:
 
 
 def summary(inspection: Inspection) -> dict[str, Any]:
-    """What the status bar and the filters need: counts and the authors seen."""
-    rows = inspection.rows()
+    """What the status bar and the filters need: counts and the authors seen (SQL counts:
+    this runs after every save)."""
     return {
-        "notes": len(rows),
-        "untagged": sum(1 for r in rows if not r.questions or not r.outcomes),
+        "notes": inspection.count(),
+        "untagged": inspection.index.untagged(),
         "authors": inspection.index.authors(),
         "children": sorted(inspection.children),
     }
@@ -104,7 +104,7 @@ def team_summary(inspection: Inspection) -> dict[str, Any]:
         "fingerprint": team.fingerprint(inspection),
         "roster": team.roster(inspection),
         "changed": team.changed_since_export(inspection),
-        "conflicts": [r for r in inspection.rows() if r.conflict],
+        "conflicts": inspection.rows(NoteFilter(conflicts_only=True)),
     }
 
 

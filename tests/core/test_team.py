@@ -4,6 +4,7 @@ import pytest
 
 from inspector_app.core import bundle, team
 from inspector_app.core.errors import StorageError
+from inspector_app.core.index import NoteFilter
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
 
@@ -48,3 +49,30 @@ def test_a_failed_export_leaves_the_changes_waiting(make_inspection, tmp_path, c
     assert header["seq"] == 2  # the failed attempt's number is never reused
     assert team.changed_since_export(member) == 0
     member.close()
+
+
+def test_the_lead_can_list_just_the_notes_in_conflict(make_inspection, tmp_path, cheap_kdf):
+    lead = make_inspection("lead.inspection")
+    team.write_card(lead, tmp_path / "lead.card")
+    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
+                          PASSPHRASE, kdf=cheap_kdf)
+    team.write_card(member, tmp_path / "m.card")
+    team.add_member(lead, tmp_path / "m.card")
+    shared = add_fixture_note(member)
+    add_fixture_note(member, text="A second note nobody else touches.")
+    bundle.export_bundle(member, tmp_path / "1.bundle")
+    bundle.import_bundle(lead, tmp_path / "1.bundle")
+    lead.edit_note(shared.id, text="The lead's version.")
+    member.edit_note(shared.id, text="The member's version.")
+    bundle.export_bundle(member, tmp_path / "2.bundle")
+    bundle.import_bundle(lead, tmp_path / "2.bundle")
+    assert [r.id for r in lead.rows(NoteFilter(conflicts_only=True))] == [shared.id]
+    assert lead.count() == 2
+    member.close()
+
+
+def test_notes_saved_before_tagging_are_counted_as_untagged(inspection):
+    add_fixture_note(inspection)
+    inspection.add_note(kind="meeting", questions=[], outcomes=[], judgement="context",
+                        text="Quick capture, tagged later.", require_tags=False)
+    assert inspection.index.untagged() == 1
