@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint bench screenshots clean
+.PHONY: run demo test lint bench screenshots installer clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/screenshots.py
+
+installer: $(STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean build_installer.spec
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -18,6 +18,10 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
+def icon_path() -> Path:
+    return resources_dir() / "icons" / "inspector-app.png"
+
+
 def frameworks_dir() -> Path:
     return resources_dir() / "frameworks"
 

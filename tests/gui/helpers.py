@@ -159,3 +159,9 @@ def click(qtbot, widget: QWidget, pos: QPoint | None = None) -> None:
 def make_jpeg(path: Path, size: tuple[int, int] = (640, 480)) -> Path:
     Image.new("RGB", size, "#3b6ea5").save(path, "JPEG", quality=85)
     return path
+
+
+def new_note(qtbot, window: MainWindow) -> None:
+    """Ctrl+N, pressed wherever the focus happens to be."""
+    ctrl(qtbot, focused(), Qt.Key.Key_N)
+    assert window.workspace.editor.pages.currentIndex() == 1

@@ -17,6 +17,7 @@ from tests.gui.helpers import (
     ctrl,
     focused,
     menu_action,
+    new_note,
     note_with_text,
     notes_on_disk,
     select_note,
@@ -24,12 +25,6 @@ from tests.gui.helpers import (
 )
 
 KINDS = [(kind.code, kind.label) for kind in load().kinds]
-
-
-def new_note(qtbot, window: MainWindow) -> None:
-    """Ctrl+N, pressed wherever the focus happens to be."""
-    ctrl(qtbot, focused(), Qt.Key.Key_N)
-    assert window.workspace.editor.pages.currentIndex() == 1
 
 
 def type_and_wait_for_save(qtbot, window: MainWindow, widget, text: str):

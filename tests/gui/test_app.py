@@ -1,0 +1,47 @@
+"""The application as the desktop sees it: its icon, and a polite exit on SIGTERM or Ctrl+C."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from inspector_app.gui.app import close_on_signals, make_app
+from inspector_app.gui.main_window import MainWindow
+from tests.gui.helpers import WAIT_MS, new_note, note_with_text
+
+
+def test_the_app_and_its_windows_carry_the_icon(qtbot, window: MainWindow) -> None:
+    app = make_app()
+    assert not app.windowIcon().isNull()
+    assert app.windowIcon().availableSizes(), "the icon file was not found or not readable"
+    assert not window.windowIcon().isNull()
+
+
+@pytest.fixture
+def restored_signals():
+    """Put back pytest's own handlers and wake-up descriptor after the test."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    signal.set_wakeup_fd(-1)
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_closes_the_window_and_keeps_what_was_typed(
+    qtbot, opened: MainWindow, inspection_path: Path, restored_signals, number
+) -> None:
+    editor = opened.workspace.editor
+    close_on_signals(opened)
+    new_note(qtbot, opened)
+    qtbot.keyClicks(editor.text, "Logged out mid-sentence")
+    assert editor.timer.isActive()  # the autosave has not fired yet
+
+    os.kill(os.getpid(), number)
+
+    qtbot.waitUntil(lambda: not opened.isVisible(), timeout=WAIT_MS)
+    assert not opened.session.is_open  # locked: the key is gone
+    assert note_with_text(inspection_path, "Logged out mid-sentence") is not None
