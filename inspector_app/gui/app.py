@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import sys
@@ -39,10 +40,15 @@ def close_on_signals(window: QWidget) -> None:
     sender.setblocking(False)
     signal.set_wakeup_fd(sender.fileno())
     notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, window)
-    notifier.activated.connect(lambda: receiver.recv(64))
+    notifier.activated.connect(lambda: _drain(receiver))
     window._signal_wakeup = (receiver, sender, notifier)  # they live as long as the window
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: window.close())
+
+
+def _drain(receiver: socket.socket) -> None:
+    with contextlib.suppress(BlockingIOError):  # Qt may report the socket before it has data
+        receiver.recv(64)
 
 
 def run(demo: bool = False) -> int:
