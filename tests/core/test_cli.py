@@ -4,10 +4,14 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSPHRASE
+
+ROOT = Path(__file__).resolve().parents[2]
 
 JSON_KEYS = {"id", "kind", "author", "questions", "outcomes", "judgement", "title", "text",
              "revision", "created_at", "updated_at", "conflict"}
@@ -162,8 +166,9 @@ def test_usage_errors_are_exit_2(file):
     assert cli("frobnicate", check=2).returncode == 2
 
 
-def test_version_is_printed():
-    assert cli("--version", check=0).stdout.startswith("inspector-app ")
+def test_version_is_the_one_in_pyproject():
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert cli("--version", check=0).stdout == f"inspector-app {version}\n"
 
 
 def test_an_edit_with_a_bad_photo_changes_nothing(file, tmp_path):
