@@ -245,7 +245,7 @@ def import_bundle(
         ) from exc
     except OSError as exc:
         raise InvalidInput(f"The bundle {path} cannot be read: {exc.strerror}.") from exc
-    inspection.reload()  # our own commit: data_version does not change, so load explicitly
+    inspection.notes_written_in_bulk()  # our own commit does not change data_version
     return result
 
 

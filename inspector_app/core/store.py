@@ -91,10 +91,11 @@ class Inspection:
         self.file = RecordFile(db, head.file_id, data_key, who="")
         self.info: InspectionInfo
         self.framework: frameworks.Framework
-        self.index = WorkingSet()
+        self._index = WorkingSet()
+        self._notes_stale = False
         self.children: dict[str, Child] = {}
         self._child_ids: dict[str, str] = {}
-        self.damaged: list[str] = []
+        self._damaged: dict[str, list[str]] = {"note": [], "child": []}
         self._seen_version = -1
 
     # -- creating, opening, closing ------------------------------------------------------------
@@ -173,7 +174,8 @@ class Inspection:
         if self.file is None:
             return
         self.file = None  # type: ignore[assignment]
-        self.index = WorkingSet()
+        self._index = WorkingSet()
+        self._notes_stale = False
         self.children.clear()
         self._db.close()
 
@@ -183,33 +185,66 @@ class Inspection:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def index(self) -> WorkingSet:
+        """Every current note, decrypted in memory; read again first if an import left it stale."""
+        if self._notes_stale:
+            self._load_notes()
+        return self._index
+
+    @property
+    def damaged(self) -> list[str]:
+        """Records that did not open when the file was last read ("note ID", "child ID")."""
+        if self._notes_stale:
+            self._load_notes()
+        return [*self._damaged["note"], *self._damaged["child"]]
+
     def reload(self) -> None:
-        """Read every record again into the working set (after a bulk change such as an import)."""
+        """Read every record again (after another program changed the file)."""
         found = self.file.read(*_INFO)
         if found is None:
             raise InvalidInput("This inspection file has no inspection details; it is incomplete.")
         self.info = InspectionInfo.from_payload(found[1])
         self.file.who = self.info.inspector
         self.framework = frameworks.load(self.info.framework)
-        self.damaged = []
-        notes = []
+        self._load_notes()
+        self._load_children()
+        self._seen_version = self.file.data_version()
+
+    def notes_written_in_bulk(self) -> None:
+        """After an import: the register is read again now, the notes when next asked for.
+
+        Until then the old working set is dropped, so an import (or several in a row) never
+        holds the notes in memory as well as the bundle; the next list, search or count reads
+        them once.
+        """
+        self._load_children()
+        self._index = WorkingSet()
+        self._notes_stale = True
+
+    def _load_notes(self) -> None:
+        damaged, notes = [], []
         for rid, revision, state in self.file.scan("note"):
             if state is None:
-                self.damaged.append(f"note {rid}")
+                damaged.append(f"note {rid}")
                 continue
             data, conflict = history.current(state)
             if not data.get("deleted"):
                 notes.append(replace(Note.from_payload(rid, revision, data), conflict=conflict))
-        self.index.load(notes)
+        self._index.load(notes)
+        self._damaged["note"] = damaged
+        self._notes_stale = False
+
+    def _load_children(self) -> None:
         self.children.clear()
         self._child_ids.clear()
+        self._damaged["child"] = []
         for rid, revision, payload in self.file.scan("child"):
             if payload is None:
-                self.damaged.append(f"child {rid}")
+                self._damaged["child"].append(f"child {rid}")
                 continue
             self.children[payload["ref"]] = Child(payload["ref"], payload["name"], revision)
             self._child_ids[payload["ref"]] = rid
-        self._seen_version = self.file.data_version()
 
     def versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str) -> Change:
         """A change that adds a version on top of every current head (or starts the record)."""

@@ -4,7 +4,7 @@ import pytest
 
 from inspector_app.core import bundle, team
 from inspector_app.core.errors import StorageError
-from inspector_app.core.index import NoteFilter
+from inspector_app.core.index import NoteFilter, WorkingSet
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
 
@@ -76,3 +76,40 @@ def test_notes_saved_before_tagging_are_counted_as_untagged(inspection):
     inspection.add_note(kind="meeting", questions=[], outcomes=[], judgement="context",
                         text="Quick capture, tagged later.", require_tags=False)
     assert inspection.index.untagged() == 1
+
+
+def test_imports_in_a_row_read_the_notes_once_when_next_asked(
+    make_inspection, tmp_path, cheap_kdf, monkeypatch
+):
+    """An import does not hold the notes in memory beside the bundle: the working set is read
+    again only when something asks for the notes, and then once for several imports."""
+    lead = make_inspection("lead.inspection")
+    team.write_card(lead, tmp_path / "lead.card")
+    names = []
+    for n in (1, 2):
+        member, _ = team.join(tmp_path / f"m{n}.inspection", tmp_path / "lead.card",
+                              f"Member {n}", PASSPHRASE, kdf=cheap_kdf)
+        team.write_card(member, tmp_path / f"m{n}.card")
+        team.add_member(lead, tmp_path / f"m{n}.card")
+        add_fixture_note(member, text=f"Seen by member {n}.", children=[f"Child {n}"])
+        bundle.export_bundle(member, tmp_path / f"m{n}.bundle")
+        member.close()
+        names.append(f"Child {n}")
+    loads = []
+    original = WorkingSet.load
+
+    def counted(self, notes):
+        loads.append(1)
+        original(self, notes)
+
+    monkeypatch.setattr(WorkingSet, "load", counted)
+
+    for n in (1, 2):
+        bundle.import_bundle(lead, tmp_path / f"m{n}.bundle")
+        assert sorted(lead.children) == names[:n]  # the register is current at once
+
+    assert loads == []
+    assert lead.count() == 2
+    assert {note.text for note in lead.notes()} == {"Seen by member 1.", "Seen by member 2."}
+    assert lead.damaged == []
+    assert loads == [1]
