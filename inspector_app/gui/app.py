@@ -29,8 +29,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def close_on_signals(window: QWidget) -> None:
-    """SIGTERM (log-out, shutdown) and Ctrl+C in a terminal close the window as the user would:
-    the open note is saved and the file locked before the app exits.
+    """SIGTERM (log-out, shutdown) and Ctrl+C in a terminal close every window as the user
+    would, dialogs included: the open note is saved and the file locked before the app exits.
 
     Python runs a signal handler only when it next gets control, and Qt's event loop may wait
     indefinitely; the wake-up socket makes Qt hand control back as soon as a signal arrives.
@@ -43,7 +43,7 @@ def close_on_signals(window: QWidget) -> None:
     notifier.activated.connect(lambda: _drain(receiver))
     window._signal_wakeup = (receiver, sender, notifier)  # they live as long as the window
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: window.close())
+        signal.signal(number, lambda *_: QApplication.closeAllWindows())  # dialogs too
 
 
 def _drain(receiver: socket.socket) -> None:
