@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -96,9 +97,30 @@ class PhotoStrip(QWidget):
             self.add_requested.emit([Path(p) for p in paths])
 
     def _remove(self) -> None:
+        """Ask first: a removed photo is deleted from the file and cannot be brought back."""
         item = self.thumbs.currentItem() or self.thumbs.item(0)
-        if item is not None:
-            self.remove_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        if item is None:
+            return
+        attachment_id = item.data(Qt.ItemDataRole.UserRole)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove photo",
+            f"Remove photo {self.thumbs.row(item) + 1} from this note? It is deleted from the "
+            "inspection file and cannot be brought back.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        remove = box.addButton("&Remove photo", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName("Confirm removing the photo")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered() -> None:
+            if box.clickedButton() is remove:
+                self.remove_requested.emit(attachment_id)
+
+        box.finished.connect(answered)
+        box.open()
 
 
 class PhotoDialog(QDialog):

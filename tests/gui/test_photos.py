@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from inspector_app.gui.editor import NoteEditor
 from inspector_app.gui.evidence_model import COLUMNS
@@ -71,10 +71,31 @@ def test_add_a_photo_with_the_button_then_remove_it(
     qtbot.waitUntil(lambda: photos_column(opened, editor.note_id) == "1", timeout=WAIT_MS)
 
     click(qtbot, strip.remove)
+    answer(qtbot, strip, "Cancel")  # the default: Enter or Escape keeps the photo
+    qtbot.wait(200)
+    assert strip.thumbs.count() == 1
+    assert attachments(inspection_path, editor.note_id) == (attachment,)
+
+    click(qtbot, strip.remove)
+    answer(qtbot, strip, "&Remove photo")
     qtbot.waitUntil(lambda: strip.thumbs.count() == 0, timeout=WAIT_MS)
     assert strip.empty.isVisible() and not strip.remove.isEnabled()
     assert attachments(inspection_path, editor.note_id) == ()
     qtbot.waitUntil(lambda: photos_column(opened, editor.note_id) == "", timeout=WAIT_MS)
+
+
+def answer(qtbot, strip, button_text: str) -> None:
+    """Press a button of the open "Remove photo" question, checking Cancel is its default."""
+    qtbot.waitUntil(lambda: bool(questions(strip)), timeout=WAIT_MS)
+    [box] = questions(strip)
+    assert box.defaultButton().text() == "Cancel"
+    [button] = [b for b in box.buttons() if b.text() == button_text]
+    click(qtbot, button)
+    qtbot.waitUntil(lambda: not questions(strip), timeout=WAIT_MS)
+
+
+def questions(strip) -> list[QMessageBox]:
+    return [b for b in strip.findChildren(QMessageBox) if b.isVisible()]
 
 
 def test_a_photo_opens_full_size_by_keyboard(qtbot, editor: NoteEditor, jpeg: Path) -> None:
