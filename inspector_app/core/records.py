@@ -322,9 +322,8 @@ class RecordFile:
             "SELECT seq, hash, body FROM audit WHERE seq > ? ORDER BY seq", (after,)
         ):
             try:
-                out.append(
-                    json.loads(crypto.open_sealed(self._key, body, self._audit_ad(seq, prev)))
-                )
+                opened = crypto.open_sealed(self._key, body, self._audit_ad(seq, prev))
+                out.append({"seq": seq, **json.loads(opened)})
             except (crypto.CryptoError, ValueError, TypeError):
                 out.append({"seq": seq, "damaged": True})
             prev = digest if isinstance(digest, bytes) else b""

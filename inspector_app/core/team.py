@@ -12,9 +12,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from inspector_app.core import crypto
 from inspector_app.core.crypto import KdfParams
@@ -135,10 +136,33 @@ def _exported_through(inspection: Inspection) -> int:
     return found[1].get("exported_through", 0) if found else 0
 
 
+@dataclass
+class _Changed:
+    """What ``changed_since_export`` has read of the audit log since the last export."""
+
+    exported_through: int
+    read_through: int
+    ids: set[str] = field(default_factory=set)
+
+
+_changed: WeakKeyDictionary[Inspection, _Changed] = WeakKeyDictionary()
+
+
 def changed_since_export(inspection: Inspection) -> int:
-    """Notes and findings written to this file (typed here or imported) since its last bundle."""
-    entries = inspection.file.audit_entries(after=_exported_through(inspection))
-    return len({e["id"] for e in entries if e.get("type") in ("note", "finding")})
+    """Notes and findings written to this file (typed here or imported) since its last bundle.
+
+    The app asks after every save; each call opens only the audit entries written since the
+    one before, so the count costs the same at the end of a day as at its start.
+    """
+    through = _exported_through(inspection)
+    seen = _changed.get(inspection)
+    if seen is None or seen.exported_through != through:
+        seen = _changed[inspection] = _Changed(through, through)
+    for entry in inspection.file.audit_entries(after=seen.read_through):
+        if entry.get("type") in ("note", "finding"):
+            seen.ids.add(entry["id"])
+        seen.read_through = entry["seq"]
+    return len(seen.ids)
 
 
 # -- cards -------------------------------------------------------------------------------------

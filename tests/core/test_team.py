@@ -113,3 +113,27 @@ def test_imports_in_a_row_read_the_notes_once_when_next_asked(
     assert {note.text for note in lead.notes()} == {"Seen by member 1.", "Seen by member 2."}
     assert lead.damaged == []
     assert loads == [1]
+
+
+def test_the_changed_count_opens_only_what_was_written_since_it_last_looked(
+    make_inspection, tmp_path, cheap_kdf, monkeypatch
+):
+    member = make_inspection("m.inspection")
+    for n in range(30):
+        add_fixture_note(member, text=f"Note {n} of the morning.")
+    assert team.changed_since_export(member) == 30
+    asked = []
+    entries = member.file.audit_entries
+
+    def spied(after):
+        asked.append(after)
+        return entries(after)
+
+    monkeypatch.setattr(member.file, "audit_entries", spied)
+
+    last = member.file.audit_seq()
+    note = add_fixture_note(member, text="One more in the afternoon.")
+    member.edit_note(note.id, text="One more in the afternoon, edited.")
+    assert team.changed_since_export(member) == 31
+    assert asked == [last]  # not from the start of the day
+    assert team.changed_since_export(member) == 31
