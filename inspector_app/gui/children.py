@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,44 +20,24 @@ from inspector_app.core.models import Child
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.session import Session
+from inspector_app.gui.table_model import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 HIDDEN = "•••••• (hidden)"
 REVEAL_SECONDS = 30
 
 
-class ChildrenModel(QAbstractTableModel):
+class ChildrenModel(RowsModel):
+    COLUMNS = ("Pseudonym", "Real name")
+    rows: list[Child]
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.children_: list[Child] = []
         self.revealed = False
-
-    def set_children(self, children: list[Child]) -> None:
-        self.beginResetModel()
-        self.children_ = children
-        self.endResetModel()
 
     def set_revealed(self, revealed: bool) -> None:
         self.revealed = revealed
-        if self.children_:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.children_) - 1, 1))
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.children_)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 2
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ("Pseudonym", "Real name")[section]
-        return None
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.rows) - 1, 1))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
@@ -65,7 +45,7 @@ class ChildrenModel(QAbstractTableModel):
             Qt.ItemDataRole.AccessibleTextRole,
         ):
             return None
-        child = self.children_[index.row()]
+        child = self.rows[index.row()]
         if index.column() == 0:
             return child.ref
         if not child.name:
@@ -121,11 +101,11 @@ class ChildrenView(QWidget):
         layout.addWidget(self.message)
 
     def reload(self) -> None:
-        self.session.run(ops.children, on_success=self.model.set_children)
+        self.session.run(ops.children, on_success=self.model.set_rows)
 
     def clear(self) -> None:
         self.reveal.setChecked(False)
-        self.model.set_children([])
+        self.model.set_rows([])
         self.message.clear()
         self.ref.clear()
         self.name.clear()

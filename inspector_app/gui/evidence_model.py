@@ -5,18 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QMimeData,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from inspector_app.core.framework import Framework
 from inspector_app.core.index import NoteRow
+from inspector_app.gui.table_model import ROOT, Index, RowsModel
 
 COLUMNS = ("Kind", "Updated", "Author", "Questions", "Outcomes", "Judgement", "Title", "Photos")
 SORT_KEYS = ("kind", "updated", "author", "questions", "outcomes", "judgement", "title", "photos")
@@ -30,8 +24,6 @@ JUDGEMENT_COLOURS = {
 ID_ROLE = Qt.ItemDataRole.UserRole
 NOTE_IDS_MIME = "application/x-inspector-note-ids"  # notes dragged onto a finding
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 def short_time(stamp: str) -> str:
@@ -44,12 +36,14 @@ def short_time(stamp: str) -> str:
     return moment.strftime("%d %b %H:%M")
 
 
-class EvidenceModel(QAbstractTableModel):
+class EvidenceModel(RowsModel):
     """Holds the rows fetched so far; asks for more as the view scrolls, and for a new order
     when a header is clicked (sorting happens in the query, so it covers every note)."""
 
     more_wanted = Signal(int)  # offset of the next page
     sort_wanted = Signal(object, bool)  # sort key (None: default order), descending
+
+    COLUMNS = COLUMNS
 
     def __init__(self, framework: Framework | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -77,10 +71,10 @@ class EvidenceModel(QAbstractTableModel):
         self.rows.extend(rows)
         self.endInsertRows()
 
-    def canFetchMore(self, parent: Index = _ROOT) -> bool:  # noqa: N802 - Qt's name
+    def canFetchMore(self, parent: Index = ROOT) -> bool:  # noqa: N802 - Qt's name
         return not parent.isValid() and len(self.rows) < self.total
 
-    def fetchMore(self, parent: Index = _ROOT) -> None:  # noqa: N802
+    def fetchMore(self, parent: Index = ROOT) -> None:  # noqa: N802
         if self.canFetchMore(parent) and not self._fetching:
             self._fetching = True
             self.more_wanted.emit(len(self.rows))
@@ -104,24 +98,6 @@ class EvidenceModel(QAbstractTableModel):
 
     def row_of(self, note_id: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.id == note_id), -1)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):

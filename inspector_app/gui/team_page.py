@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,40 +25,15 @@ from inspector_app.core.team import Member
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.session import Session
+from inspector_app.gui.table_model import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 BUNDLE_FILTER = "Sync bundles (*.bundle);;All files (*)"
 CARD_FILTER = "Cards (*.card);;All files (*)"
 
 
-class RosterModel(QAbstractTableModel):
+class RosterModel(RowsModel):
     COLUMNS = ("Name", "Role", "Fingerprint", "Last bundle received")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.members: list[Member] = []
-
-    def set_members(self, members: list[Member]) -> None:
-        self.beginResetModel()
-        self.members = members
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.members)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    rows: list[Member]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
@@ -66,7 +41,7 @@ class RosterModel(QAbstractTableModel):
             Qt.ItemDataRole.AccessibleTextRole,
         ):
             return None
-        member = self.members[index.row()]
+        member = self.rows[index.row()]
         if index.column() == 0:
             return member.name
         if index.column() == 1:
@@ -161,7 +136,7 @@ class TeamPage(QWidget):
             f"fingerprint <b>{summary['fingerprint']}</b>. Read it aloud when you "
             "swap cards."
         )
-        self.model.set_members(summary["roster"])
+        self.model.set_rows(summary["roster"])
         self.empty.setText(
             "No team yet. Write your card and give it to each member; add the cards they send back."
             if lead
@@ -181,7 +156,7 @@ class TeamPage(QWidget):
         self.changed_count.emit(summary["changed"])
 
     def clear(self) -> None:
-        self.model.set_members([])
+        self.model.set_rows([])
         self.conflicts.clear()
         self.me.clear()
         self.status.clear()
