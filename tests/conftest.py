@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,31 @@ from inspector_app.core.crypto import KdfParams
 from inspector_app.core.store import Inspection
 
 PASSPHRASE = "correct horse battery"
+
+
+def cli(
+    *args: object,
+    passphrase: str | None = PASSPHRASE,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    check: int | None = None,
+) -> subprocess.CompletedProcess:
+    """``inspector-app ARGS`` in a fresh interpreter, as a user runs it: the passphrase from
+    its environment variable (none of this process's own), stdin closed, never a traceback;
+    with ``check``, the exit code it must end with."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
+    if passphrase is not None:
+        environment["INSPECTOR_APP_PASSPHRASE"] = passphrase
+    environment.update(env or {})
+    result = subprocess.run(
+        [sys.executable, "-m", "inspector_app", *map(str, args)],
+        capture_output=True, text=True, env=environment, cwd=cwd, timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    if check is not None:
+        assert result.returncode == check, f"{args}: {result.stdout}{result.stderr}"
+    return result
 
 
 @pytest.fixture

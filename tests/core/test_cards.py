@@ -4,11 +4,8 @@ bundles and cards."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import struct
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ import pytest
 from inspector_app.core import bundle, crypto, team
 from inspector_app.core.errors import BundleRejected, InvalidInput
 from inspector_app.core.store import Inspection
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, cli
 from tests.core.bundle_world import (
     World,
     assert_one_sentence,
@@ -144,19 +141,6 @@ def test_joining_with_an_altered_card_creates_nothing(world, tmp_path):
 
 
 # -- the command line ----------------------------------------------------------------------------
-
-
-def cli(*args: object) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
-    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
-    return subprocess.run(
-        [sys.executable, "-m", "inspector_app", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_the_command_line_refuses_damage_with_exit_4_and_one_sentence(world, tmp_path):

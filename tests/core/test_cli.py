@@ -1,35 +1,17 @@
 """The command line as scripts use it: output, JSON shape, exit codes, one-sentence errors."""
 
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 JSON_KEYS = {"id", "kind", "author", "questions", "outcomes", "judgement", "title", "text",
              "revision", "created_at", "updated_at", "conflict"}
-
-
-def cli(*args, passphrase=PASSPHRASE, env=None, check=None):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
-    if passphrase is not None:
-        environment["INSPECTOR_APP_PASSPHRASE"] = passphrase
-    environment.update(env or {})
-    result = subprocess.run(
-        [sys.executable, "-m", "inspector_app", *map(str, args)],
-        capture_output=True, text=True, env=environment, timeout=60, stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    if check is not None:
-        assert result.returncode == check, result.stderr
-    return result
 
 
 @pytest.fixture

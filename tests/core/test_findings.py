@@ -9,9 +9,6 @@ the team) feed the outcome letter and its deadlines (DOMAIN.md, "After the inspe
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +24,7 @@ from inspector_app.core.findings import (
     findings,
 )
 from inspector_app.core.store import Inspection
-from tests.conftest import PASSPHRASE, add_fixture_note
+from tests.conftest import PASSPHRASE, add_fixture_note, cli
 
 STATEMENT = "Too few EHC plans are issued within 20 weeks; health advice is often missing."
 
@@ -398,19 +395,6 @@ def test_details_and_findings_are_sealed_on_disk(inspection, tmp_path):
 
 FINDING_KEYS = {"id", "question", "judgement", "text", "evidence", "main", "order", "revision",
                 "conflict"}
-
-
-def cli(*args, check: int | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
-    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
-    result = subprocess.run(
-        [sys.executable, "-m", "inspector_app", *map(str, args)],
-        capture_output=True, text=True, env=environment, timeout=60, stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    if check is not None:
-        assert result.returncode == check, result.stderr
-    return result
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from inspector_app.core.findings import add_finding
 from inspector_app.core.models import Finding, Note
 from inspector_app.core.report import MARKING, write_report
 from inspector_app.core.store import Inspection
-from tests.conftest import FIXTURE_ONE, PASSPHRASE, add_fixture_note
+from tests.conftest import FIXTURE_ONE, PASSPHRASE, add_fixture_note, cli
 
 QUESTION_HEADINGS = (
     "The effectiveness of the local area in identifying children and young people who have "
@@ -139,19 +138,6 @@ def leftovers(folder: Path) -> list[str]:
 def one_sentence(message: str) -> None:
     assert message and "\n" not in message.strip() and message.rstrip().endswith("."), message
     assert "Traceback" not in message, message
-
-
-def cli(*args, check: int | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
-    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
-    result = subprocess.run(
-        [sys.executable, "-m", "inspector_app", *map(str, args)],
-        capture_output=True, text=True, env=environment, timeout=60, stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    if check is not None:
-        assert result.returncode == check, result.stderr
-    return result
 
 
 def named_child(inspection: Inspection, text: str) -> Finding:

@@ -8,9 +8,6 @@ every byte the app left in the folder, while the file is open and after it is cl
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import traceback
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from PIL.ExifTags import GPS, IFD, Base
 
 from inspector_app.core.errors import InspectorError, InvalidInput, WrongPassphrase
 from inspector_app.core.store import Inspection
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, cli
 
 AREA = "Quillborough Fenside"
 INSPECTOR = "Ottoline Vexworth"
@@ -149,15 +146,6 @@ def test_no_stray_file_is_left_beside_the_inspection(make_inspection, tmp_path, 
     with Inspection.open(tmp_path / FILE, PASSPHRASE) as again:
         again.change_passphrase("another long passphrase")
     assert files_in(tmp_path) == [FILE]
-
-
-def cli(*args: str, passphrase: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "INSPECTOR_APP_PASSPHRASE": passphrase}
-    env.pop("INSPECTOR_APP_NEW_PASSPHRASE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "inspector_app", *args],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=60,
-    )
 
 
 def whole_story(exc: BaseException) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from inspector_app.core.errors import (
     WrongPassphrase,
 )
 from inspector_app.core.store import Inspection
-from tests.conftest import PASSPHRASE, add_fixture_note
+from tests.conftest import PASSPHRASE, add_fixture_note, cli
 
 TEXTS = (
     "Request received week 0, final plan issued week 27; no health advice on file.",
@@ -69,14 +67,6 @@ def set_note_row(path: Path, note_id: str, revision: int, body: bytes) -> None:
 
 def problems_naming(report, word: str) -> list[str]:
     return [p for p in report.problems if word in p]
-
-
-def cli(*args: str, cwd: Path, passphrase: str = PASSPHRASE) -> subprocess.CompletedProcess:
-    env = {**os.environ, "INSPECTOR_APP_PASSPHRASE": passphrase}
-    return subprocess.run(
-        [sys.executable, "-m", "inspector_app", *map(str, args)],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=60,
-    )
 
 
 @pytest.fixture

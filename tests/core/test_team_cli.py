@@ -8,16 +8,14 @@ step leaves a file the next command can open.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import PASSPHRASE
+from tests.conftest import cli
 
 FINGERPRINT = re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b")
 TAGS = ["--kind", "meeting", "--question", "A", "--outcome", "identification",
@@ -25,19 +23,8 @@ TAGS = ["--kind", "meeting", "--question", "A", "--outcome", "identification",
 
 
 def run(*args: object, code: int = 0) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
-    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
-    result = subprocess.run(
-        [sys.executable, "-m", "inspector_app", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == code, f"{args}: {result.stdout}{result.stderr}"
-    return result
+    """A command that must end with ``code`` (0 unless said)."""
+    return cli(*args, check=code)
 
 
 def fingerprints(text: str) -> list[str]:
