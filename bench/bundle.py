@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import shutil
 import struct
 import subprocess
@@ -42,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from common import GroupResult, Options, bulk_dir, median
+from common import GroupResult, Options, bulk_dir, median, status_mb
 from corpus import NoteSpec, make_notes, make_photos
 
 from inspector_app.core import bundle as sync
@@ -235,23 +234,6 @@ def _check_import(result: sync.ImportResult, counts: tuple[int, int]) -> None:
 
 
 # -- memory: importing in a fresh process ------------------------------------------------------
-
-
-def status_mb(field_name: str) -> float:
-    """A memory figure of this process from /proc/self/status, in MiB.
-
-    ``VmHWM`` is the peak resident set, ``VmRSS`` the current one. ``ru_maxrss`` is only a
-    fallback off Linux: a child started with ``subprocess`` inherits the parent's peak across
-    ``exec`` (see ``run.peak_rss_mb``), so it would report the builder.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(f"{field_name}:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 def remove_database(path: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,3 +77,24 @@ def bulk_dir(options: Options) -> Path | None:
         return options.bulk_dir
     shm = Path("/dev/shm")
     return shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+# -- memory ------------------------------------------------------------------------------------
+
+
+def status_mb(field_name: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MiB: ``VmHWM`` the peak
+    resident set, ``VmRSS`` the current one.
+
+    ``ru_maxrss`` is only the fallback off Linux: in a child started by ``subprocess`` it also
+    counts the parent's memory at the fork (the kernel carries the old address space's peak
+    across ``exec``), so it would report the builder, not the process under test.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field_name}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale

@@ -21,7 +21,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -36,7 +35,7 @@ from typing import Any
 import sqlcipher3
 import sqlite_utils
 from bundle import bench_bundle
-from common import GroupResult, Options, bulk_dir, median, p95, rounded, timed
+from common import GroupResult, Options, bulk_dir, median, p95, rounded, status_mb, timed
 from corpus import QUERIES, NoteSpec, make_notes, make_photos
 from gui import bench_gui
 from report import bench_report
@@ -288,32 +287,15 @@ def measure_search(
 # -- memory ------------------------------------------------------------------------------------
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set size in MiB.
-
-    Linux's VmHWM first: ``ru_maxrss`` of a child started by ``subprocess`` also counts the
-    parent's memory at the moment of the fork (the kernel carries the old address space's peak
-    across ``exec``), so it would report the builder, not the process under test.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
 def rss_child(path: Path) -> None:
     """Run in a fresh process: open the file (KDF included) and run every query once."""
-    before = peak_rss_mb()
+    before = status_mb("VmHWM")
     inspection = Inspection.open(path, os.environ[RSS_CHILD_ENV])
     for query in QUERIES:
         inspection.search(query)
     notes = inspection.index.count()
     inspection.close()
-    print(json.dumps({"peak_rss_mb": peak_rss_mb(), "before_open_mb": before, "notes": notes}))
+    print(json.dumps({"peak_rss_mb": status_mb("VmHWM"), "before_open_mb": before, "notes": notes}))
 
 
 def measure_rss(path: Path) -> dict[str, float]:
