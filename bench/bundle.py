@@ -47,6 +47,7 @@ from corpus import NoteSpec, make_notes, make_photos
 from inspector_app.core import bundle as sync
 from inspector_app.core import crypto, framework, team
 from inspector_app.core.crypto import KdfParams
+from inspector_app.core.records import connect
 from inspector_app.core.store import Inspection
 
 T = TypeVar("T")
@@ -168,6 +169,50 @@ def floor_import(path: Path, key: bytes, ad: bytes, sink: Path | None = None) ->
     return total
 
 
+# -- the storage the app must use: SQLite reads and writes of the same rows --------------------
+
+
+Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def stored_rows(member: Inspection) -> Rows:
+    """The member's synced record rows and photo chunk rows, sealed as they are on disk."""
+    conn = member.file.db.conn
+    marks = ",".join("?" * len(sync.SYNCED))
+    records = conn.execute(
+        f"SELECT type, id, revision, body FROM records WHERE type IN ({marks})", sync.SYNCED
+    ).fetchall()
+    chunks = conn.execute("SELECT attachment_id, variant, seq, body FROM chunks").fetchall()
+    return records, chunks
+
+
+def store_read(member: Inspection) -> int:
+    """Read the bodies an export reads, through the member's own connection, without opening
+    them: the least any export from an SQLite file costs before it seals anything."""
+    records, chunks = stored_rows(member)
+    return sum(len(row[3]) for row in records) + sum(len(row[3]) for row in chunks)
+
+
+def store_write(path: Path, rows: Rows) -> None:
+    """Write already-sealed rows into ``path`` in one transaction, with the app's connection
+    settings (WAL, synchronous=FULL): the least any import into an SQLite file costs after
+    it has opened the bundle."""
+    db = connect(path, create=False)
+    try:
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT OR REPLACE INTO records (type, id, revision, body) VALUES (?, ?, ?, ?)",
+            rows[0],
+        )
+        conn.executemany(
+            "INSERT INTO chunks (attachment_id, variant, seq, body) VALUES (?, ?, ?, ?)", rows[1]
+        )
+        conn.execute("COMMIT")
+    finally:
+        db.conn.close()
+
+
 # -- timed rounds ------------------------------------------------------------------------------
 
 
@@ -181,7 +226,12 @@ class Rounds:
     imported: list[Clocked] = field(default_factory=list)
     floor_import: list[Clocked] = field(default_factory=list)
     floor_import_write: list[Clocked] = field(default_factory=list)
+    store_read: list[Clocked] = field(default_factory=list)
+    store_write: list[Clocked] = field(default_factory=list)
     result: str = ""
+
+    def seconds(self, samples: list[Clocked]) -> float:
+        return median([s.wall for s in samples])
 
     def mb_s(self, samples: list[Clocked]) -> float:
         """Median throughput in MiB/s: the median bundle size over the median seconds."""
@@ -192,8 +242,10 @@ def run_rounds(
     member: Inspection, lead: Path, disk: Path, counts: tuple[int, int], seed: int
 ) -> tuple[Rounds, Path]:
     """Per round: our export, the floor export of as many bytes, the floor import (and once
-    more writing what it opened), then our import into a fresh copy of the lead's file.
+    more writing what it opened), SQLite reading the member's sealed rows and writing them
+    into a fresh copy of the lead's file, then our import into another fresh copy.
     Returns the samples and the last round's bundle (kept for the memory measurement)."""
+    rows = stored_rows(member)
     rng = random.Random(seed)
     pool = [rng.randbytes(PIECE) for _ in range(16)]
     key, ad = crypto.new_key(), crypto.bind("bench-floor")
@@ -214,6 +266,10 @@ def run_rounds(
         rounds.floor_import_write.append(clocked(lambda: floor_import(floor, key, ad, sink))[0])
         sink.unlink()
         floor.unlink()
+        rounds.store_read.append(clocked(lambda: store_read(member))[0])
+        shutil.copy(lead, copy)
+        rounds.store_write.append(clocked(lambda c=copy: store_write(c, rows))[0])
+        remove_database(copy)
         shutil.copy(lead, copy)
         target = Inspection.open(copy, PASSPHRASE)
         try:
@@ -382,6 +438,16 @@ def _bundle_result(run: BundleRun, options: Options, folders: dict[str, str]) ->
         "floor_import_write_mb_s": rounds.mb_s(rounds.floor_import_write),
         "import_ratio_vs_open_only": rounds.mb_s(rounds.imported)
         / rounds.mb_s(rounds.floor_import),
+        "store_read_s": _seconds(rounds.store_read),
+        "store_write_s": _seconds(rounds.store_write),
+        # The best each ratio could be if the work were nothing but the storage it cannot
+        # avoid: an export that read its rows from SQLite and then sealed and wrote (the
+        # floor); an import that read and opened the bundle (open-only floor) and wrote its
+        # rows through SQLite.
+        "export_ratio_ceiling": rounds.seconds(rounds.floor_export)
+        / (rounds.seconds(rounds.floor_export) + rounds.seconds(rounds.store_read)),
+        "import_ratio_ceiling": rounds.seconds(rounds.floor_import_write)
+        / (rounds.seconds(rounds.floor_import) + rounds.seconds(rounds.store_write)),
         "import_result": rounds.result,
         "export_4x_s": run.export_4x.wall,
         "import_4x_s": run.rss_4x["import_s"],
@@ -403,6 +469,8 @@ def _bundle_result(run: BundleRun, options: Options, folders: dict[str, str]) ->
         "folders": folders,
         "floor": f"crypto.seal_chunks over the bundle's byte count in {PIECE // 1024} KiB "
         "pieces, length-prefixed, fsynced; read back and crypto.open_chunks",
+        "store": "the member's sealed record and chunk rows read through its connection; "
+        "the same rows written into a fresh copy of the lead's file in one transaction",
         "large_bundle": f"{GROWTH}x the notes; the same photo files attached {GROWTH}x "
         "(each a distinct attachment)",
         "kdf": "files built with a 1 MiB, 1-pass Argon2id (not what is measured)",

@@ -124,17 +124,21 @@ def export_bundle(
     signature = crypto.sign(keys, _signed(header_bytes, manifest))
     total = len(records) + len(photos)
 
-    def frames() -> Iterator[bytes]:
+    def frames() -> Iterator[bytes]:  # each frame as its head and its body, not joined
         yield _frame(b"M", manifest)
         yield _frame(b"S", signature)
         for done, (rtype, rid, raw) in enumerate(records, start=1):
-            yield _frame(b"R", json.dumps({"type": rtype, "id": rid}).encode() + b"\n" + raw)
+            name = _name(rtype, rid)
+            yield _frame_head(b"R", name, len(raw))
+            yield raw
             if progress and done % 500 == 0:
                 progress(done, total)
         for done, attachment in enumerate(photos, start=len(records) + 1):
             for variant in sorted(attachment.sizes):
+                name = _name(attachment.id, variant)
                 for piece in inspection.file.read_chunks(attachment.id, variant):
-                    yield _frame(b"P", _photo_key(attachment.id, variant) + piece)
+                    yield _frame_head(b"P", name, len(piece))
+                    yield piece
             if progress:
                 progress(done, total)
 
@@ -180,7 +184,8 @@ def _write_atomically(out: Path, header: bytes, sealed: Iterator[bytes]) -> None
         with open(temp, "wb") as handle:
             handle.write(MAGIC + bytes([VERSION]) + struct.pack(">I", len(header)) + header)
             for chunk in sealed:
-                handle.write(struct.pack(">I", len(chunk)) + chunk)
+                handle.write(struct.pack(">I", len(chunk)))
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, out)
@@ -352,6 +357,7 @@ class _Reader:
         self.photo_parts: list[bytes] = []
         self.raw = b""  # the manifest as signed
         self.pending: list[Change] = []  # merged records, written in batches
+        self.stored = {rtype: inspection.file.ids(rtype) for rtype in SYNCED}
         self.children: list[str] = []
 
     def feed(self, piece: bytes) -> None:
@@ -409,18 +415,14 @@ class _Reader:
 
     def _record(self, body: bytes) -> None:
         self._end_photo()
-        head, _, raw = body.partition(b"\n")
         try:
-            meta = json.loads(head)
-            key = (meta["type"], meta["id"])
-            if not all(isinstance(part, str) for part in key):
-                raise TypeError("record name")
-        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            key, raw = _unname(body)
+        except ValueError as exc:
             raise BundleRejected("A record in the bundle is malformed.") from exc
         if self.expected.pop(key, None) != _sha(raw) or key[0] not in SYNCED:
             raise BundleRejected("A record in the bundle does not match its manifest.")
         incoming = _valid_state(self.inspection, key[0], raw)
-        found = self.inspection.file.read(*key)
+        found = self.inspection.file.read(*key) if key[1] in self.stored[key[0]] else None
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
         if found and merged == found[1]:
             return
@@ -441,18 +443,15 @@ class _Reader:
 
     def _photo_piece(self, body: bytes) -> None:
         try:
-            key_length = body[0]
-            name = body[1 : 1 + key_length].decode()
-        except (IndexError, UnicodeDecodeError) as exc:
+            key, piece = _unname(body)
+        except ValueError as exc:
             raise BundleRejected("A photo in the bundle is malformed.") from exc
-        attachment_id, _, variant = name.partition("/")
-        key = (attachment_id, variant)
         if key not in self.photos:
             raise BundleRejected("A photo in the bundle is not in its manifest.")
         if key != self.photo_key:
             self._end_photo()
             self.photo_key = key
-        self.photo_parts.append(body[1 + key_length :])
+        self.photo_parts.append(piece)
         if sum(map(len, self.photo_parts)) > self.photos[key][0]:
             raise BundleRejected("A photo in the bundle is larger than its manifest says.")
 
@@ -531,9 +530,25 @@ def _frame(kind: bytes, body: bytes) -> bytes:
     return kind + struct.pack(">I", len(body)) + body
 
 
-def _photo_key(attachment_id: str, variant: str) -> bytes:
-    key = f"{attachment_id}/{variant}".encode()
+def _frame_head(kind: bytes, name: bytes, size: int) -> bytes:
+    """The start of a named frame whose ``size`` bytes of content follow it."""
+    return kind + struct.pack(">I", len(name) + size) + name
+
+
+def _name(kind: str, name: str) -> bytes:
+    """What a record or photo frame starts with: ``kind/name``, after its length in a byte."""
+    key = f"{kind}/{name}".encode()
     return bytes([len(key)]) + key
+
+
+def _unname(body: bytes) -> tuple[tuple[str, str], bytes]:
+    """A frame's ``(kind, name)`` and the bytes after them; ``ValueError`` if malformed."""
+    if not body:
+        raise ValueError("empty frame")
+    kind, slash, name = body[1 : 1 + body[0]].decode().partition("/")
+    if not slash:
+        raise ValueError("unnamed frame")
+    return (kind, name), body[1 + body[0] :]
 
 
 def _info(header: dict[str, Any]) -> bytes:

@@ -2,8 +2,9 @@
 
 - ``derive_key``: a passphrase to a key-encryption key with Argon2id.
 - ``recovery_kek``: a recovery key (already high-entropy) to a key-encryption key with HKDF.
-- ``seal`` / ``open_sealed``: AES-256-GCM with a fresh random 96-bit nonce for every call and
-  associated data built by ``bind`` (length-prefixed, so no two part lists collide).
+- ``seal`` / ``open_sealed`` (or a ``Sealer`` kept for one key): AES-256-GCM with a fresh
+  random 96-bit nonce for every call and associated data built by ``bind`` (length-prefixed,
+  so no two part lists collide).
 - ``seal_chunks`` / ``open_chunks``: a stream as independently sealed chunks whose associated
   data carries the chunk's index and a final-chunk flag, so reordering, dropping or truncating
   chunks fails.
@@ -36,6 +37,7 @@ NONCE_BYTES = 12
 SEAL_VERSION = b"\x01"
 CHUNK_BYTES = 256 * 1024
 _DOMAIN = b"inspector-app/v1"
+_LENGTH = struct.Struct(">I")
 _FINAL, _MORE = b"F", b"C"
 _RECOVERY_BYTES = 20  # 160 bits: 32 base32 characters
 _RECOVERY_RE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){7}$")
@@ -85,13 +87,18 @@ class KdfParams:
 
 def bind(*parts: bytes | str | int) -> bytes:
     """Associated data from parts: each length-prefixed, so ('ab','c') != ('a','bc')."""
-    out = [_DOMAIN]
+    return bind_onto(_DOMAIN, *parts)
+
+
+def bind_onto(ad: bytes, *parts: bytes | str | int) -> bytes:
+    """``ad`` with more parts: ``bind_onto(bind(a, b), c) == bind(a, b, c)``, so a prefix
+    shared by many records is built once."""
+    out = [ad]
     for part in parts:
-        if isinstance(part, int):
-            part = str(part)
-        if isinstance(part, str):
-            part = part.encode()
-        out.append(struct.pack(">I", len(part)) + part)
+        if not isinstance(part, bytes):
+            part = (str(part) if isinstance(part, int) else part).encode()
+        out.append(_LENGTH.pack(len(part)))
+        out.append(part)
     return b"".join(out)
 
 
@@ -132,26 +139,43 @@ def recovery_kek(recovery_key: str, salt: bytes) -> bytes:
     return hkdf.derive(raw)
 
 
+class Sealer:
+    """AES-256-GCM under one key, kept ready for the many small records of an open file."""
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return SEAL_VERSION + nonce + self._aead.encrypt(nonce, plaintext, ad)
+
+    def open(self, blob: bytes, ad: bytes) -> bytes:
+        if (
+            not isinstance(blob, bytes)
+            or len(blob) < 1 + NONCE_BYTES + 16
+            or blob[:1] != SEAL_VERSION
+        ):
+            raise CryptoError("not a sealed value")
+        view = memoryview(blob)  # slices of a view are not copies
+        try:
+            return self._aead.decrypt(view[1 : 1 + NONCE_BYTES], view[1 + NONCE_BYTES :], ad)
+        except InvalidTag as exc:
+            raise CryptoError("sealed value did not open") from exc
+
+
 def seal(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
-    nonce = os.urandom(NONCE_BYTES)
-    return SEAL_VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, ad)
+    return Sealer(key).seal(plaintext, ad)
 
 
 def open_sealed(key: bytes, blob: bytes, ad: bytes) -> bytes:
-    if not isinstance(blob, bytes) or len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
-        raise CryptoError("not a sealed value")
-    nonce = blob[1 : 1 + NONCE_BYTES]
-    try:
-        return AESGCM(key).decrypt(nonce, blob[1 + NONCE_BYTES :], ad)
-    except InvalidTag as exc:
-        raise CryptoError("sealed value did not open") from exc
+    return Sealer(key).open(blob, ad)
 
 
 def seal_chunks(key: bytes, pieces: Iterable[bytes], ad: bytes) -> Iterator[bytes]:
     """Seal a stream chunk by chunk; each chunk's AD holds its index and whether it is last."""
     aead = AESGCM(key)
     index = 0
-    pending: bytes | None = None
+    pending: bytes | memoryview | None = None
     for piece in _rechunk(pieces):
         if pending is not None:
             yield _seal_chunk(aead, pending, ad, index, final=False)
@@ -176,7 +200,8 @@ def open_chunks(key: bytes, sealed: Iterable[bytes], ad: bytes) -> Iterator[byte
         if blob[1:2] not in (_FINAL, _MORE):
             raise CryptoError(f"chunk {index} has an unknown flag")
         finished = blob[1:2] == _FINAL
-        nonce, body = blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :]
+        view = memoryview(blob)
+        nonce, body = view[2 : 2 + NONCE_BYTES], view[2 + NONCE_BYTES :]
         try:
             yield aead.decrypt(nonce, body, ad + bind(index, int(finished)))
         except InvalidTag as exc:
@@ -185,7 +210,9 @@ def open_chunks(key: bytes, sealed: Iterable[bytes], ad: bytes) -> Iterator[byte
         raise CryptoError("the stream is truncated")
 
 
-def _seal_chunk(aead: AESGCM, data: bytes, ad: bytes, index: int, final: bool) -> bytes:
+def _seal_chunk(
+    aead: AESGCM, data: bytes | memoryview, ad: bytes, index: int, final: bool
+) -> bytes:
     # The flag is readable so the reader knows which AD to use; it is also bound into the AD,
     # so flipping it makes the chunk fail.
     nonce = os.urandom(NONCE_BYTES)
@@ -193,15 +220,22 @@ def _seal_chunk(aead: AESGCM, data: bytes, ad: bytes, index: int, final: bool) -
     return SEAL_VERSION + flag + nonce + aead.encrypt(nonce, data, ad + bind(index, int(final)))
 
 
-def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    buffer = bytearray()
+def _rechunk(pieces: Iterable[bytes]) -> Iterator[memoryview]:
+    """Pieces of any size as chunks of ``CHUNK_BYTES`` (the last may be shorter): views into
+    one join per run of pieces, so the bytes are copied once on the way to the cipher."""
+    parts: list[bytes | memoryview] = []
+    size = 0
     for piece in pieces:
-        buffer += piece
-        while len(buffer) >= CHUNK_BYTES:
-            yield bytes(buffer[:CHUNK_BYTES])
-            del buffer[:CHUNK_BYTES]
-    if buffer:
-        yield bytes(buffer)
+        parts.append(piece)
+        size += len(piece)
+        if size >= CHUNK_BYTES:
+            data = memoryview(b"".join(parts))
+            whole = size - size % CHUNK_BYTES
+            for start in range(0, whole, CHUNK_BYTES):
+                yield data[start : start + CHUNK_BYTES]
+            parts, size = [data[whole:]], size - whole
+    if size:
+        yield memoryview(b"".join(parts))
 
 
 # -- identities: Ed25519 to sign, X25519 to receive ---------------------------------------------

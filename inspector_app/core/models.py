@@ -37,8 +37,10 @@ def clean_text(value: str, *, multiline: bool = True, limit: int = MAX_TEXT) -> 
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         text = " ".join(text.split("\n"))
-    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
-    text = unicodedata.normalize("NFC", text).strip()
+    text = _CONTROL.sub("", text)
+    if not text.isascii():  # ASCII has no surrogates and is already NFC
+        text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
+    text = text.strip()
     if len(text) > limit:
         raise InvalidInput(f"The text is {len(text):,} characters; the limit is {limit:,}.")
     return text

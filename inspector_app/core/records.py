@@ -134,6 +134,8 @@ class RecordFile:
         self.db = db
         self.file_id = file_id
         self._key = key
+        self._sealer = crypto.Sealer(key)
+        self._prefixes: dict[str, bytes] = {}
         self.who = who
 
     # -- transactions --------------------------------------------------------------------------
@@ -166,12 +168,19 @@ class RecordFile:
 
     # -- records -------------------------------------------------------------------------------
 
+    def _prefix(self, name: str) -> bytes:
+        """``bind(file_id, name)``, built once: the start of most associated data here."""
+        prefix = self._prefixes.get(name)
+        if prefix is None:
+            prefix = self._prefixes[name] = crypto.bind(self.file_id, name)
+        return prefix
+
     def _ad(self, rtype: str, rid: str, revision: int) -> bytes:
-        return crypto.bind(self.file_id, rtype, rid, revision)
+        return crypto.bind_onto(self._prefix(rtype), rid, revision)
 
     def seal_payload(self, rtype: str, rid: str, revision: int, payload: dict[str, Any]) -> bytes:
         raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        return crypto.seal(self._key, raw, self._ad(rtype, rid, revision))
+        return self._sealer.seal(raw, self._ad(rtype, rid, revision))
 
     def open_payload(self, rtype: str, rid: str, revision: int, body: bytes) -> dict[str, Any]:
         try:
@@ -185,7 +194,7 @@ class RecordFile:
     def open_raw(self, rtype: str, rid: str, revision: int, body: bytes) -> bytes:
         """A record's payload as the JSON bytes that were sealed."""
         try:
-            return crypto.open_sealed(self._key, body, self._ad(rtype, rid, revision))
+            return self._sealer.open(body, self._ad(rtype, rid, revision))
         except crypto.CryptoError as exc:
             raise IntegrityError(
                 f"The {rtype} {rid} is damaged or was changed outside the app; "
@@ -193,27 +202,74 @@ class RecordFile:
             ) from exc
 
     def write(self, changes: Iterable[Change]) -> list[int]:
-        """Write records and their audit entries; call inside ``transaction()``."""
-        revisions = []
+        """Write records and their audit entries; call inside ``transaction()``.
+
+        One query finds the batch's current revisions and two statements write it, so a batch
+        of thousands (an import) costs little more than sealing it.
+        """
+        changes = list(changes)
+        if not changes:
+            return []
+        conn = self.db.conn
+        current = self._revisions(changes)
+        last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = last if last else (0, _GENESIS)
+        at, records, entries, revisions = now(), [], [], []
         for change in changes:
-            row = self.db.conn.execute(
-                "SELECT revision FROM records WHERE type = ? AND id = ?", (change.type, change.id)
-            ).fetchone()
-            revision = (row[0] if row else 0) + 1
+            key = (change.type, change.id)
             payload = change.payload
             if callable(payload):
-                found = self.read(change.type, change.id)
+                self._insert(records)  # so the read sees what this batch wrote before it
+                records = []
+                found = self.read(*key)
                 payload = payload(found[1] if found else None)
-            body = self.seal_payload(change.type, change.id, revision, payload)
-            self.db.conn.execute(
-                "INSERT OR REPLACE INTO records (type, id, revision, body) VALUES (?, ?, ?, ?)",
-                (change.type, change.id, revision, body),
+            revision = current[key] = current.get(key, 0) + 1
+            records.append((*key, revision, self.seal_payload(*key, revision, payload)))
+            seq += 1
+            entry = {
+                "at": at,
+                "who": self.who,
+                "action": change.action,
+                "type": change.type,
+                "id": change.id,
+                "revision": revision,
+            }
+            body = self._sealer.seal(
+                json.dumps(entry, ensure_ascii=False).encode(), self._audit_ad(seq, prev)
             )
-            head = self._append_audit(change, revision)
+            prev = _chain(prev, seq, body)
+            entries.append((seq, prev, body))
             revisions.append(revision)
-        if revisions:
-            self._write_audit_head(*head)
+        self._insert(records)
+        conn.executemany("INSERT INTO audit (seq, hash, body) VALUES (?, ?, ?)", entries)
+        self._write_audit_head(seq, prev)
         return revisions
+
+    def _revisions(self, changes: list[Change]) -> dict[tuple[str, str], int]:
+        """The stored revision of each record the changes touch (new records are absent)."""
+        ids: dict[str, set[str]] = {}
+        for change in changes:
+            ids.setdefault(change.type, set()).add(change.id)
+        found = {}
+        for rtype, wanted in ids.items():
+            rows = self.db.conn.execute(
+                "SELECT id, revision FROM records WHERE type = ? "
+                "AND id IN (SELECT value FROM json_each(?))",
+                (rtype, json.dumps(sorted(wanted))),
+            )
+            found.update(((rtype, rid), revision) for rid, revision in rows)
+        return found
+
+    def _insert(self, records: list[tuple[str, str, int, bytes]]) -> None:
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO records (type, id, revision, body) VALUES (?, ?, ?, ?)",
+            records,
+        )
+
+    def ids(self, rtype: str) -> set[str]:
+        """The ids of every stored record of a type."""
+        rows = self.db.conn.execute("SELECT id FROM records WHERE type = ?", (rtype,))
+        return {rid for (rid,) in rows}
 
     def read(self, rtype: str, rid: str) -> tuple[int, dict[str, Any]] | None:
         row = self.db.conn.execute(
@@ -279,33 +335,12 @@ class RecordFile:
     # -- audit ---------------------------------------------------------------------------------
 
     def _audit_ad(self, seq: int, prev: bytes) -> bytes:
-        return crypto.bind(self.file_id, "audit", seq, prev)
-
-    def _append_audit(self, change: Change, revision: int) -> tuple[int, bytes]:
-        last = self.db.conn.execute(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, _GENESIS)
-        entry = {
-            "at": now(),
-            "who": self.who,
-            "action": change.action,
-            "type": change.type,
-            "id": change.id,
-            "revision": revision,
-        }
-        raw = json.dumps(entry, ensure_ascii=False).encode()
-        body = crypto.seal(self._key, raw, self._audit_ad(seq, prev))
-        digest = _chain(prev, seq, body)
-        self.db.conn.execute(
-            "INSERT INTO audit (seq, hash, body) VALUES (?, ?, ?)", (seq, digest, body)
-        )
-        return seq, digest
+        return crypto.bind_onto(self._prefix("audit"), seq, prev)
 
     def _write_audit_head(self, seq: int, digest: bytes) -> None:
         """The sealed head: written once per batch, it shows if entries were cut off the end."""
         head = json.dumps({"seq": seq, "hash": digest.hex()}).encode()
-        sealed_head = crypto.seal(self._key, head, crypto.bind(self.file_id, "audit-head"))
+        sealed_head = self._sealer.seal(head, crypto.bind(self.file_id, "audit-head"))
         self.db.conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit.head', ?)", (sealed_head,)
         )
@@ -322,7 +357,7 @@ class RecordFile:
             "SELECT seq, hash, body FROM audit WHERE seq > ? ORDER BY seq", (after,)
         ):
             try:
-                opened = crypto.open_sealed(self._key, body, self._audit_ad(seq, prev))
+                opened = self._sealer.open(body, self._audit_ad(seq, prev))
                 out.append({"seq": seq, **json.loads(opened)})
             except (crypto.CryptoError, ValueError, TypeError):
                 out.append({"seq": seq, "damaged": True})
@@ -366,7 +401,7 @@ class RecordFile:
             if seq != expected_seq or digest != _chain(prev, seq, body):
                 report.problems.append(f"audit entry {seq}: the hash chain is broken")
             try:
-                entry = json.loads(crypto.open_sealed(self._key, body, self._audit_ad(seq, prev)))
+                entry = json.loads(self._sealer.open(body, self._audit_ad(seq, prev)))
                 latest[(entry["type"], entry["id"])] = entry["revision"]
             except (crypto.CryptoError, ValueError, KeyError):
                 report.problems.append(f"audit entry {seq}: the sealed entry does not open")
@@ -382,9 +417,7 @@ class RecordFile:
                 report.problems.append("audit log: its sealed head is missing")
             return
         try:
-            head = json.loads(
-                crypto.open_sealed(self._key, row[0], crypto.bind(self.file_id, "audit-head"))
-            )
+            head = json.loads(self._sealer.open(row[0], crypto.bind(self.file_id, "audit-head")))
         except (crypto.CryptoError, ValueError):
             report.problems.append("audit log: its sealed head does not open")
             return

@@ -108,7 +108,7 @@ def note_record(text: str = "A forged but well-formed note.", **overrides) -> tu
 
 
 def record_frame(rid: str, raw: bytes, rtype: str = "note") -> bytes:
-    return bundle._frame(b"R", json.dumps({"type": rtype, "id": rid}).encode() + b"\n" + raw)
+    return bundle._frame(b"R", bundle._name(rtype, rid) + raw)
 
 
 def listed(*records: tuple[str, bytes], rtype: str = "note") -> dict[str, Any]:
@@ -166,6 +166,8 @@ def test_content_before_the_signature_is_refused(world, tmp_path):
         "unknown part",
         "broken history",
         "name not text",
+        "name without a kind",
+        "empty frame",
     ],
 )
 def test_records_that_do_not_match_the_signed_manifest_are_refused(world, tmp_path, case):
@@ -187,9 +189,12 @@ def test_records_that_do_not_match_the_signed_manifest_are_refused(world, tmp_pa
     elif case == "broken history":
         raw = canonical({"history": {"a": []}, "heads": [{"v": "b", "by": 1, "at": 2}]})
         manifest, frames = listed((rid, raw)), [record_frame(rid, raw)]
+    elif case == "name not text":
+        frames = [bundle._frame(b"R", bytes([6]) + b"note/\xff" + raw)]
+    elif case == "name without a kind":
+        frames = [bundle._frame(b"R", bytes([len(rid)]) + rid.encode() + raw)]
     else:
-        meta = json.dumps({"type": ["note"], "id": rid}).encode()
-        frames = [bundle._frame(b"R", meta + b"\n" + raw)]
+        frames = [bundle._frame(b"R", b"")]
     path = forge(world.ali, world.lead, manifest, frames, tmp_path / "records.bundle")
     refused(world.lead, path, tmp_path)
 

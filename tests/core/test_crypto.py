@@ -1,6 +1,8 @@
 """The sealing verbs: what opens, and everything that must not."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inspector_app.core import crypto
 
@@ -54,6 +56,24 @@ def test_chunks_round_trip_a_stream_larger_than_a_chunk(key):
     sealed = list(crypto.seal_chunks(key, [data[:1000], data[1000:]], crypto.bind("p")))
     assert len(sealed) == 3
     assert b"".join(crypto.open_chunks(key, sealed, crypto.bind("p"))) == data
+
+
+@settings(max_examples=40, deadline=None)
+@given(cuts=st.lists(st.integers(0, 3 * crypto.CHUNK_BYTES), max_size=8))
+def test_a_stream_cut_into_any_pieces_seals_to_whole_chunks_and_opens_unchanged(cuts):
+    key, ad = crypto.new_key(), crypto.bind("p")
+    data = bytes(range(256)) * (3 * crypto.CHUNK_BYTES // 256)
+    edges = [0, *sorted(cuts), len(data)]
+    pieces = [data[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+    sealed = list(crypto.seal_chunks(key, pieces, ad))
+    assert len(sealed) == 3  # exactly three full chunks, whatever the pieces
+    assert b"".join(crypto.open_chunks(key, sealed, ad)) == data
+
+
+def test_associated_data_can_be_built_onto_a_shared_prefix():
+    assert crypto.bind_onto(crypto.bind("file", "note"), "id", 3) == crypto.bind(
+        "file", "note", "id", 3
+    )
 
 
 def test_empty_stream_is_one_final_chunk(key):

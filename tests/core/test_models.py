@@ -1,6 +1,7 @@
 """Cleaning and checking what people type, and the statutory EHC timescales."""
 
 import datetime as dt
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -59,6 +60,7 @@ def test_control_characters_are_removed_and_newlines_kept():
     assert clean_text("a\x00b\x07c\r\nd\x1be\u200b") == "abc\nde\u200b"
     assert clean_line("two\nlines\t") == "two lines"
     assert clean_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
+    assert clean_text("Zoe\u0308 Brontë") == "Zo\u00eb Brontë"  # composed, as typed on a Mac
 
 
 def test_text_over_the_limit_is_refused_with_the_limit():
@@ -70,6 +72,7 @@ def test_text_over_the_limit_is_refused_with_the_limit():
 def test_any_text_cleans_to_storable_utf8(text):
     cleaned = clean_text(text[:1000])
     cleaned.encode("utf-8")  # no lone surrogates survive
+    assert unicodedata.is_normalized("NFC", cleaned)
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned)
 
 
