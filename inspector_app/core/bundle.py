@@ -421,11 +421,15 @@ class _Reader:
             raise BundleRejected("A record in the bundle is malformed.") from exc
         if self.expected.pop(key, None) != _sha(raw) or key[0] not in SYNCED:
             raise BundleRejected("A record in the bundle does not match its manifest.")
-        incoming = _valid_state(self.inspection, key[0], raw)
+        incoming = _state(raw)
         found = self.inspection.file.read(*key) if key[1] in self.stored[key[0]] else None
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
         if found and merged == found[1]:
-            return
+            return  # nothing new: a record sent again, as every nightly bundle sends it
+        had = {head["v"]: head for head in found[1]["heads"]} if found else {}
+        for head in merged["heads"]:
+            if had.get(head["v"]) != head:  # what was here already was checked on its way in
+                _check_data(self.inspection, key[0], head["data"])
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
@@ -493,34 +497,45 @@ class _Reader:
         )
 
 
-def _valid_state(inspection: Inspection, rtype: str, raw: bytes) -> dict[str, Any]:
-    """A record's history, checked: right shape, and every version's data a valid record."""
+def _state(raw: bytes) -> dict[str, Any]:
+    """A record's history, parsed and checked for shape, so it can be merged."""
     try:
         state = json.loads(raw)
         heads, versions = state["heads"], state["history"]
-        if not heads or not isinstance(versions, dict):
+        if not heads or not isinstance(heads, list) or not isinstance(versions, dict):
             raise ValueError("empty")
-        for version, parents in versions.items():
-            if not isinstance(version, str) or not all(isinstance(p, str) for p in parents):
+        for parents in versions.values():  # JSON keys are always text
+            if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
                 raise ValueError("history")
         for head in heads:
             if head["v"] not in versions or not all(isinstance(head[k], str) for k in ("by", "at")):
                 raise ValueError("head")
-            data = head["data"]
-            if data.get("deleted"):
-                continue
-            if rtype == "note":
-                note = Note.from_payload("x", 0, data)
-                check_note(inspection.framework, note, require_tags=False)
-            elif rtype == "finding":
-                check_finding(inspection.framework, Finding.from_payload("x", 0, data))
-            else:
-                Attachment.from_payload(data)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, InspectorError) as exc:
-        raise BundleRejected(
-            "A record in the bundle is not valid for this inspection; nothing was imported."
-        ) from exc
+            if not isinstance(head["data"], dict):
+                raise ValueError("data")
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise _invalid() from exc
     return state
+
+
+def _check_data(inspection: Inspection, rtype: str, data: dict[str, Any]) -> None:
+    """A version's data is a valid record of its type for this inspection's framework."""
+    if data.get("deleted"):
+        return
+    try:
+        if rtype == "note":
+            check_note(inspection.framework, Note.from_payload("x", 0, data), require_tags=False)
+        elif rtype == "finding":
+            check_finding(inspection.framework, Finding.from_payload("x", 0, data))
+        else:
+            Attachment.from_payload(data)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, InspectorError) as exc:
+        raise _invalid() from exc
+
+
+def _invalid() -> BundleRejected:
+    return BundleRejected(
+        "A record in the bundle is not valid for this inspection; nothing was imported."
+    )
 
 
 # -- shared ------------------------------------------------------------------------------------

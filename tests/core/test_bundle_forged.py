@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from inspector_app.core import bundle, crypto, history, team
+from inspector_app.core.errors import BundleRejected
 from inspector_app.core.store import Inspection
 from tests.conftest import FIXTURE_ONE, PASSPHRASE
 from tests.core.bundle_world import (
@@ -75,6 +76,7 @@ def forge(
     *,
     signer: Path | None = None,
     signature_first: bool = True,
+    seq: int = 99,
 ) -> Path:
     """A signed bundle of ``frames`` (signed by ``signer`` instead, to forge a signature)."""
     signing, _ = keys_of(signer or author_path)
@@ -86,7 +88,7 @@ def forge(
         parts = [signature, *frames] if signature_first else [*frames, signature]
         return [bundle._frame(b"M", manifest_bytes), *parts]
 
-    return sealed(out, author_path, recipient_path, body)
+    return sealed(out, author_path, recipient_path, body, seq=seq)
 
 
 EMPTY = {"records": [], "photos": [], "children": []}
@@ -127,6 +129,24 @@ def test_a_well_formed_forgery_is_accepted_so_the_refusals_below_mean_something(
     with fresh(world.lead, tmp_path) as lead:
         bundle.import_bundle(lead, path)
         assert lead.note(rid).text == "A forged but well-formed note."
+
+
+def test_a_known_version_sent_again_with_other_data_is_checked_like_a_new_one(world, tmp_path):
+    """Records a file already has are not checked again, but only if nothing in them changed:
+    the same version with other data in a later bundle is checked, and refused if invalid."""
+    rid, raw = note_record()
+    first = forge(world.ali, world.lead, listed((rid, raw)), [record_frame(rid, raw)],
+                  tmp_path / "first.bundle", seq=1)
+    state = json.loads(raw)
+    state["heads"][0]["data"]["judgement"] = "excellent"  # not a judgement in the framework
+    bad = canonical(state)
+    second = forge(world.ali, world.lead, listed((rid, bad)), [record_frame(rid, bad)],
+                   tmp_path / "second.bundle", seq=2)
+    with fresh(world.lead, tmp_path) as lead:
+        bundle.import_bundle(lead, first)
+        with pytest.raises(BundleRejected, match="not valid for this inspection"):
+            bundle.import_bundle(lead, second)
+        assert lead.note(rid).judgement == FIXTURE_ONE["judgement"]
 
 
 def test_a_signature_by_someone_else_is_refused(world, tmp_path):

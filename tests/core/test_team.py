@@ -71,6 +71,33 @@ def test_the_lead_can_list_just_the_notes_in_conflict(make_inspection, tmp_path,
     member.close()
 
 
+def test_a_nightly_bundle_checks_only_the_notes_that_changed_since_the_last(
+    make_inspection, tmp_path, cheap_kdf, monkeypatch
+):
+    """Every bundle carries everything its author knows; the lead's file checks and rewrites
+    only what is new to it."""
+    lead = make_inspection("lead.inspection")
+    team.write_card(lead, tmp_path / "lead.card")
+    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
+                          PASSPHRASE, kdf=cheap_kdf)
+    team.write_card(member, tmp_path / "m.card")
+    team.add_member(lead, tmp_path / "m.card")
+    notes = [add_fixture_note(member, text=f"Day one, visit {n}.") for n in range(3)]
+    bundle.export_bundle(member, tmp_path / "day1.bundle")
+    assert bundle.import_bundle(lead, tmp_path / "day1.bundle").new == 3
+    member.edit_note(notes[1].id, text="Day two: the visit's notes finished.")
+    bundle.export_bundle(member, tmp_path / "day2.bundle")
+    checked = []
+    monkeypatch.setattr(bundle, "check_note", lambda fw, note, **kw: checked.append(note.text))
+    audited = len(lead.audit_log())
+    result = bundle.import_bundle(lead, tmp_path / "day2.bundle")
+    assert (result.new, result.updated) == (0, 1)
+    assert checked == ["Day two: the visit's notes finished."]
+    assert len(lead.audit_log()) == audited + 1 + 1  # the note, and the author's bundle receipt
+    assert lead.note(notes[1].id).text == "Day two: the visit's notes finished."
+    member.close()
+
+
 def test_notes_saved_before_tagging_are_counted_as_untagged(inspection):
     add_fixture_note(inspection)
     inspection.add_note(kind="meeting", questions=[], outcomes=[], judgement="context",
