@@ -228,6 +228,7 @@ class Rounds:
     floor_import_write: list[Clocked] = field(default_factory=list)
     store_read: list[Clocked] = field(default_factory=list)
     store_write: list[Clocked] = field(default_factory=list)
+    reimported: list[Clocked] = field(default_factory=list)
     result: str = ""
 
     def seconds(self, samples: list[Clocked]) -> float:
@@ -243,7 +244,8 @@ def run_rounds(
 ) -> tuple[Rounds, Path]:
     """Per round: our export, the floor export of as many bytes, the floor import (and once
     more writing what it opened), SQLite reading the member's sealed rows and writing them
-    into a fresh copy of the lead's file, then our import into another fresh copy.
+    into a fresh copy of the lead's file, then our import into another fresh copy, and a
+    second bundle of the same, unchanged, imported on top (the next evening's import).
     Returns the samples and the last round's bundle (kept for the memory measurement)."""
     rows = stored_rows(member)
     rng = random.Random(seed)
@@ -251,6 +253,7 @@ def run_rounds(
     key, ad = crypto.new_key(), crypto.bind("bench-floor")
     rounds = Rounds()
     out, floor, sink = disk / "base.bundle", disk / "floor.bin", disk / "floor.plain"
+    again = disk / "again.bundle"
     for index in range(ROUNDS):
         out.unlink(missing_ok=True)
         copy = disk / f"lead-{index}.inspection"
@@ -277,6 +280,13 @@ def run_rounds(
             _check_import(result, counts)
             rounds.imported.append(spent)
             rounds.result = result.describe()
+            # The next evening's bundle: everything again, nothing changed since.
+            sync.export_bundle(member, again)
+            spent, result = clocked(lambda t=target: sync.import_bundle(t, again))
+            if result.new or result.updated or result.photos:
+                raise RuntimeError(f"the bundle sent again brought {result.describe()}")
+            rounds.reimported.append(spent)
+            again.unlink()
         finally:
             target.close()
         remove_database(copy)
@@ -438,6 +448,7 @@ def _bundle_result(run: BundleRun, options: Options, folders: dict[str, str]) ->
         "floor_import_write_mb_s": rounds.mb_s(rounds.floor_import_write),
         "import_ratio_vs_open_only": rounds.mb_s(rounds.imported)
         / rounds.mb_s(rounds.floor_import),
+        "reimport_s": _seconds(rounds.reimported),
         "store_read_s": _seconds(rounds.store_read),
         "store_write_s": _seconds(rounds.store_write),
         # The best each ratio could be if the work were nothing but the storage it cannot
