@@ -15,6 +15,8 @@ from inspector_app.core.index import NoteFilter, NoteRow
 from inspector_app.core.models import Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
 
+STEPS = 1000  # an import's progress, in thousandths of all the bundles' bytes
+
 
 def list_rows(
     inspection: Inspection, where: NoteFilter, sort: tuple[str | None, bool], offset: int = 0
@@ -123,15 +125,25 @@ def export_bundle(inspection: Inspection, path: Path, to_team: bool, progress=No
 def import_bundles(
     inspection: Inspection, paths: list[Path], progress=None
 ) -> list[tuple[Path, bundle.ImportResult | InspectorError]]:
-    """Each bundle on its own (one bad bundle does not stop the others); errors are results."""
+    """Each bundle on its own (one bad bundle does not stop the others); errors are results.
+
+    The bar moves with the bytes read across all the bundles; then, busy, while the notes are
+    read back, so the views that follow have them at once instead of reading them unannounced.
+    """
     results: list[tuple[Path, bundle.ImportResult | InspectorError]] = []
-    for done, path in enumerate(paths):
+    for index, path in enumerate(paths):
+
+        def step(read: int, size: int, index: int = index) -> None:
+            if progress:
+                progress(round(STEPS * (index + read / max(size, 1)) / len(paths)), STEPS)
+
         try:
-            results.append((path, bundle.import_bundle(inspection, path)))
+            results.append((path, bundle.import_bundle(inspection, path, progress=step)))
         except InspectorError as exc:
             results.append((path, exc))
-        if progress:
-            progress(done + 1, len(paths))
+    if progress:
+        progress(0, 0)  # busy: reading the notes back has no steps to count
+    inspection.count()
     return results
 
 

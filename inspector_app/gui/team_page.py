@@ -180,7 +180,7 @@ class TeamPage(QWidget):
         )
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        self.progress.setRange(0, total)  # a total of 0 shows the bar as busy
         self.progress.setValue(done)
 
     def _write_card(self) -> None:

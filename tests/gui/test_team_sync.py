@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core import bundle, team
 from inspector_app.core.crypto import KdfParams
+from inspector_app.core.index import WorkingSet
 from inspector_app.core.store import Inspection
 from inspector_app.gui.conflict_dialog import ConflictDialog
 from inspector_app.gui.main_window import MainWindow
@@ -327,6 +328,28 @@ def test_importing_a_bundle_with_the_button_then_again(
     assert window.workspace.list.model.rowCount() == 3
     assert window.counts.text().startswith("3 notes")
     assert roster(page)[0][3] == last
+
+
+def test_the_import_bar_follows_the_bytes_and_the_notes_are_read_before_the_summary(
+    qtbot, window: MainWindow, files: TeamFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = open_file(qtbot, window, files.lead, notes=2)
+    to_team_tab(qtbot, window)
+    bar, reads = [], []
+    shown = page._progress
+    monkeypatch.setattr(page, "_progress", lambda done, total: (bar.append((done, total)),
+                                                                 shown(done, total)))
+    load = WorkingSet.load
+    monkeypatch.setattr(WorkingSet, "load", lambda self, notes: (reads.append(1),
+                                                                 load(self, notes))[1])
+    page.import_paths([files.first, files.first])  # the second time: already imported
+    import_summary(qtbot, window)
+    assert reads == [1]  # read once, inside the import, before the summary
+    assert bar == [(500, 1000), (1000, 1000), (0, 0)]  # each bundle's bytes; then busy
+    settle(qtbot, window)
+    assert window.workspace.list.model.rowCount() == 3
+    assert reads == [1]  # the list that followed did not read the notes again
+    assert not page.progress.isVisible()
 
 
 def test_a_tampered_bundle_is_rejected_and_the_good_one_imported(
