@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from inspector_app.core import team
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.store import Inspection
 
@@ -67,6 +68,20 @@ def make_inspection(tmp_path: Path, cheap_kdf: KdfParams):
 @pytest.fixture
 def inspection(make_inspection) -> Inspection:
     return make_inspection()
+
+
+@pytest.fixture
+def pair(make_inspection, tmp_path: Path, cheap_kdf: KdfParams):
+    """A lead and a member who joined with the lead's card and whose card is on the roster."""
+    lead = make_inspection("lead.inspection")
+    team.write_card(lead, tmp_path / "lead.card")
+    member, _ = team.join(
+        tmp_path / "mo.inspection", tmp_path / "lead.card", "Mo Member", PASSPHRASE, kdf=cheap_kdf
+    )
+    team.write_card(member, tmp_path / "mo.card")
+    team.add_member(lead, tmp_path / "mo.card")
+    yield lead, member
+    member.close()
 
 
 # DOMAIN.md's first fictional fixture: Child A's EHC plan, final in week 27.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector_app.core import bundle, team
+from inspector_app.core import bundle
 from inspector_app.core.deadlines import inspection_deadlines
 from inspector_app.core.errors import InvalidInput, NotFound
 from inspector_app.core.findings import (
@@ -216,19 +216,6 @@ def test_deleting_a_finding_removes_it_and_the_audit_log_says_so(inspection):
 
 
 # -- bundles --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pair(make_inspection, tmp_path, cheap_kdf):
-    """A lead and a member who know each other's cards."""
-    lead = make_inspection("lead.inspection")
-    team.write_card(lead, tmp_path / "lead.card")
-    member, _ = team.join(tmp_path / "mo.inspection", tmp_path / "lead.card", "Mo Member",
-                          PASSPHRASE, kdf=cheap_kdf)
-    team.write_card(member, tmp_path / "mo.card")
-    team.add_member(lead, tmp_path / "mo.card")
-    yield lead, member
-    member.close()
 
 
 def test_findings_travel_in_bundles_conflict_and_their_deletions_travel(pair, tmp_path):

@@ -9,15 +9,8 @@ from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
 
 
-def test_changes_since_the_last_export_count_typed_and_imported_notes(
-    make_inspection, tmp_path, cheap_kdf
-):
-    lead = make_inspection("lead.inspection")
-    team.write_card(lead, tmp_path / "lead.card")
-    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
-                          PASSPHRASE, kdf=cheap_kdf)
-    team.write_card(member, tmp_path / "m.card")
-    team.add_member(lead, tmp_path / "m.card")
+def test_changes_since_the_last_export_count_typed_and_imported_notes(pair, tmp_path):
+    lead, member = pair
     add_fixture_note(lead)
     assert team.changed_since_export(lead) == 1
     bundle.export_bundle(lead, tmp_path / "team.bundle", to_team=True)
@@ -51,13 +44,8 @@ def test_a_failed_export_leaves_the_changes_waiting(make_inspection, tmp_path, c
     member.close()
 
 
-def test_the_lead_can_list_just_the_notes_in_conflict(make_inspection, tmp_path, cheap_kdf):
-    lead = make_inspection("lead.inspection")
-    team.write_card(lead, tmp_path / "lead.card")
-    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
-                          PASSPHRASE, kdf=cheap_kdf)
-    team.write_card(member, tmp_path / "m.card")
-    team.add_member(lead, tmp_path / "m.card")
+def test_the_lead_can_list_just_the_notes_in_conflict(pair, tmp_path):
+    lead, member = pair
     shared = add_fixture_note(member)
     add_fixture_note(member, text="A second note nobody else touches.")
     bundle.export_bundle(member, tmp_path / "1.bundle")
@@ -68,20 +56,14 @@ def test_the_lead_can_list_just_the_notes_in_conflict(make_inspection, tmp_path,
     bundle.import_bundle(lead, tmp_path / "2.bundle")
     assert [r.id for r in lead.rows(NoteFilter(conflicts_only=True))] == [shared.id]
     assert lead.count() == 2
-    member.close()
 
 
 def test_a_nightly_bundle_checks_only_the_notes_that_changed_since_the_last(
-    make_inspection, tmp_path, cheap_kdf, monkeypatch
+    pair, tmp_path, monkeypatch
 ):
     """Every bundle carries everything its author knows; the lead's file checks and rewrites
     only what is new to it."""
-    lead = make_inspection("lead.inspection")
-    team.write_card(lead, tmp_path / "lead.card")
-    member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
-                          PASSPHRASE, kdf=cheap_kdf)
-    team.write_card(member, tmp_path / "m.card")
-    team.add_member(lead, tmp_path / "m.card")
+    lead, member = pair
     notes = [add_fixture_note(member, text=f"Day one, visit {n}.") for n in range(3)]
     bundle.export_bundle(member, tmp_path / "day1.bundle")
     assert bundle.import_bundle(lead, tmp_path / "day1.bundle").new == 3
@@ -95,7 +77,6 @@ def test_a_nightly_bundle_checks_only_the_notes_that_changed_since_the_last(
     assert checked == ["Day two: the visit's notes finished."]
     assert len(lead.audit_log()) == audited + 1 + 1  # the note, and the author's bundle receipt
     assert lead.note(notes[1].id).text == "Day two: the visit's notes finished."
-    member.close()
 
 
 def test_notes_saved_before_tagging_are_counted_as_untagged(inspection):
