@@ -39,6 +39,20 @@ def advance(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
     return {"history": history, "heads": [head]}
 
 
+def amend(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
+    """A local change that replaces the only head with a new version of the same parents.
+
+    Only for a version no other file can have (made here, not yet sent in any bundle): nothing
+    descends from it elsewhere, so dropping it loses nothing and merges as before, and a file
+    that saves on every pause in typing does not grow a version for each.
+    """
+    [old] = state["heads"]
+    head = _head(data, by, at)
+    history = {v: p for v, p in state["history"].items() if v != old["v"]}
+    history[head["v"]] = state["history"][old["v"]]
+    return {"history": history, "heads": [head]}
+
+
 def resolve(state: State, keep: str, by: str, at: str) -> State:
     """End a conflict by keeping one head's data as a new version over all heads."""
     chosen = head_by_prefix(state, keep)

@@ -266,6 +266,13 @@ class RecordFile:
             records,
         )
 
+    def revision(self, rtype: str, rid: str) -> int:
+        """A record's stored revision, without opening it (0 if there is none)."""
+        row = self.db.conn.execute(
+            "SELECT revision FROM records WHERE type = ? AND id = ?", (rtype, rid)
+        ).fetchone()
+        return row[0] if row else 0
+
     def ids(self, rtype: str) -> set[str]:
         """The ids of every stored record of a type."""
         rows = self.db.conn.execute("SELECT id FROM records WHERE type = ?", (rtype,))

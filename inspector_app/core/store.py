@@ -97,6 +97,7 @@ class Inspection:
         self._child_ids: dict[str, str] = {}
         self._damaged: dict[str, list[str]] = {"note": [], "child": []}
         self._seen_version = -1
+        self._drafts: dict[str, int] = {}  # version written here -> identity revision then
 
     # -- creating, opening, closing ------------------------------------------------------------
 
@@ -247,13 +248,28 @@ class Inspection:
             self._child_ids[payload["ref"]] = rid
 
     def versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str) -> Change:
-        """A change that adds a version on top of every current head (or starts the record)."""
+        """A change that adds a version on top of every current head (or starts the record).
+
+        A version this object wrote since the last bundle export began, still the only head,
+        is replaced instead (``history.amend``): autosaves between two bundles leave one
+        version, not one a pause in typing. Whether an export began is read inside the write
+        from the revision of the file's identity record, which every export rewrites when it
+        takes its bundle number, before it reads a record; so a version that any bundle, from
+        this program or another, may hold is never replaced.
+        """
         by, at = self.info.inspector, now()
 
         def apply(state: dict[str, Any] | None) -> dict[str, Any]:
+            exports = self.file.revision(*IDENTITY)
             if state is None:
-                return history.start(data, by, at)
-            return history.advance(state, data, by, at)
+                new = history.start(data, by, at)
+            elif len(state["heads"]) == 1 and self._drafts.get(state["heads"][0]["v"]) == exports:
+                del self._drafts[state["heads"][0]["v"]]
+                new = history.amend(state, data, by, at)
+            else:
+                new = history.advance(state, data, by, at)
+            self._drafts[new["heads"][0]["v"]] = exports
+            return new
 
         return Change(rtype, rid, apply, action)
 

@@ -49,24 +49,37 @@ delete = st.tuples(
     st.just("delete"), st.integers(0, 2), st.sampled_from(RECORDS), st.integers(1, 30)
 )
 sync = st.tuples(st.just("sync"), st.integers(0, 2), st.integers(0, 2), st.sampled_from(RECORDS))
-operations = st.lists(st.one_of(edit, delete, sync), max_size=30)
+autosave = st.tuples(
+    st.just("autosave"),
+    st.integers(0, 2),
+    st.sampled_from(RECORDS),
+    st.text(alphabet="abcxyz ", min_size=1, max_size=8),
+    st.integers(1, 30),
+)
+operations = st.lists(st.one_of(edit, delete, sync, autosave), max_size=30)
 
 Team = list[dict[str, history.State]]
 
 
-def play(ops: list[tuple]) -> Team:
-    """Every inspector starts with the same first version of each record, then ``ops`` run."""
+def play(ops: list[tuple], *, amend: bool = True) -> Team:
+    """Every inspector starts with the same first version of each record, then ``ops`` run.
+
+    An autosave replaces the inspector's own head while no one else has it (as the app does
+    between bundles), or, with ``amend=False``, adds a version as an edit does.
+    """
     first = {
         rid: history.start({"text": f"first {rid}"}, INSPECTORS[n], stamp(0))
         for n, rid in enumerate(RECORDS)
     }
     states: Team = [dict(first) for _ in INSPECTORS]
+    shared = {v for state in first.values() for v in state["history"]}  # versions others have
     for op in ops:
-        if op[0] == "edit":
+        if op[0] in ("edit", "autosave"):
             _, who, rid, text, minute = op
-            states[who][rid] = history.advance(
-                states[who][rid], {"text": text}, INSPECTORS[who], stamp(minute)
-            )
+            state = states[who][rid]
+            unsent = len(state["heads"]) == 1 and state["heads"][0]["v"] not in shared
+            step = history.amend if op[0] == "autosave" and amend and unsent else history.advance
+            states[who][rid] = step(state, {"text": text}, INSPECTORS[who], stamp(minute))
         elif op[0] == "delete":
             _, who, rid, minute = op
             states[who][rid] = history.advance(
@@ -75,6 +88,7 @@ def play(ops: list[tuple]) -> Team:
         else:
             _, who, source, rid = op
             states[who][rid] = history.merge(states[who][rid], states[source][rid])
+            shared |= set(states[source][rid]["history"])
     return states
 
 
@@ -183,6 +197,24 @@ def test_after_everyone_syncs_everyone_agrees(ops):
         for who, source in itertools.product(range(3), repeat=2):
             states[who][rid] = history.merge(states[who][rid], states[source][rid])
         assert states[0][rid] == states[1][rid] == states[2][rid]
+
+
+def heads_seen(state: history.State) -> list[tuple[str, str, str]]:
+    """The heads as people see them: who, when and what (version ids are random)."""
+    return sorted((h["by"], h["at"], json.dumps(h["data"], sort_keys=True)) for h in state["heads"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations)
+def test_autosaves_that_replace_an_unsent_version_merge_as_if_it_were_kept(ops):
+    amended, kept = play(ops), play(ops, amend=False)
+    for rid in RECORDS:
+        for who in range(3):
+            assert heads_seen(amended[who][rid]) == heads_seen(kept[who][rid])
+        everything = [history.merge(history.merge(s[0][rid], s[1][rid]), s[2][rid])
+                      for s in (amended, kept)]
+        assert heads_seen(everything[0]) == heads_seen(everything[1])
+        assert len(everything[0]["history"]) <= len(everything[1]["history"])
 
 
 # -- the cases a lead meets --------------------------------------------------------------------

@@ -79,6 +79,43 @@ def test_a_nightly_bundle_checks_only_the_notes_that_changed_since_the_last(
     assert lead.note(notes[1].id).text == "Day two: the visit's notes finished."
 
 
+def versions_of(inspection: Inspection, note_id: str) -> int:
+    return len(inspection.file.read("note", note_id)[1]["history"])
+
+
+def test_autosaves_between_bundles_leave_one_version_each_and_merge_cleanly(pair, tmp_path):
+    lead, member = pair
+    note = add_fixture_note(member)
+    for pause in range(5):
+        member.edit_note(note.id, text=f"Typing, pause {pause}.")
+    assert versions_of(member, note.id) == 1  # no bundle has seen any of them
+    bundle.export_bundle(member, tmp_path / "1.bundle")
+    member.edit_note(note.id, text="After the bundle.")
+    member.edit_note(note.id, text="After the bundle, finished.")
+    assert versions_of(member, note.id) == 2  # the bundle's version is kept under the new one
+    bundle.export_bundle(member, tmp_path / "2.bundle")
+    for name in ("2.bundle", "1.bundle"):
+        bundle.import_bundle(lead, tmp_path / name)
+    shown = lead.note(note.id)
+    assert (shown.text, shown.conflict) == ("After the bundle, finished.", False)
+    saves = [e for e in member.audit_log() if e.get("id") == note.id]
+    assert len(saves) == 8  # every save is still audited
+
+
+def test_a_version_another_program_may_have_exported_is_built_on_not_replaced(pair, tmp_path):
+    lead, member = pair
+    note = add_fixture_note(member, text="Typed in the app.")
+    with Inspection.open(member.path, PASSPHRASE) as command_line:
+        bundle.export_bundle(command_line, tmp_path / "cli.bundle")
+    member.edit_note(note.id, text="Typed after the command line's export.")
+    assert versions_of(member, note.id) == 2
+    bundle.export_bundle(member, tmp_path / "app.bundle")
+    for name in ("cli.bundle", "app.bundle"):
+        bundle.import_bundle(lead, tmp_path / name)
+    shown = lead.note(note.id)
+    assert (shown.text, shown.conflict) == ("Typed after the command line's export.", False)
+
+
 def test_notes_saved_before_tagging_are_counted_as_untagged(inspection):
     add_fixture_note(inspection)
     inspection.add_note(kind="meeting", questions=[], outcomes=[], judgement="context",
