@@ -121,6 +121,7 @@ class TeamPage(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.conflict_box, 1)
+        layout.addStretch(0)  # takes the spare height when there are no conflicts to list
         self.setAcceptDrops(True)
 
     # -- showing -------------------------------------------------------------------------------

@@ -284,6 +284,9 @@ def test_the_team_tab_shows_this_files_fingerprint_and_the_roster(
     assert page.buttons["add"].isVisible()
     assert page.buttons["export"].text() == "&Export bundle to the team…"
     assert not page.empty.isVisible() and not page.conflict_box.isVisible()
+    # With nothing in conflict the page stays together at the top: no row takes spare height.
+    assert page.me.height() < 2 * page.me.sizeHint().height()
+    assert page.buttons["card"].geometry().top() - page.table.geometry().bottom() < 20
 
     # The member's file knows its lead.
     lock(qtbot, window)
@@ -412,6 +415,7 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
     qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
     assert page.conflict_box.isVisible()
     assert page.conflicts.item(0).text().startswith(HEADING)
+    assert page.conflicts.height() > page.table.height()  # the list gets the spare height
 
     window.workspace.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: f"⚠ {HEADING}" in visible_headings(window), timeout=WAIT_MS)
