@@ -89,6 +89,15 @@ def main() -> int:
     settle(lambda: workspace.team.model.rowCount() > 0)
     shoot(window, "team-sync")
 
+    workspace.tabs.setCurrentWidget(workspace.findings)
+    findings = workspace.findings
+    findings.question.setCurrentIndex(findings.question.findData("B"))
+    settle(lambda: findings.columns["weakness"].count() > 0)
+    findings.columns["weakness"].setCurrentRow(0)
+    settle(lambda: findings.evidence.count() > 0)
+    shoot(window, "findings")
+
+    workspace.tabs.setCurrentWidget(workspace.team)
     workspace.team._resolve_selected()
     settle(lambda: any(d.isVisible() and d.columns.count() for d in _conflicts(window)))
     for conflict in _conflicts(window):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from inspector_app.core import bundle, team
+from inspector_app.core import bundle, findings, team
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.paths import FILE_SUFFIX, resources_dir
 from inspector_app.core.store import Inspection
@@ -32,7 +32,9 @@ def build_demo(
     kdf: KdfParams | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Demo:
-    """Create the demo inspection in ``folder`` (a new temporary folder by default)."""
+    """Create the demo inspection in ``folder`` (a new temporary folder by default): the lead's
+    notes, a second inspector's merged in with one conflict, the inspection's details and the
+    lead's findings so far."""
     data = demo_data()
     folder = Path(folder or tempfile.mkdtemp(prefix="inspector-demo-"))
     path = folder / f"northmoor-demo{FILE_SUFFIX}"
@@ -51,6 +53,16 @@ def build_demo(
             if progress:
                 progress(done, len(data["notes"]))
         _team_work(lead, ids, data, folder, kdf)
+        lead.set_details(**data["details"])
+        for item in data["findings"]:
+            findings.add_finding(
+                lead,
+                question=item["question"],
+                judgement=item["judgement"],
+                text=item["text"],
+                evidence=[ids[n] for n in item["evidence"]],
+                main=item["main"],
+            )
     for photo in photos.values():
         photo.unlink()
     return Demo(path, data["passphrase"])

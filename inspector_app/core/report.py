@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -219,7 +220,7 @@ class _Draft:
         )
         team = "; ".join(info.team) if info.team else "[the inspection team]"
         self.para(
-            f"The inspection was led by one of Her Majesty's Inspectors (HMI) from Ofsted, "
+            f"The inspection was led by one of His Majesty's Inspectors (HMI) from Ofsted, "
             f"with a team of inspectors including an Ofsted Inspector and a children's "
             f"services inspector from CQC: {team}."
         )
@@ -260,7 +261,7 @@ class _Draft:
         if self.info.wsoa == "required":
             self.para(
                 "As a result of the findings of this inspection and in accordance with the "
-                "Children Act 2004 (Joint Area Reviews) Regulations 2015, Her Majesty's "
+                "Children Act 2004 (Joint Area Reviews) Regulations 2015, His Majesty's "
                 "Chief Inspector has determined that a Written Statement of Action is "
                 "required because of significant areas of weakness in the local area's "
                 "practice."
@@ -323,12 +324,13 @@ class _Draft:
         self.doc.add_heading("Appendix: coverage, timeliness and evidence", level=1)
         self.doc.add_heading("Coverage of the questions", level=2)
         coverage = self.inspection.index.coverage()
-        table = self.doc.add_table(rows=1, cols=1 + len(self.fw.questions), style="Table Grid")
-        table.rows[0].cells[0].text = "Outcome category"
-        for i, question in enumerate(self.fw.questions, start=1):
-            table.rows[0].cells[i].text = f"Question {question.code}"
+        share = 0.55 / len(self.fw.questions)  # the categories' names take the rest
+        table, widths = self._table(
+            ["Outcome category", *(f"Question {q.code}" for q in self.fw.questions)],
+            [0.45, *(share for _ in self.fw.questions)],
+        )
         for outcome in self.fw.outcomes:
-            cells = table.add_row().cells
+            cells = _row(table, widths)
             cells[0].text = xml_safe(outcome.label)
             for i, question in enumerate(self.fw.questions, start=1):
                 total = sum(
@@ -341,13 +343,11 @@ class _Draft:
         for line in self._timeliness():
             self.para(line, style="List Bullet")
         self.doc.add_heading("Evidence index", level=2)
-        index = self.doc.add_table(rows=1, cols=4, style="Table Grid")
-        for cell, title in zip(
-            index.rows[0].cells, ("Reference", "Kind", "Date", "Author"), strict=True
-        ):
-            cell.text = title
+        index, widths = self._table(
+            ["Reference", "Kind", "Date", "Author"], [0.4, 0.2, 0.19, 0.21]
+        )
         for note in sorted(self.notes.values(), key=lambda n: (n.kind, n.updated_at)):
-            cells = index.add_row().cells
+            cells = _row(index, widths)
             values = (
                 f"{note.heading[:60]} [{note.id[:8]}]",
                 self.fw.kind(note.kind).label,
@@ -356,6 +356,23 @@ class _Draft:
             )
             for cell, value in zip(cells, values, strict=True):
                 cell.text = xml_safe(value)
+
+    def _table(self, headings: list[str], shares: list[float]) -> tuple[Any, list[int]]:
+        """A grid table with a heading row, its columns set to shares of the text width
+        (Word and LibreOffice would otherwise make them equal); returns it and the widths."""
+        section = self.doc.sections[-1]
+        text_width = section.page_width - section.left_margin - section.right_margin
+        widths = [int(text_width * share) for share in shares]
+        table = self.doc.add_table(rows=0, cols=len(headings), style="Table Grid")
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for cell, heading in zip(_row(table, widths), headings, strict=True):
+            cell.text = heading
+        repeat = OxmlElement("w:tblHeader")  # the heading row again on every page it spans
+        repeat.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(repeat)
+        return table, widths
 
     def _timeliness(self) -> list[str]:
         checks = [
@@ -378,6 +395,14 @@ class _Draft:
                 f"{_count(len(known) - met, 'breach', 'breaches')}).",
             )
         return lines
+
+
+def _row(table: Any, widths: list[int]) -> list[Any]:
+    """A new row whose cells carry the table's column widths (Word reads them per cell)."""
+    cells = table.add_row().cells
+    for cell, width in zip(cells, widths, strict=True):
+        cell.width = width
+    return cells
 
 
 def _page_field(run) -> None:

@@ -4,6 +4,7 @@ weaknesses; notes dragged onto a finding become its evidence; drag to reorder; e
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -142,10 +143,17 @@ class FindingsPage(QWidget):
         )
         form_layout.addWidget(self.evidence)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Question:"))
+        label = QLabel("&Question:")
+        label.setBuddy(self.question)  # Alt+Q
+        top.addWidget(label)
         top.addWidget(self.question, 1)
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.empty)
         layout.addLayout(self.column_row, 2)
         layout.addWidget(form, 2)
         layout.addLayout(buttons)
@@ -199,15 +207,19 @@ class FindingsPage(QWidget):
     def _show_columns(self) -> None:
         code = self.question.currentData()
         keep = self.current.id if self.current else None
+        self.empty.setText(
+            f"No findings for question {code} yet. Select a note on the Evidence tab, write "
+            "the finding below and press New finding from the selected note."
+        )
+        self.empty.setVisible(code is not None and all(f.question != code for f in self.items))
         for judgement, column in self.columns.items():
             column.blockSignals(True)
             column.clear()
             for finding in self.items:
                 if finding.question == code and finding.judgement == judgement:
                     star = "★ " if finding.main else ""
-                    item = QListWidgetItem(
-                        f"{star}{finding.text[:160]}  ·  {len(finding.evidence)} notes"
-                    )
+                    text = textwrap.shorten(finding.text, 160, placeholder=" …")
+                    item = QListWidgetItem(f"{star}{text}  ·  {len(finding.evidence)} notes")
                     item.setData(ID_ROLE, finding.id)
                     column.addItem(item)
                     if finding.id == keep:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from inspector_app.core import report
 from inspector_app.core.crypto import KdfParams
@@ -284,7 +285,7 @@ def test_libreoffice_reads_the_letter_in_the_published_order(rich_text):
         "Between 4 March 2024 and 8 March 2024, Ofsted and the Care Quality Commission (CQC) "
         "conducted a joint inspection of the local area of Northmoor",
         "Children and Families Act 2014",
-        "The inspection was led by one of Her Majesty's Inspectors (HMI)",
+        "The inspection was led by one of His Majesty's Inspectors (HMI)",
         "Inspectors held",
         WSOA_SENTENCE,
         "Main findings",
@@ -364,6 +365,20 @@ def test_appendix_tables_coverage_ehc_timeliness_and_every_note(rich, rich_text)
         commissioning.updated_at[:10],
         "Sam Lead",
     ] in rows
+
+
+def test_appendix_tables_give_the_names_room_and_repeat_their_headings(rich):
+    document = docx.Document(str(rich.draft))
+    section = document.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        widths = [column.width for column in table.columns]
+        assert widths[0] == max(widths) and widths[0] > 2 * min(widths)  # names, not numbers
+        assert sum(widths) <= text_width
+        for row in table.rows:  # Word reads the widths from every cell
+            assert [cell.width for cell in row.cells] == widths
+        heading = table.rows[0]._tr.trPr
+        assert heading is not None and heading.find(qn("w:tblHeader")) is not None
 
 
 def test_hostile_text_is_written_and_read_back_by_a_real_client(rich, rich_text):

@@ -53,6 +53,26 @@ def test_a_finding_made_from_the_selected_note_is_saved_with_it_as_evidence(
     assert saved.evidence == (note_id,)
 
 
+def test_a_question_without_findings_says_how_to_start_and_alt_q_chooses_the_question(
+    qtbot, opened: MainWindow
+) -> None:
+    page = page_of(opened)
+    page.question.setCurrentIndex(page.question.findData("C"))
+    qtbot.waitUntil(page.empty.isVisible, timeout=WAIT_MS)
+    assert "No findings for question C yet" in page.empty.text()
+    page.text.setFocus()
+    qtbot.keyClick(page.text, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert page.question.hasFocus()
+
+    select_note(qtbot, opened, "EHC plan timeliness")
+    page = page_of(opened)
+    page.question.setCurrentIndex(page.question.findData("C"))
+    page.text.setPlainText("Leaders know the area's strengths.")
+    press(page, "New finding")
+    qtbot.waitUntil(lambda: page.columns["strength"].count() == 1, timeout=WAIT_MS)
+    assert not page.empty.isVisible()
+
+
 def test_without_a_selected_note_the_page_says_what_to_do(qtbot, opened: MainWindow) -> None:
     page = page_of(opened)
     opened.workspace.list.table.selectionModel().clear()
