@@ -357,7 +357,7 @@ class _Reader:
         self.photo_parts: list[bytes] = []
         self.raw = b""  # the manifest as signed
         self.pending: list[Change] = []  # merged records, written in batches
-        self.stored = {rtype: inspection.file.ids(rtype) for rtype in SYNCED}
+        self.stored: dict[str, set[str]] = {}  # ids already in the file, read in the transaction
         self.children: list[str] = []
 
     def feed(self, piece: bytes) -> None:
@@ -412,6 +412,7 @@ class _Reader:
         if any(s > MAX_PHOTO for s, _ in self.photos.values()):
             raise BundleRejected("The bundle lists an impossibly large photo.")
         self.manifest = manifest
+        self.stored = {rtype: self.inspection.file.ids(rtype) for rtype in SYNCED}
 
     def _record(self, body: bytes) -> None:
         self._end_photo()
@@ -550,20 +551,21 @@ def _frame_head(kind: bytes, name: bytes, size: int) -> bytes:
     return kind + struct.pack(">I", len(name) + size) + name
 
 
-def _name(kind: str, name: str) -> bytes:
-    """What a record or photo frame starts with: ``kind/name``, after its length in a byte."""
-    key = f"{kind}/{name}".encode()
+def _name(first: str, second: str) -> bytes:
+    """What a record frame (type, id) or a photo frame (attachment id, variant) starts with:
+    ``first/second``, after its length in one byte."""
+    key = f"{first}/{second}".encode()
     return bytes([len(key)]) + key
 
 
 def _unname(body: bytes) -> tuple[tuple[str, str], bytes]:
-    """A frame's ``(kind, name)`` and the bytes after them; ``ValueError`` if malformed."""
+    """A frame's two names and the bytes after them; ``ValueError`` if malformed."""
     if not body:
         raise ValueError("empty frame")
-    kind, slash, name = body[1 : 1 + body[0]].decode().partition("/")
+    first, slash, second = body[1 : 1 + body[0]].decode().partition("/")
     if not slash:
         raise ValueError("unnamed frame")
-    return (kind, name), body[1 + body[0] :]
+    return (first, second), body[1 + body[0] :]
 
 
 def _info(header: dict[str, Any]) -> bytes:
