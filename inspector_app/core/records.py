@@ -352,6 +352,25 @@ class RecordFile:
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit.head', ?)", (sealed_head,)
         )
 
+    def audit_tip(self) -> tuple[int, str]:
+        """Where this copy's history ends: the newest audit entry's number and hash (hex).
+        Both are plaintext columns, so this needs no key and reveals nothing written."""
+        row = self.db.conn.execute(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (row[0], _hex(row[1])) if row else (0, _GENESIS.hex())
+
+    def behind(self, seq: int, digest: str) -> int | None:
+        """How many changes this copy lacks against a history that ended at ``(seq, digest)``:
+        0 if it holds that history (the same, or more since), the number of entries it ends
+        short by if it is older, None if it has another entry there (the copies diverged)."""
+        if seq <= 0:
+            return 0
+        row = self.db.conn.execute("SELECT hash FROM audit WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            return seq - self.audit_seq()
+        return 0 if _hex(row[0]) == digest else None
+
     def audit_seq(self) -> int:
         """The number of the newest audit entry (0 for none)."""
         return self.db.conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
@@ -458,6 +477,10 @@ class RecordFile:
         for (attachment_id,) in orphans:
             if attachment_id not in live:
                 report.problems.append(f"photo {attachment_id}: data without a photo record")
+
+
+def _hex(digest: object) -> str:
+    return digest.hex() if isinstance(digest, bytes) else ""  # damaged: matches nothing
 
 
 def _chain(prev: bytes, seq: int, body: bytes) -> bytes:

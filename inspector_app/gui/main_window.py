@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.demo import Demo, build_demo
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
+from inspector_app.gui import operations as ops
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.idle import IdleWatcher
@@ -212,6 +213,42 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{inspection.info.area} — Inspector")
         self.idle.set_minutes(self.settings.idle_minutes)
         self.workspace.list.search.setFocus()
+        file_id = inspection.file.file_id
+        seq, digest = self.settings.history_end(file_id)
+        self.session.run(
+            ops.compare_history,
+            seq,
+            digest,
+            on_success=lambda result: self._history_compared(file_id, *result),
+        )
+
+    def _history_compared(self, file_id: str, behind: int | None, end: tuple) -> None:
+        """Warn when this is an older copy of the file last closed here, or a diverged one;
+        from now on this copy is the one remembered."""
+        self.settings.remember_history_end(file_id, *end)
+        if behind == 0:
+            return
+        text = (
+            "This copy of the inspection differs from the one last closed on this computer: "
+            "each has changes the other lacks. Check that you opened the right file, and go "
+            "on working in one copy only."
+            if behind is None
+            else "This copy of the inspection is older than the one last closed on this "
+            f"computer: it lacks the last {behind} change{'' if behind == 1 else 's'}. If you "
+            "restored it from a backup on purpose, carry on; otherwise close it and open the "
+            "newer copy."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "An older copy?", text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("olderCopy")
+        box.open()
+
+    def _remember_history(self) -> None:
+        """Where the open file's history ends, for the next time it is opened here."""
+        inspection = self.session.inspection
+        self.session.runner.wait()  # every save has reached the file
+        self.settings.remember_history_end(inspection.file.file_id, *inspection.file.audit_tip())
 
     def _summary(self, summary: dict) -> None:
         untagged = f" · {summary['untagged']} untagged" if summary["untagged"] else ""
@@ -244,6 +281,7 @@ class MainWindow(QMainWindow):
             return
         self.workspace.editor.flush()
         path = self.session.path
+        self._remember_history()
         self.session.lock()
         self.idle.stop()
         self._set_open_actions(False)
@@ -307,6 +345,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self.session.is_open:
             self.workspace.editor.flush()
+            self._remember_history()
             self.session.lock()
         self.session.runner.wait()
         self.settings.sync()

@@ -28,6 +28,12 @@ def list_rows(
     return where, sort, offset, rows, total
 
 
+def compare_history(inspection: Inspection, seq: int, digest: str) -> tuple[int | None, tuple]:
+    """How many changes this copy lacks against where its history ended when last closed here
+    (None: the copies diverged), and where its history ends now."""
+    return inspection.file.behind(seq, digest), inspection.file.audit_tip()
+
+
 def get_note(inspection: Inspection, note_id: str) -> Note:
     return inspection.note(note_id)
 

@@ -1,4 +1,6 @@
-"""Preferences kept with QSettings: nothing sensitive, only paths and numbers."""
+"""Preferences kept with QSettings: nothing sensitive, only paths and numbers (and, per
+inspection file, the number and hash of its last audit entry when it was last closed here, to
+notice an older copy; both are plaintext in the file itself)."""
 
 from __future__ import annotations
 
@@ -66,6 +68,17 @@ class Settings:
 
     def forget(self, path: Path) -> None:
         self.qs.setValue("recent", [str(p) for p in self.recent() if p != path])
+
+    def history_end(self, file_id: str) -> tuple[int, str]:
+        """Where an inspection file's history ended when it was last closed here (0: never)."""
+        seq, _, digest = str(self.qs.value(f"history/{file_id}", "")).partition(":")
+        try:
+            return int(seq), digest
+        except ValueError:
+            return 0, ""
+
+    def remember_history_end(self, file_id: str, seq: int, digest: str) -> None:
+        self.qs.setValue(f"history/{file_id}", f"{seq}:{digest}")
 
     def sync(self) -> None:
         self.qs.sync()

@@ -53,3 +53,18 @@ def test_an_empty_batch_writes_nothing(inspection):
     before = inspection.file.audit_seq()
     assert write(inspection, []) == []
     assert inspection.file.audit_seq() == before
+
+
+def test_a_copy_knows_whether_it_holds_a_history_that_ended_somewhere(inspection, tmp_path):
+    write(inspection, [Change("finding", "f1", {"n": 1}, "add")])
+    seq, digest = inspection.file.audit_tip()
+    assert inspection.file.behind(seq, digest) == 0  # the same history
+    assert inspection.file.behind(0, "") == 0  # nothing remembered yet
+    write(inspection, [Change("finding", "f2", {"n": 2}, "add")])
+    assert inspection.file.behind(seq, digest) == 0  # newer: it holds that history and more
+    later = inspection.file.audit_tip()
+    assert later[0] == seq + 1
+    assert inspection.file.behind(later[0] + 3, "ab" * 32) == 3  # an older copy: three short
+    assert inspection.file.behind(seq, "00" * 32) is None  # another history at that point
+    inspection.file.db.conn.execute("UPDATE audit SET hash = NULL WHERE seq = ?", (seq,))
+    assert inspection.file.behind(seq, digest) is None  # damaged: never taken as the same

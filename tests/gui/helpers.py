@@ -95,6 +95,11 @@ def unlock(qtbot, window: MainWindow, path: Path, secret: str = PASSPHRASE) -> N
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace, timeout=WAIT_MS)
 
 
+def settle(qtbot, window: MainWindow) -> None:
+    """Wait until every background result (and the reloads they start) has been shown."""
+    qtbot.waitUntil(lambda: not window.session.runner.busy(), timeout=WAIT_MS)
+
+
 def error_dialogs(window: QWidget) -> list[QMessageBox]:
     return [box for box in window.findChildren(QMessageBox, "errorDialog") if box.isVisible()]
 

@@ -41,6 +41,7 @@ from tests.gui.helpers import (
     error_dialogs,
     focused,
     select_note,
+    settle,
     unlock,
     visible_headings,
 )
@@ -148,11 +149,6 @@ def open_file(qtbot, window: MainWindow, path: Path, notes: int) -> TeamPage:
     qtbot.waitUntil(lambda: page.me.text() != "", timeout=WAIT_MS)
     settle(qtbot, window)
     return page
-
-
-def settle(qtbot, window: MainWindow) -> None:
-    """Wait until every background result (and the reloads they start) has been shown."""
-    qtbot.waitUntil(lambda: not window.session.runner.busy(), timeout=WAIT_MS)
 
 
 def reactivate(qtbot, window: MainWindow) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -11,11 +12,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
 
+from inspector_app.core.store import Inspection
 from inspector_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
 from tests.gui.helpers import (
     FIXTURE_NOTES,
     WAIT_MS,
@@ -25,6 +29,7 @@ from tests.gui.helpers import (
     error_dialogs,
     note_with_text,
     select_note,
+    settle,
     unlock,
 )
 
@@ -202,3 +207,58 @@ def test_typing_postpones_the_idle_lock(qtbot, opened: MainWindow) -> None:
         qtbot.wait(100)  # the pause between keys is the point of this test
     assert window.pages.currentWidget() is window.workspace
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock, timeout=WAIT_MS)
+
+
+def older_copy_warnings(window: MainWindow) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox, "olderCopy") if b.isVisible()]
+
+
+def replace_file(path: Path, source: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(source, path)
+
+
+def test_an_older_copy_of_the_file_last_closed_here_is_pointed_out(
+    qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.inspection"
+    shutil.copy(inspection_path, backup)  # yesterday's copy, say
+    with Inspection.open(inspection_path, PASSPHRASE) as today:
+        for values in FIXTURE_NOTES[:2]:
+            today.add_note(**values)
+
+    unlock(qtbot, window, inspection_path)
+    settle(qtbot, window)
+    assert older_copy_warnings(window) == []  # never closed here before: nothing to compare
+    window.lock()
+
+    replace_file(inspection_path, backup)  # a backup restored over it, or a stale sync
+    unlock(qtbot, window, inspection_path)
+    qtbot.waitUntil(lambda: len(older_copy_warnings(window)) == 1, timeout=WAIT_MS)
+    [box] = older_copy_warnings(window)
+    assert "older than the one last closed on this computer" in box.text()
+    assert "lacks the last 2 changes" in box.text()
+    box.accept()
+    window.lock()
+
+    unlock(qtbot, window, inspection_path)  # carrying on with it was the user's choice
+    settle(qtbot, window)
+    assert older_copy_warnings(window) == []
+    with Inspection.open(inspection_path, PASSPHRASE) as elsewhere:  # then it is changed
+        elsewhere.add_note(**FIXTURE_NOTES[3])
+    window.lock()
+    with Inspection.open(inspection_path, PASSPHRASE) as again:
+        again.add_note(**FIXTURE_NOTES[4])
+    unlock(qtbot, window, inspection_path)  # the same copy, grown: no warning
+    settle(qtbot, window)
+    assert older_copy_warnings(window) == []
+    window.lock()
+
+    replace_file(inspection_path, backup)
+    with Inspection.open(inspection_path, PASSPHRASE) as diverged:
+        for values in FIXTURE_NOTES[:3]:
+            diverged.add_note(**values)
+    unlock(qtbot, window, inspection_path)
+    qtbot.waitUntil(lambda: len(older_copy_warnings(window)) == 1, timeout=WAIT_MS)
+    assert "each has changes the other lacks" in older_copy_warnings(window)[0].text()
