@@ -29,11 +29,20 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core import framework as frameworks
 from inspector_app.core import team
-from inspector_app.core.errors import InvalidInput
+from inspector_app.core.errors import FrameworkError, InvalidInput
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
 from inspector_app.core.store import MIN_PASSPHRASE, ROLES, Inspection
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.tasks import TaskRunner
+
+ROLE_LABELS = {"lead": "Lead inspector", "team": "Team inspector"}
+
+
+def _framework_name(framework_id: str) -> str:
+    try:
+        return frameworks.load(framework_id).name
+    except FrameworkError:
+        return framework_id  # creating with it then says what is wrong
 
 
 def strength(passphrase: str) -> tuple[int, str]:
@@ -115,10 +124,12 @@ class NewInspectionDialog(QDialog):
         self.area = QLineEdit()
         self.inspector = QLineEdit()
         self.role = QComboBox()
-        self.role.addItems(ROLES)
+        for role in ROLES:
+            self.role.addItem(ROLE_LABELS[role], role)
         self.framework = QComboBox()
-        self.framework.addItems(frameworks.available())
-        self.framework.setCurrentText(frameworks.DEFAULT_FRAMEWORK)
+        for framework_id in frameworks.available():
+            self.framework.addItem(_framework_name(framework_id), framework_id)
+        self.framework.setCurrentIndex(self.framework.findData(frameworks.DEFAULT_FRAMEWORK))
         today = QDate.currentDate()
         self.start = QDateEdit(today)
         self.end = QDateEdit(today.addDays(4))
@@ -351,8 +362,8 @@ class NewInspectionDialog(QDialog):
             self.passphrase.text(),
             area=self.area.text(),
             inspector=self.inspector.text(),
-            role=self.role.currentText(),
-            framework_id=self.framework.currentText(),
+            role=self.role.currentData(),
+            framework_id=self.framework.currentData(),
             on_site=(
                 self.start.date().toString(Qt.DateFormat.ISODate),
                 self.end.date().toString(Qt.DateFormat.ISODate),

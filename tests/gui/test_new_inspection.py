@@ -97,6 +97,9 @@ def test_new_inspection_end_to_end(
     click(qtbot, dialog.next)
     assert "your name" in dialog.details_message.text()
     qtbot.keyClicks(dialog.inspector, "Robin Team")
+    # Choices read as words, not codes.
+    assert dialog.role.currentText() == "Lead inspector"
+    assert dialog.framework.currentText() == "Joint local area SEND inspection (2016 framework)"
     target = tmp_path / "eastbrook.inspection"
     dialog.location.clear()
     qtbot.keyClicks(dialog.location, str(target))
@@ -147,6 +150,7 @@ def test_new_inspection_end_to_end(
     window.close()
     with Inspection.open(target, recovery_key) as created:
         assert (created.info.area, created.info.inspector) == ("Eastbrook", "Robin Team")
+        assert (created.info.role, created.info.framework) == ("lead", "send-2016")
     with Inspection.open(target, NEW_PASSPHRASE) as created:
         assert created.notes() == []
     stored = settings_path.read_text(encoding="utf-8")
