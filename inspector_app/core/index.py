@@ -13,7 +13,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -283,6 +283,12 @@ class WorkingSet:
 _INSERT = f"INSERT INTO notes ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
+def _json(value: Any) -> str:
+    if not value:  # most notes have no photos, many no child or no fields: skip the encoder
+        return "{}" if isinstance(value, dict) else "[]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _row(note: Note) -> tuple:
     return (
         note.id,
@@ -291,11 +297,11 @@ def _row(note: Note) -> tuple:
         note.judgement,
         note.title,
         note.text,
-        json.dumps(note.children, ensure_ascii=False),
+        _json(note.children),
         " ".join(note.questions),
         " ".join(note.outcomes),
-        json.dumps(note.fields, ensure_ascii=False),
-        json.dumps(note.attachments),
+        _json(note.fields),
+        _json(note.attachments),
         len(note.attachments),
         note.created_at,
         note.updated_at,

@@ -112,7 +112,9 @@ class Note:
         }
 
     @classmethod
-    def from_payload(cls, note_id: str, revision: int, data: Mapping[str, Any]) -> Note:
+    def from_payload(
+        cls, note_id: str, revision: int, data: Mapping[str, Any], conflict: bool = False
+    ) -> Note:
         return cls(
             id=note_id,
             kind=data["kind"],
@@ -126,6 +128,7 @@ class Note:
             fields=dict(data.get("fields", {})),
             attachments=tuple(data.get("attachments", ())),
             revision=revision,
+            conflict=conflict,
             created_at=data["created_at"],
             updated_at=data["updated_at"],
         )

@@ -302,11 +302,13 @@ class RecordFile:
         rows = self.db.conn.execute(
             "SELECT id, revision, body FROM records WHERE type = ?", (rtype,)
         )
+        prefix, sealer = self._prefix(rtype), self._sealer  # thousands of records: kept at hand
         for rid, revision, body in rows:
             try:
-                yield rid, revision, self.open_payload(rtype, rid, revision, body)
-            except IntegrityError:
-                yield rid, revision, None
+                payload = json.loads(sealer.open(body, crypto.bind_onto(prefix, rid, revision)))
+            except (crypto.CryptoError, ValueError):
+                payload = None
+            yield rid, revision, payload
 
     # -- attachment chunks ---------------------------------------------------------------------
 

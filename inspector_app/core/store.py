@@ -231,7 +231,7 @@ class Inspection:
                 continue
             data, conflict = history.current(state)
             if not data.get("deleted"):
-                notes.append(replace(Note.from_payload(rid, revision, data), conflict=conflict))
+                notes.append(Note.from_payload(rid, revision, data, conflict))
         self._index.load(notes)
         self._damaged["note"] = damaged
         self._notes_stale = False
