@@ -218,7 +218,9 @@ class RecordFile:
         for change in changes:
             key = (change.type, change.id)
             payload = change.payload
-            if callable(payload):
+            if callable(payload) and key not in current:
+                payload = payload(None)  # neither stored nor written earlier in this batch
+            elif callable(payload):
                 self._insert(records)  # so the read sees what this batch wrote before it
                 records = []
                 found = self.read(*key)
