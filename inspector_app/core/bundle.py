@@ -45,7 +45,7 @@ from inspector_app.core.records import Change
 from inspector_app.core.store import Inspection
 
 MAGIC = b"INSPBNDL"
-VERSION = 1
+VERSION = 2  # 2: a record frame names its record in a few bytes (1: a JSON line)
 SYNCED = ("note", "attachment", "finding")  # record types that travel, as version histories
 MAX_HEADER = 64 * 1024
 MAX_RECIPIENTS = 64
@@ -263,7 +263,10 @@ def _read_header(handle: BinaryIO, path: Path) -> tuple[bytes, dict[str, Any]]:
     if len(start) < len(MAGIC) + 5 or start[: len(MAGIC)] != MAGIC:
         raise BundleRejected(f"{path.name} is not a sync bundle; choose a bundle file.")
     if start[len(MAGIC)] != VERSION:
-        raise BundleRejected(f"{path.name} was made by another version of the app; update it.")
+        raise BundleRejected(
+            f"{path.name} was made by another version of the app; its sender and you need the "
+            "same version, so the older one should be updated."
+        )
     (length,) = struct.unpack(">I", start[-4:])
     if not 0 < length <= MAX_HEADER:
         raise BundleRejected(f"{path.name} has an impossible header; it is damaged.")

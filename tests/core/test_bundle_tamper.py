@@ -97,6 +97,14 @@ def test_every_region_flipped_is_refused_and_nothing_is_imported(world, tmp_path
     assert accepted == [], "altered bundles were imported: " + "; ".join(accepted)
 
 
+def test_a_bundle_from_an_earlier_format_asks_for_an_update_of_the_app(world, tmp_path):
+    raw = bytearray(world.bundle.read_bytes())
+    raw[len(bundle.MAGIC)] = bundle.VERSION - 1
+    path = tmp_path / "earlier.bundle"
+    path.write_bytes(bytes(raw))
+    assert "made by another version of the app" in str(refused(world.lead, path, tmp_path))
+
+
 def test_a_changed_chunk_flag_is_refused_and_the_genuine_bundle_still_imports(world, tmp_path):
     # The byte after a chunk's seal version says "more follows" or "final"; changing it is
     # tampering like any other, and must not make the genuine bundle look like a replay.
