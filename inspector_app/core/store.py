@@ -44,6 +44,7 @@ from inspector_app.core.models import (
 from inspector_app.core.records import Change, RecordFile, VerifyReport
 
 ROLES = ("lead", "team")
+ROLE_LABELS = {"lead": "Lead inspector", "team": "Team inspector"}  # how the app names them
 _INFO = ("inspection", "inspection")
 IDENTITY = ("identity", "self")
 

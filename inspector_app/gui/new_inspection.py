@@ -31,11 +31,9 @@ from inspector_app.core import framework as frameworks
 from inspector_app.core import team
 from inspector_app.core.errors import FrameworkError, InvalidInput
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
-from inspector_app.core.store import MIN_PASSPHRASE, ROLES, Inspection
+from inspector_app.core.store import MIN_PASSPHRASE, ROLE_LABELS, ROLES, Inspection
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.tasks import TaskRunner
-
-ROLE_LABELS = {"lead": "Lead inspector", "team": "Team inspector"}
 
 
 def _framework_name(framework_id: str) -> str:

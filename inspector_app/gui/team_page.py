@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.store import ROLE_LABELS
 from inspector_app.core.team import Member
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe, show_error
@@ -45,7 +46,7 @@ class RosterModel(RowsModel):
         if index.column() == 0:
             return member.name
         if index.column() == 1:
-            return member.role
+            return ROLE_LABELS.get(member.role, member.role)
         if index.column() == 2:
             return member.fingerprint
         last = member.last_bundle
@@ -133,7 +134,8 @@ class TeamPage(QWidget):
         self.role = summary["role"]
         lead = self.role == "lead"
         self.me.setText(
-            f"This file: <b>{summary['name']}</b> ({summary['role']}) — "
+            f"This file: <b>{summary['name']}</b> "
+            f"({ROLE_LABELS.get(self.role, self.role).lower()}) — "
             f"fingerprint <b>{summary['fingerprint']}</b>. Read it aloud when you "
             "swap cards."
         )

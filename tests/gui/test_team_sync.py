@@ -276,7 +276,8 @@ def test_the_team_tab_shows_this_files_fingerprint_and_the_roster(
     page = to_team_tab(qtbot, window)
     assert page.isVisible()
     assert files.lead_fingerprint in page.me.text() and LEAD in page.me.text()
-    assert roster(page) == [(MEMBER, "team", files.member_fingerprint, "none yet")]
+    assert "(lead inspector)" in page.me.text()
+    assert roster(page) == [(MEMBER, "Team inspector", files.member_fingerprint, "none yet")]
     assert page.buttons["add"].isVisible()
     assert page.buttons["export"].text() == "&Export bundle to the team…"
     assert not page.empty.isVisible() and not page.conflict_box.isVisible()
@@ -290,7 +291,7 @@ def test_the_team_tab_shows_this_files_fingerprint_and_the_roster(
     open_file(qtbot, window, files.member, notes=1)
     page = to_team_tab(qtbot, window)
     assert files.member_fingerprint in page.me.text() and MEMBER in page.me.text()
-    assert roster(page) == [(LEAD, "lead", files.lead_fingerprint, "none yet")]
+    assert roster(page) == [(LEAD, "Lead inspector", files.lead_fingerprint, "none yet")]
     assert not page.buttons["add"].isVisible()
     assert page.buttons["export"].text() == "&Export bundle for the lead…"
     with Inspection.open(files.lead, PASSPHRASE) as lead:
@@ -552,7 +553,7 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     )
     click(qtbot, page.buttons["add"])
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=WAIT_MS)
-    assert roster(page) == [(MEMBER, "team", files.member_fingerprint, "none yet")]
+    assert roster(page) == [(MEMBER, "Team inspector", files.member_fingerprint, "none yet")]
     qtbot.waitUntil(lambda: files.member_fingerprint in page.status.text(), timeout=WAIT_MS)
     assert MEMBER in page.status.text()
     assert not page.empty.isVisible()
@@ -566,7 +567,7 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     assert "scribbled.card" in box.text() and "ask for it again" in box.text()
     box.close()
     settle(qtbot, window)
-    assert roster(page) == [(MEMBER, "team", files.member_fingerprint, "none yet")]
+    assert roster(page) == [(MEMBER, "Team inspector", files.member_fingerprint, "none yet")]
     assert not page.progress.isVisible() and window.session.is_open
 
 
@@ -623,7 +624,7 @@ def test_joining_from_the_start_screen(
     assert window.windowTitle() == f"{AREA} — Inspector"
     page = to_team_tab(qtbot, window)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=WAIT_MS)
-    assert roster(page) == [(LEAD, "lead", files.lead_fingerprint, "none yet")]
+    assert roster(page) == [(LEAD, "Lead inspector", files.lead_fingerprint, "none yet")]
     assert SECOND in page.me.text()
 
     window.close()
