@@ -38,24 +38,22 @@ def stamp(minute: int) -> str:
     return f"2026-03-16T09:{minute:02d}:00+00:00"
 
 
-edit = st.tuples(
-    st.just("edit"),
-    st.integers(0, 2),
-    st.sampled_from(RECORDS),
-    st.text(alphabet="abcxyz ", min_size=1, max_size=8),
-    st.integers(1, 30),
-)
+def change(kind: str) -> st.SearchStrategy:
+    """An inspector's edit or autosave: who, which record, what text, at which minute."""
+    return st.tuples(
+        st.just(kind),
+        st.integers(0, 2),
+        st.sampled_from(RECORDS),
+        st.text(alphabet="abcxyz ", min_size=1, max_size=8),
+        st.integers(1, 30),
+    )
+
+
+edit, autosave = change("edit"), change("autosave")
 delete = st.tuples(
     st.just("delete"), st.integers(0, 2), st.sampled_from(RECORDS), st.integers(1, 30)
 )
 sync = st.tuples(st.just("sync"), st.integers(0, 2), st.integers(0, 2), st.sampled_from(RECORDS))
-autosave = st.tuples(
-    st.just("autosave"),
-    st.integers(0, 2),
-    st.sampled_from(RECORDS),
-    st.text(alphabet="abcxyz ", min_size=1, max_size=8),
-    st.integers(1, 30),
-)
 operations = st.lists(st.one_of(edit, delete, sync, autosave), max_size=30)
 
 Team = list[dict[str, history.State]]
