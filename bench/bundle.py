@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from common import GroupResult, Options, bulk_dir, median, status_mb
+from common import GroupResult, Options, bulk_dir, filesystem, median, status_mb
 from corpus import NoteSpec, make_notes, make_photos
 
 from inspector_app.core import bundle as sync
@@ -488,18 +488,6 @@ def _bundle_result(run: BundleRun, options: Options, folders: dict[str, str]) ->
         "seed": options.seed,
     }
     return GroupResult(figures, BUDGET, details, budget_min=BUDGET_MIN)
-
-
-def filesystem(path: Path) -> str:
-    """The filesystem a folder is on, from /proc/mounts (as the store group reports it)."""
-    try:
-        mounts = [line.split()[:3] for line in Path("/proc/mounts").read_text().splitlines()]
-    except OSError:
-        return "unknown"
-    resolved = str(path.resolve())
-    inside = [m for m in mounts if resolved == m[1] or resolved.startswith(m[1].rstrip("/") + "/")]
-    best = max(inside, key=lambda m: len(m[1]), default=None)
-    return f"{best[2]} ({best[1]})" if best else "unknown"
 
 
 def _seconds(samples: Sequence[Clocked]) -> dict[str, float]:

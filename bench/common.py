@@ -98,3 +98,15 @@ def status_mb(field_name: str) -> float:
         pass
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def filesystem(path: Path) -> str:
+    """The filesystem a folder is on (from /proc/mounts), so a report says tmpfs or disk."""
+    try:
+        mounts = [line.split()[:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "unknown"
+    resolved = str(path.resolve())
+    inside = [m for m in mounts if resolved == m[1] or resolved.startswith(m[1].rstrip("/") + "/")]
+    best = max(inside, key=lambda m: len(m[1]), default=None)
+    return f"{best[2]} ({best[1]})" if best else "unknown"

@@ -35,7 +35,17 @@ from typing import Any
 import sqlcipher3
 import sqlite_utils
 from bundle import bench_bundle
-from common import GroupResult, Options, bulk_dir, median, p95, rounded, status_mb, timed
+from common import (
+    GroupResult,
+    Options,
+    bulk_dir,
+    filesystem,
+    median,
+    p95,
+    rounded,
+    status_mb,
+    timed,
+)
 from corpus import QUERIES, NoteSpec, make_notes, make_photos
 from gui import bench_gui
 from report import bench_report
@@ -374,7 +384,7 @@ def _run_store(
         cipher_rows=cipher_rows,
         search=search,
         rss=measure_rss(disk_file),
-        folders={"bulk": _fs_type(bulk), "disk": _fs_type(disk)},
+        folders={"bulk": filesystem(bulk), "disk": filesystem(disk)},
     )
 
 
@@ -547,21 +557,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _fs_type(path: Path) -> str:
-    """The filesystem a folder is on (from /proc/mounts), so the report says tmpfs or disk."""
-    try:
-        mounts = [line.split()[:3] for line in Path("/proc/mounts").read_text().splitlines()]
-    except OSError:
-        return "unknown"
-    resolved = str(path.resolve())
-    best = max(
-        (m for m in mounts if resolved == m[1] or resolved.startswith(m[1].rstrip("/") + "/")),
-        key=lambda m: len(m[1]),
-        default=None,
-    )
-    return f"{best[2]} ({best[1]})" if best else "unknown"
 
 
 def _machine() -> dict[str, Any]:
