@@ -117,15 +117,15 @@ def listed(*records: tuple[str, bytes], rtype: str = "note") -> dict[str, Any]:
     return {**EMPTY, "records": [[rtype, rid, bundle._sha(raw)] for rid, raw in records]}
 
 
+def forge_one(world: World, rid: str, raw: bytes, out: Path, **options) -> Path:
+    """A signed bundle from Ali to the lead holding one record, listed and sent as it is."""
+    return forge(world.ali, world.lead, listed((rid, raw)), [record_frame(rid, raw)], out,
+                 **options)
+
+
 def test_a_well_formed_forgery_is_accepted_so_the_refusals_below_mean_something(world, tmp_path):
     rid, raw = note_record()
-    path = forge(
-        world.ali,
-        world.lead,
-        listed((rid, raw)),
-        [record_frame(rid, raw)],
-        tmp_path / "fine.bundle",
-    )
+    path = forge_one(world, rid, raw, tmp_path / "fine.bundle")
     with fresh(world.lead, tmp_path) as lead:
         bundle.import_bundle(lead, path)
         assert lead.note(rid).text == "A forged but well-formed note."
@@ -135,13 +135,11 @@ def test_a_known_version_sent_again_with_other_data_is_checked_like_a_new_one(wo
     """Records a file already has are not checked again, but only if nothing in them changed:
     the same version with other data in a later bundle is checked, and refused if invalid."""
     rid, raw = note_record()
-    first = forge(world.ali, world.lead, listed((rid, raw)), [record_frame(rid, raw)],
-                  tmp_path / "first.bundle", seq=1)
+    first = forge_one(world, rid, raw, tmp_path / "first.bundle", seq=1)
     state = json.loads(raw)
     state["heads"][0]["data"]["judgement"] = "excellent"  # not a judgement in the framework
     bad = canonical(state)
-    second = forge(world.ali, world.lead, listed((rid, bad)), [record_frame(rid, bad)],
-                   tmp_path / "second.bundle", seq=2)
+    second = forge_one(world, rid, bad, tmp_path / "second.bundle", seq=2)
     with fresh(world.lead, tmp_path) as lead:
         bundle.import_bundle(lead, first)
         with pytest.raises(BundleRejected, match="not valid for this inspection"):
@@ -151,27 +149,13 @@ def test_a_known_version_sent_again_with_other_data_is_checked_like_a_new_one(wo
 
 def test_a_signature_by_someone_else_is_refused(world, tmp_path):
     rid, raw = note_record()
-    path = forge(
-        world.ali,
-        world.lead,
-        listed((rid, raw)),
-        [record_frame(rid, raw)],
-        tmp_path / "signed.bundle",
-        signer=world.jo,
-    )
+    path = forge_one(world, rid, raw, tmp_path / "signed.bundle", signer=world.jo)
     assert "signature" in str(refused(world.lead, path, tmp_path))
 
 
 def test_content_before_the_signature_is_refused(world, tmp_path):
     rid, raw = note_record()
-    path = forge(
-        world.ali,
-        world.lead,
-        listed((rid, raw)),
-        [record_frame(rid, raw)],
-        tmp_path / "early.bundle",
-        signature_first=False,
-    )
+    path = forge_one(world, rid, raw, tmp_path / "early.bundle", signature_first=False)
     refused(world.lead, path, tmp_path)
 
 

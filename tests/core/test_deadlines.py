@@ -171,6 +171,14 @@ def write_framework(tmp_path: Path, data: dict) -> Path:
     return path
 
 
+def refused(tmp_path: Path, data: dict) -> tuple[Path, str]:
+    """The framework file written from ``data``, and the message loading it was refused with."""
+    path = write_framework(tmp_path, data)
+    with pytest.raises(FrameworkError) as caught:
+        frameworks.load_file(path)
+    return path, str(caught.value)
+
+
 def test_an_unmodified_copy_of_the_framework_loads(tmp_path):
     loaded = frameworks.load_file(write_framework(tmp_path, send_data()))
     assert loaded.deadlines == SEND.deadlines and loaded.finding_judgements == (
@@ -181,29 +189,21 @@ def test_an_unmodified_copy_of_the_framework_loads(tmp_path):
 def test_a_deadline_after_an_unknown_deadline_names_the_file_and_the_field(tmp_path):
     data = send_data()
     data["deadlines"][1]["after"] = "report-sent"
-    path = write_framework(tmp_path, data)
-    with pytest.raises(FrameworkError) as caught:
-        frameworks.load_file(path)
-    message = str(caught.value)
+    path, message = refused(tmp_path, data)
     assert str(path) in message and "deadlines[1].after" in message and "report-sent" in message
 
 
 def test_a_deadline_after_a_later_deadline_is_refused_too(tmp_path):
     data = send_data()
     data["deadlines"] = list(reversed(data["deadlines"]))  # WSOA first, counted from publication
-    path = write_framework(tmp_path, data)
-    with pytest.raises(FrameworkError) as caught:
-        frameworks.load_file(path)
-    assert str(path) in str(caught.value) and "deadlines[0].after" in str(caught.value)
+    path, message = refused(tmp_path, data)
+    assert str(path) in message and "deadlines[0].after" in message
 
 
 def test_a_finding_judgement_that_is_not_a_judgement_names_the_file_and_the_field(tmp_path):
     data = send_data()
     data["finding_judgements"] = [*data["finding_judgements"], "concern"]
-    path = write_framework(tmp_path, data)
-    with pytest.raises(FrameworkError) as caught:
-        frameworks.load_file(path)
-    message = str(caught.value)
+    path, message = refused(tmp_path, data)
     assert str(path) in message and "finding_judgements[3]" in message and "concern" in message
 
 
