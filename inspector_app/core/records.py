@@ -212,8 +212,7 @@ class RecordFile:
             return []
         conn = self.db.conn
         current = self._revisions(changes)
-        last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = last if last else (0, _GENESIS)
+        seq, prev = self._audit_end()
         at, records, entries, revisions = now(), [], [], []
         for change in changes:
             key = (change.type, change.id)
@@ -359,10 +358,18 @@ class RecordFile:
     def audit_tip(self) -> tuple[int, str]:
         """Where this copy's history ends: the newest audit entry's number and hash (hex).
         Both are plaintext columns, so this needs no key and reveals nothing written."""
+        try:
+            seq, digest = self._audit_end()
+        except sqlite3.Error as exc:
+            raise storage_error(exc) from exc
+        return seq, _hex(digest)
+
+    def _audit_end(self) -> tuple[int, bytes]:
+        """The newest audit entry's number and stored hash (0 and the genesis hash if none)."""
         row = self.db.conn.execute(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
         ).fetchone()
-        return (row[0], _hex(row[1])) if row else (0, _GENESIS.hex())
+        return (row[0], row[1]) if row else (0, _GENESIS)
 
     def behind(self, seq: int, digest: str) -> int | None:
         """How many changes this copy lacks against a history that ended at ``(seq, digest)``:

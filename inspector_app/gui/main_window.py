@@ -248,7 +248,11 @@ class MainWindow(QMainWindow):
         """Where the open file's history ends, for the next time it is opened here."""
         inspection = self.session.inspection
         self.session.runner.wait()  # every save has reached the file
-        self.settings.remember_history_end(inspection.file.file_id, *inspection.file.audit_tip())
+        try:
+            end = inspection.file.audit_tip()
+        except InspectorError:
+            return  # only a hint for next time: it never stands in the way of locking
+        self.settings.remember_history_end(inspection.file.file_id, *end)
 
     def _summary(self, summary: dict) -> None:
         untagged = f" · {summary['untagged']} untagged" if summary["untagged"] else ""

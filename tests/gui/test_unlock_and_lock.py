@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.errors import StorageError
+from inspector_app.core.records import RecordFile
 from inspector_app.core.store import Inspection
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
@@ -262,3 +264,14 @@ def test_an_older_copy_of_the_file_last_closed_here_is_pointed_out(
     unlock(qtbot, window, inspection_path)
     qtbot.waitUntil(lambda: len(older_copy_warnings(window)) == 1, timeout=WAIT_MS)
     assert "each has changes the other lacks" in older_copy_warnings(window)[0].text()
+
+
+def test_a_file_that_cannot_say_where_its_history_ends_still_locks(
+    qtbot, opened: MainWindow, monkeypatch
+) -> None:
+    def failing(self):
+        raise StorageError("The disk is full or failing, so nothing was saved; free some space.")
+
+    monkeypatch.setattr(RecordFile, "audit_tip", failing)
+    opened.lock()
+    assert_views_cleared(opened)
