@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +19,10 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.errors import WrongPassphrase
 
+RECOVERY = "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"  # the shape of a recovery key
+USE_RECOVERY = "Use the &recovery key instead"
+USE_PASSPHRASE = "Use the &passphrase instead"
+
 
 class UnlockPage(QWidget):
     unlock_requested = Signal(Path, str)
@@ -27,13 +32,12 @@ class UnlockPage(QWidget):
         super().__init__(parent)
         self.path: Path | None = None
         self.heading = QLabel()
-        self.heading.setWordWrap(True)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setAccessibleName("Passphrase")
         self.secret.setPlaceholderText("Passphrase")
         self.secret.returnPressed.connect(self._submit)
-        self.use_recovery = QPushButton("Use the &recovery key instead")
+        self.use_recovery = QPushButton(USE_RECOVERY)
         self.use_recovery.setFlat(True)
         self.use_recovery.setCheckable(True)
         self.use_recovery.setAccessibleName("Use the recovery key")
@@ -44,7 +48,6 @@ class UnlockPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("unlockMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName("Unlocking")
@@ -74,22 +77,36 @@ class UnlockPage(QWidget):
         box.addWidget(self.message)
         box.addWidget(self.busy)
         box.addLayout(buttons)
-        panel = QWidget()
-        panel.setMaximumWidth(520)
+        self.panel = panel = QWidget()
+        # Wide enough for a whole recovery key and a file name; the labels wrap within it.
+        panel.setFixedWidth(max(460, self.secret.fontMetrics().horizontalAdvance(RECOVERY) + 200))
         panel.setLayout(box)
+        row = QHBoxLayout()  # centred by stretches, so the wrapped lines get their height
+        row.addStretch()
+        row.addWidget(panel)
+        row.addStretch()
         outer = QVBoxLayout(self)
         outer.addStretch()
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
     def prepare(self, path: Path, hint: str = "", message: str = "") -> None:
         self.path = path
-        self.heading.setText(
-            f"<h2>Unlock the inspection</h2><p>{path.name}<br><small>{path.parent}</small></p>"
+        # A long name or folder is shortened in the middle, so the panel keeps its width.
+        room = self.panel.maximumWidth() - 20
+        name, folder = (
+            html.escape(
+                self.heading.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, room)
+            )
+            for text in (path.name, str(path.parent))
         )
+        self.heading.setText(
+            f"<h2>Unlock the inspection</h2><p>{name}<br><small>{folder}</small></p>"
+        )
+        self.heading.setToolTip(str(path))
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
-        self.message.setText(message)
+        self._say(message, error=False)
         self.use_recovery.setChecked(False)
         self.secret.clear()
         self.set_busy(False)
@@ -104,26 +121,41 @@ class UnlockPage(QWidget):
         """Show a wrong passphrase inline; other errors are for the window to show."""
         self.set_busy(False)
         if isinstance(exc, WrongPassphrase):
-            self.message.setText(str(exc))
+            self._say(str(exc))
             self.secret.selectAll()
             self.secret.setFocus()
             return True
         return False
 
+    def _say(self, text: str, error: bool = True) -> None:
+        """A line under the field: red for a failure, plain for news such as having locked."""
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828;" if error else "")
+
     def _recovery_mode(self, on: bool) -> None:
+        """Switch between the passphrase and the recovery key (which is typed from paper, so
+        it shows). Whatever was typed is cleared, so a passphrase never shows in the clear."""
+        self.secret.clear()
         self.secret_label.setText("&Recovery key:" if on else "&Passphrase:")
         self.secret.setAccessibleName("Recovery key" if on else "Passphrase")
-        self.secret.setPlaceholderText(
-            "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX" if on else "Passphrase"
-        )
+        self.secret.setPlaceholderText(RECOVERY if on else "Passphrase")
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        self.use_recovery.setText(USE_PASSPHRASE if on else USE_RECOVERY)
+        self.use_recovery.setAccessibleName(
+            "Use the passphrase" if on else "Use the recovery key"
+        )
+        self.message.clear()
         self.secret.setFocus()
 
     def _submit(self) -> None:
         if self.path is None or not self.unlock.isEnabled():
             return
         if not self.secret.text():
-            self.message.setText("Type the passphrase first.")
+            self._say(
+                "Type the recovery key first."
+                if self.use_recovery.isChecked()
+                else "Type the passphrase first."
+            )
             return
         self.message.clear()
         self.set_busy(True)

@@ -70,6 +70,11 @@ def test_wrong_passphrase_is_said_inline_and_stays_on_unlock(
     assert page.secret.selectedText() == "correct horse battery!"  # ready to retype
     assert error_dialogs(window) == []
     assert not window.session.is_open
+    # The panel has room for every line: the file's name and folder and the whole message.
+    qtbot.wait(50)  # layouts settle on the next turn of the event loop
+    assert page.heading.height() >= page.heading.sizeHint().height()
+    assert page.message.height() >= page.message.heightForWidth(page.message.width()) > 0
+    assert "color" in page.message.styleSheet()  # a failure is red
 
     page.secret.clear()
     qtbot.keyClick(page.secret, Qt.Key.Key_Return)
@@ -81,10 +86,23 @@ def test_unlock_with_the_recovery_key(
 ) -> None:
     window.open_path(northmoor.path)
     page = window.unlock
+    qtbot.keyClicks(page.secret, "half a passphrase")
     click(qtbot, page.use_recovery)
     assert page.secret.accessibleName() == "Recovery key"
     assert page.secret_label.text() == "&Recovery key:"
     assert page.secret.echoMode() == QLineEdit.EchoMode.Normal
+    assert page.secret.text() == ""  # what was typed as a passphrase never shows
+    assert page.use_recovery.text() == "Use the &passphrase instead"
+    # The field shows a whole recovery key.
+    metrics = page.secret.fontMetrics()
+    assert page.secret.width() > metrics.horizontalAdvance(northmoor.recovery_key)
+    qtbot.keyClick(page.secret, Qt.Key.Key_Return)
+    assert page.message.text() == "Type the recovery key first."
+    click(qtbot, page.use_recovery)
+    assert page.secret.echoMode() == QLineEdit.EchoMode.Password
+    assert page.use_recovery.text() == "Use the &recovery key instead"
+    assert page.message.text() == ""
+    click(qtbot, page.use_recovery)
     qtbot.keyClicks(page.secret, northmoor.recovery_key)
     qtbot.keyClick(page.secret, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace, timeout=WAIT_MS)
@@ -120,6 +138,7 @@ def test_ctrl_l_locks_and_clears_every_view(qtbot, opened: MainWindow) -> None:
 
     assert_views_cleared(window)
     assert window.unlock.message.text() == "Locked. Your notes are saved."
+    assert window.unlock.message.styleSheet() == ""  # news, not an error: not red
     assert window.unlock.path == window.session.path
     assert window.focusWidget() is window.unlock.secret
 
