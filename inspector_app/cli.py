@@ -17,7 +17,13 @@ from pathlib import Path
 from inspector_app import __version__
 from inspector_app.core import bundle, deadlines, findings, team
 from inspector_app.core import framework as frameworks
-from inspector_app.core.errors import BundleRejected, InspectorError, IntegrityError, InvalidInput
+from inspector_app.core.errors import (
+    BundleRejected,
+    InspectorError,
+    IntegrityError,
+    InvalidInput,
+    NameHeld,
+)
 from inspector_app.core.index import NoteFilter
 from inspector_app.core.models import Note
 from inspector_app.core.store import ROLES, Inspection
@@ -246,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_child_add)
     p.add_argument("--ref", required=True, help="the pseudonym, such as 'Child A'")
     p.add_argument("--name", default="", help="the real name, kept sealed; never exported")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the real name the register already keeps (an empty --name forgets it)",
+    )
     p = child_sub.add_parser("list", parents=[common], help="list the register")
     p.set_defaults(run=cmd_child_list)
     p.add_argument("--reveal", action="store_true", help="show real names too")
@@ -742,8 +753,15 @@ def _print_details(inspection: Inspection, as_json: bool) -> None:
 
 def cmd_child_add(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
-        child = inspection.add_child(args.ref, args.name)
-    print(f"{child.ref} is in the register" + (" with a real name." if child.name else "."))
+        before = dict(inspection.children)
+        try:
+            child = inspection.add_child(args.ref, args.name, replace_name=args.replace)
+        except NameHeld as exc:
+            raise NameHeld(f"{exc} If that one is wrong, run again with --replace.") from exc
+    if before.get(child.ref) == child:
+        print(f"{child.ref} is already in the register; nothing changed.")
+    else:
+        print(f"{child.ref} is in the register" + (" with a real name." if child.name else "."))
     return 0
 
 

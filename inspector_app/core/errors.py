@@ -24,6 +24,10 @@ class InConflict(InvalidInput):
     """A note edited by two inspectors from the same version: someone must choose."""
 
 
+class NameHeld(InvalidInput):
+    """A register entry already keeps another real name; replacing it must be asked for."""
+
+
 class BundleRejected(InspectorError):
     """A card or bundle failed a check: nothing from it was applied."""
 

@@ -25,6 +25,7 @@ from inspector_app.core.errors import (
     InConflict,
     IntegrityError,
     InvalidInput,
+    NameHeld,
     NotFound,
     StorageError,
 )
@@ -551,10 +552,25 @@ class Inspection:
 
     # -- child register ------------------------------------------------------------------------
 
-    def add_child(self, ref: str, name: str = "") -> Child:
-        """Add or update a register entry; the real name is optional and stays sealed."""
+    def add_child(self, ref: str, name: str = "", replace_name: bool = False) -> Child:
+        """Add a register entry, or give an entry its real name; the name stays sealed.
+
+        A real name already kept is never lost by the way: adding the pseudonym again
+        without a name, or with the same one, changes nothing, and a different name raises
+        ``NameHeld`` unless ``replace_name`` says to replace it. The report's check for real
+        names depends on the register holding the right one.
+        """
         self.refresh()
         child = Child(clean_child_ref(ref), clean_line(name))
+        known = self.children.get(child.ref)
+        if known is not None and not replace_name:
+            if child.name in ("", known.name):
+                return known
+            if known.name:
+                raise NameHeld(
+                    f"{child.ref} already has a different real name in the register, "
+                    "and it was kept."
+                )
         rid = self._child_ids.get(child.ref, new_id())
         action = "update" if child.ref in self.children else "create"
         revision = self.commit([Change("child", rid, child.to_payload(), action)])[-1]

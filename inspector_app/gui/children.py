@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from inspector_app.core.errors import NameHeld
 from inspector_app.core.models import Child
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import show_error
@@ -64,6 +66,8 @@ class ChildrenView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setTabKeyNavigation(False)
+        self.table.activated.connect(self._pick)
+        self.table.clicked.connect(self._pick)
         self.reveal = QPushButton("&Reveal real names")
         self.reveal.setCheckable(True)
         self.reveal.setAccessibleName("Reveal real names")
@@ -116,22 +120,55 @@ class ChildrenView(QWidget):
         if on:
             self.hide_timer.start()
 
-    def _add(self) -> None:
+    def _pick(self, index: QModelIndex) -> None:
+        """Choosing an entry puts its pseudonym in the field, ready to give it a real name."""
+        self.ref.setText(self.model.rows[index.row()].ref)
+        self.name.setFocus()
+
+    def _add(self, replace_name: bool = False) -> None:
         ref, name = self.ref.text(), self.name.text()
         if not ref.strip():
             self.message.setText("Give a pseudonym first.")
             return
+        self.message.clear()
         self.session.run(
             ops.add_child,
             ref,
             name,
+            replace_name,
             on_success=self._added,
-            on_failure=lambda exc: show_error(self, exc),
+            on_failure=self._refused,
             changes=True,
         )
 
-    def _added(self, child: Child) -> None:
+    def _added(self, result: tuple[Child, bool]) -> None:
+        child, changed = result
         self.ref.clear()
         self.name.clear()
-        self.message.setText(f"{child.ref} is in the register.")
+        if not changed:
+            self.message.setText(f"{child.ref} is already in the register; nothing changed.")
+        else:
+            named = " with a real name" if child.name else ""
+            self.message.setText(f"{child.ref} is in the register{named}.")
         self.ref.setFocus()
+
+    def _refused(self, exc: BaseException) -> None:
+        """A different real name for a pseudonym that has one: replace it only if asked to."""
+        if not isinstance(exc, NameHeld):
+            show_error(self, exc)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace the real name?",
+            f"{exc} Replace it with the name you typed? Do this only if the kept one is "
+            "wrong: the report's check looks for the name the register holds.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        replace = box.addButton("&Replace the name", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("replaceName")
+        box.setAccessibleName("Confirm replacing the real name")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda: self._add(True) if box.clickedButton() is replace else None)
+        box.open()

@@ -7,6 +7,7 @@ import sys
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from inspector_app.core.errors import (
+    BundleRejected,
     ImageError,
     InspectorError,
     IntegrityError,
@@ -24,6 +25,7 @@ TITLES: list[tuple[type[InspectorError], str]] = [
     (NewerVersion, "Made by a newer version"),
     (StorageError, "Could not save"),
     (ImageError, "Photo not added"),
+    (BundleRejected, "Not accepted"),
     (InvalidInput, "Please check"),
     (InspectorError, "Something went wrong"),
 ]

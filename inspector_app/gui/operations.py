@@ -12,7 +12,7 @@ from inspector_app.core import bundle, findings, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.index import NoteFilter, NoteRow
-from inspector_app.core.models import Finding, InspectionInfo, Note, Version
+from inspector_app.core.models import Child, Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
 
 STEPS = 1000  # an import's progress, in thousandths of all the bundles' bytes
@@ -96,8 +96,14 @@ def children(inspection: Inspection) -> list:
     return sorted(inspection.children.values(), key=lambda c: c.ref)
 
 
-def add_child(inspection: Inspection, ref: str, name: str) -> Any:
-    return inspection.add_child(ref, name)
+def add_child(
+    inspection: Inspection, ref: str, name: str, replace_name: bool = False
+) -> tuple[Child, bool]:
+    """The register entry, and whether anything changed (adding it again may change nothing)."""
+    inspection.refresh()
+    before = dict(inspection.children)
+    child = inspection.add_child(ref, name, replace_name=replace_name)
+    return child, before.get(child.ref) != child
 
 
 # -- team sync ---------------------------------------------------------------------------------

@@ -143,6 +143,18 @@ def test_child_register_hides_real_names_unless_revealed(file):
     assert "Jordan Realname" in cli("child", "list", file, "--reveal", check=0).stdout
 
 
+def test_child_add_keeps_a_real_name_unless_told_to_replace_it(file):
+    cli("child", "add", file, "--ref", "Child B", "--name", "Jordan Realname", check=0)
+    again = cli("child", "add", file, "--ref", "Child B", check=0).stdout
+    assert again == "Child B is already in the register; nothing changed.\n"
+    refused = cli("child", "add", file, "--ref", "Child B", "--name", "Other Name", check=2)
+    assert refused.stderr.count("\n") == 1 and "--replace" in refused.stderr
+    assert "Jordan Realname" in cli("child", "list", file, "--reveal", check=0).stdout
+    cli("child", "add", file, "--ref", "Child B", "--name", "Other Name", "--replace", check=0)
+    listed = cli("child", "list", file, "--reveal", check=0).stdout
+    assert "Other Name" in listed and "Jordan Realname" not in listed
+
+
 def test_usage_errors_are_exit_2(file):
     assert cli("add", file, "--kind", "meeting", check=2).stderr.startswith("usage:")
     assert cli("frobnicate", check=2).returncode == 2

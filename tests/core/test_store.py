@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inspector_app.core.errors import InvalidInput, NotFound, WrongPassphrase
+from inspector_app.core.errors import InvalidInput, NameHeld, NotFound, WrongPassphrase
 from inspector_app.core.index import NoteFilter
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
@@ -194,6 +194,27 @@ def test_child_register_keeps_names_apart_from_notes(inspection):
         assert again.children["Child A"].name == "Real Name"
         assert again.children["Child B"].name == ""
         assert "Real Name" not in again.notes()[0].text
+    finally:
+        again.close()
+
+
+def test_a_kept_real_name_is_never_lost_by_adding_its_pseudonym_again(inspection):
+    inspection.add_child("Child A", "Jamie Smith")
+    revision = inspection.children["Child A"].revision
+    # Again without a name, or with the same name: nothing is written.
+    assert inspection.add_child("Child A").name == "Jamie Smith"
+    assert inspection.add_child(" child a ", "Jamie Smith").revision == revision
+    # A different name is refused, in a sentence saying the kept one stays.
+    with pytest.raises(NameHeld, match="Child A already has a different real name.*kept"):
+        inspection.add_child("Child A", "Someone Else")
+    again = reopen(inspection)
+    try:
+        assert again.children["Child A"].name == "Jamie Smith"
+        assert again.children["Child A"].revision == revision
+        # Replacing it, or forgetting it, has to be asked for.
+        assert again.add_child("Child A", "Jamie Smyth", replace_name=True).name == "Jamie Smyth"
+        assert again.add_child("Child A", "", replace_name=True).name == ""
+        assert again.add_child("Child A", "Jamie Smith").name == "Jamie Smith"  # none kept
     finally:
         again.close()
 

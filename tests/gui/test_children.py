@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from inspector_app.core.store import Inspection
 from inspector_app.gui.children import HIDDEN, ChildrenView
@@ -49,7 +50,7 @@ def test_real_names_stay_hidden_until_revealed(
 
     assert shown(register)["Child D"] == HIDDEN
     assert "hidden" in HIDDEN
-    assert register.message.text() == "Child D is in the register."
+    assert register.message.text() == "Child D is in the register with a real name."
     assert register.ref.text() == "" and register.name.text() == ""
 
     click(qtbot, register.reveal)
@@ -72,6 +73,45 @@ def test_revealed_names_hide_again_by_themselves(qtbot, register: ChildrenView) 
     assert shown(register)["Child E"] == REAL_NAME
     qtbot.waitUntil(lambda: shown(register)["Child E"] == HIDDEN, timeout=WAIT_MS)
     assert not register.reveal.isChecked()
+
+
+def replace_question(view: ChildrenView) -> QMessageBox | None:
+    found = [box for box in view.findChildren(QMessageBox, "replaceName") if box.isVisible()]
+    return found[0] if found else None
+
+
+def test_a_kept_real_name_is_replaced_only_when_confirmed(
+    qtbot, register: ChildrenView, inspection_path: Path
+) -> None:
+    add(qtbot, register, "Child D", REAL_NAME)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)
+    # Choosing the entry puts its pseudonym in the field, ready for a name.
+    row = next(r for r in range(3) if register.model.rows[r].ref == "Child D")
+    rect = register.table.visualRect(register.model.index(row, 0))
+    qtbot.mouseClick(register.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert register.ref.text() == "Child D" and register.name.hasFocus()
+
+    qtbot.keyClicks(register.name, "Someone Else")
+    qtbot.keyClick(register.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: replace_question(register) is not None, timeout=WAIT_MS)
+    box = replace_question(register)
+    assert "already has a different real name" in box.text()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.children["Child D"].name == REAL_NAME
+
+    add(qtbot, register, "", "Someone Else")  # the fields kept what was typed
+    qtbot.waitUntil(lambda: replace_question(register) is not None, timeout=WAIT_MS)
+    [replace] = [b for b in replace_question(register).buttons() if "Replace" in b.text()]
+    replace.click()
+    qtbot.waitUntil(lambda: register.message.text().startswith("Child D is in"), timeout=WAIT_MS)
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.children["Child D"].name == "Someone Else"
+
+    add(qtbot, register, "Child D")  # no name: nothing to change, and it says so
+    qtbot.waitUntil(lambda: "already" in register.message.text(), timeout=WAIT_MS)
+    assert register.message.text() == "Child D is already in the register; nothing changed."
 
 
 def test_a_pseudonym_is_required(qtbot, register: ChildrenView) -> None:
