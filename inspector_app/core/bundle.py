@@ -28,16 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from inspector_app.core import crypto, history, team
+from inspector_app.core import crypto, history, images, team
 from inspector_app.core.errors import BundleRejected, InspectorError, InvalidInput, StorageError
 from inspector_app.core.models import (
     Attachment,
     Child,
     Finding,
     Note,
+    check_attachment,
     check_finding,
     check_note,
+    check_stamp,
     clean_child_ref,
+    clean_line,
     new_id,
 )
 from inspector_app.core.models import now as timestamp
@@ -358,6 +361,7 @@ class _Reader:
         self.photos: dict[tuple[str, str], tuple[int, str]] = {}
         self.photo_key: tuple[str, str] | None = None
         self.photo_parts: list[bytes] = []
+        self.received: dict[tuple[str, str], tuple[int, str]] = {}  # photos: size, hash
         self.raw = b""  # the manifest as signed
         self.pending: list[Change] = []  # merged records, written in batches
         self.stored: dict[str, set[str]] = {}  # ids already in the file, read in the transaction
@@ -432,8 +436,11 @@ class _Reader:
             return  # nothing new: a record sent again, as every nightly bundle sends it
         had = {head["v"]: head for head in found[1]["heads"]} if found else {}
         for head in merged["heads"]:
-            if had.get(head["v"]) != head:  # what was here already was checked on its way in
-                _check_data(self.inspection, key[0], head["data"])
+            if head["v"] in had:
+                if had[head["v"]] != head:  # a version is never changed, only followed
+                    raise _invalid()
+                continue  # what was here already was checked on its way in
+            self._check_version(key, head, found[1] if found else None)
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
@@ -448,6 +455,29 @@ class _Reader:
             self.result.findings += 1
             if in_conflict:
                 self.result.finding_conflicts.append(key[1])
+
+    def _check_version(
+        self, key: tuple[str, str], head: dict[str, Any], known: dict[str, Any] | None
+    ) -> None:
+        """A version this file does not have: valid data, and made by whoever signed.
+
+        Into the lead's file a member's bundle brings only the member's own work: everything
+        else a member holds came from the lead. So a new version must be the signer's, and a
+        new note or finding must name the signer as its author (an edit keeps the author).
+        The lead relays the whole team's work, so a member's file takes any team version.
+        """
+        _check_data(self.inspection, key, head)
+        if self.inspection.info.role != "lead":
+            return
+        data = head["data"]
+        authors = {h["data"].get("author") for h in known["heads"]} if known else set()
+        if head["by"] != self.author.name or (
+            "author" in data and data["author"] not in (authors or {self.author.name})
+        ):
+            raise BundleRejected(
+                f"The bundle holds work it says is not {self.author.name}'s, who signed it; "
+                "nothing was imported."
+            )
 
     def _photo_piece(self, body: bytes) -> None:
         try:
@@ -471,12 +501,36 @@ class _Reader:
         size, digest = self.photos.pop(key)
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             raise BundleRejected("A photo in the bundle does not match its manifest.")
+        try:
+            images.check_clean(data, images.THUMB_EDGE if key[1] == "thumb" else images.LONG_EDGE)
+        except InspectorError as exc:
+            raise BundleRejected(
+                "A photo in the bundle was not cleaned by the app (it may carry metadata); "
+                "nothing was imported."
+            ) from exc
+        self.received[key] = (size, digest)
         exists = self.inspection.file.db.conn.execute(
             "SELECT 1 FROM chunks WHERE attachment_id = ? AND variant = ? LIMIT 1", key
         ).fetchone()
         if not exists:
             self.inspection.file.write_chunks(key[0], key[1], [data])
             self.result.photos += key[1] == "photo"
+
+    def _check_photos_belong(self) -> None:
+        """Every photo received is a variant of an attachment record, as that record says."""
+        for attachment_id in {a for a, _ in self.received}:
+            found = self.inspection.file.read("attachment", attachment_id)
+            data = history.current(found[1])[0] if found else {"deleted": True}
+            for variant in ("photo", "thumb"):
+                sent = self.received.get((attachment_id, variant))
+                if sent and (
+                    data.get("deleted")
+                    or (data["sizes"][variant], data["sha256"][variant]) != sent
+                ):
+                    raise BundleRejected(
+                        "A photo in the bundle belongs to no photo record; nothing was "
+                        "imported."
+                    )
 
     def _flush(self) -> None:
         self.inspection.file.write(self.pending)
@@ -491,6 +545,7 @@ class _Reader:
             raise BundleRejected(
                 "The bundle is missing parts its manifest lists; nothing was imported."
             )
+        self._check_photos_belong()
         known = set(self.inspection.children)
         self.inspection.file.write(
             [
@@ -521,17 +576,34 @@ def _state(raw: bytes) -> dict[str, Any]:
     return state
 
 
-def _check_data(inspection: Inspection, rtype: str, data: dict[str, Any]) -> None:
-    """A version's data is a valid record of its type for this inspection's framework."""
-    if data.get("deleted"):
-        return
+def _check_data(inspection: Inspection, key: tuple[str, str], head: dict[str, Any]) -> None:
+    """A version is a valid record of its type for this inspection's framework, exactly as
+    the app would have saved it: cleaning it must change nothing (no control characters, no
+    unknown fields, times that are times), so what is stored is what was checked."""
+    rtype, rid = key
+    data = head["data"]
     try:
+        check_stamp(head["at"])
+        if clean_line(head["by"]) != head["by"]:
+            raise ValueError("by")
+        if data.get("deleted"):
+            if data != {"deleted": True}:
+                raise ValueError("tombstone")
+            return
         if rtype == "note":
-            check_note(inspection.framework, Note.from_payload("x", 0, data), require_tags=False)
+            note = Note.from_payload(rid, 0, data)
+            cleaned: Any = check_note(inspection.framework, note, require_tags=False)
         elif rtype == "finding":
-            check_finding(inspection.framework, Finding.from_payload("x", 0, data))
+            cleaned = check_finding(inspection.framework, Finding.from_payload(rid, 0, data))
         else:
-            Attachment.from_payload(data)
+            cleaned = check_attachment(Attachment.from_payload(data), rid)
+        if cleaned.to_payload() != data:
+            raise ValueError("not as the app saves it")
+        if rtype != "attachment":
+            check_stamp(data["created_at"])
+            check_stamp(data["updated_at"])
+            if clean_line(data["author"]) != data["author"]:
+                raise ValueError("author")
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, InspectorError) as exc:
         raise _invalid() from exc
 

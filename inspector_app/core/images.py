@@ -7,6 +7,8 @@ comments cannot survive. Limits are checked from the header before any pixels ar
 from __future__ import annotations
 
 import io
+import re
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +16,18 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inspector_app.core.errors import ImageError
+from inspector_app.core.models import MAX_EDGE
 
 MAX_FILE_BYTES = 80 * 1024 * 1024
 MAX_PIXELS = 60_000_000
-LONG_EDGE = 2560
+LONG_EDGE = MAX_EDGE
 THUMB_EDGE = 320
 JPEG_QUALITY = 85
+# What ``_jpeg`` writes before its one scan: a bare JFIF marker, tables, the frame. Anything
+# else (EXIF, XMP, ICC, comments: APP1-15, COM) means the photo was not cleaned here.
+_SEGMENTS = {0xE0, 0xDB, 0xC0, 0xC4, 0xDD}
+_JFIF_LENGTH = 16  # an APP0 with no thumbnail in it
+_IN_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7]")  # a marker inside the scan (only RSTn may be)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ def normalise(path: Path) -> CleanPhoto:
                     )
                 image.draft("RGB", (LONG_EDGE, LONG_EDGE))  # decode JPEGs at reduced scale
                 image.load()
+                # Shrink first, so no full-size copy is ever made of a large PNG or TIFF.
+                image.thumbnail((LONG_EDGE, LONG_EDGE), Image.Resampling.LANCZOS)
                 upright = ImageOps.exif_transpose(image)
         return _clean(upright)
     except ImageError:
@@ -93,3 +103,35 @@ def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()
+
+
+def check_clean(data: bytes, edge: int) -> tuple[int, int]:
+    """The width and height of a JPEG that has the shape of ``_clean``'s output (one baseline
+    scan, no metadata of any kind, long edge at most ``edge``), or ``ImageError``.
+
+    For photos that arrive already cleaned (in a bundle): checking the structure costs
+    microseconds where cleaning again would decode every pixel.
+    """
+    try:
+        if data[:2] != b"\xff\xd8" or data[-2:] != b"\xff\xd9":
+            raise ValueError("not a whole JPEG")
+        at, size = 2, None
+        while True:
+            marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
+            if data[at] != 0xFF or length < 2:
+                raise ValueError("broken segment")
+            if marker == 0xDA:
+                break
+            if marker not in _SEGMENTS or (marker == 0xE0 and length != _JFIF_LENGTH):
+                raise ValueError(f"segment {marker:#x}")
+            if marker == 0xC0:
+                height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+                size = (width, height)
+            at += 2 + length
+        if size is None or not 0 < max(size) <= edge or min(size) < 1:
+            raise ValueError("size")
+        if _IN_SCAN.search(data, at + 2 + length, len(data) - 2):
+            raise ValueError("a segment inside the scan")
+    except (ValueError, IndexError, struct.error) as exc:
+        raise ImageError(f"A photo is not one the app cleaned ({exc}).") from exc
+    return size

@@ -273,6 +273,49 @@ class Attachment:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
+def check_stamp(value: Any) -> str:
+    """A stored time: ISO 8601 with its offset, as ``now`` writes it."""
+    if not isinstance(value, str):
+        raise InvalidInput("A time is missing.")
+    try:
+        if dt.datetime.fromisoformat(value).tzinfo is None:
+            raise ValueError("no offset")
+    except ValueError as exc:
+        raise InvalidInput(f"'{value[:40]}' is not a time.") from exc
+    return value
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+MAX_EDGE = 2560  # the long edge of a cleaned photo
+
+
+def check_attachment(attachment: Attachment, attachment_id: str) -> Attachment:
+    """A photo record as the app writes it: its own id, a note, a plain file name, a size
+    within a cleaned photo's, and a size and digest for each of its two variants."""
+    if attachment.id != attachment_id or not isinstance(attachment.note_id, str):
+        raise InvalidInput("A photo record names another photo.")
+    if clean_line(attachment.filename) != attachment.filename or any(
+        c in attachment.filename for c in "/\\:"
+    ):
+        raise InvalidInput("A photo record has a strange file name.")
+    for edge in (attachment.width, attachment.height):
+        if type(edge) is not int or not 0 < edge <= MAX_EDGE:
+            raise InvalidInput("A photo record has an impossible size.")
+    variants = ("photo", "thumb")
+    if sorted(attachment.sizes) != sorted(variants) or sorted(attachment.sha256) != sorted(
+        variants
+    ):
+        raise InvalidInput("A photo record does not list its photo and thumbnail.")
+    for variant in variants:
+        size, digest = attachment.sizes[variant], attachment.sha256[variant]
+        if type(size) is not int or size <= 0 or not isinstance(digest, str):
+            raise InvalidInput("A photo record has an impossible size.")
+        if not _HEX64.fullmatch(digest):
+            raise InvalidInput("A photo record has a damaged digest.")
+    check_stamp(attachment.created_at)
+    return attachment
+
+
 def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -> Note:
     """The note with every field cleaned and checked, or ``InvalidInput`` saying what to fix.
 

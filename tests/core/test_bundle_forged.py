@@ -3,6 +3,7 @@ checks after the signature refuse them."""
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import uuid
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
-from inspector_app.core import bundle, crypto, history, team
+from inspector_app.core import bundle, crypto, history, images, team
 from inspector_app.core.errors import BundleRejected
 from inspector_app.core.store import Inspection
 from tests.conftest import FIXTURE_ONE, PASSPHRASE
@@ -260,3 +262,148 @@ def test_a_photo_that_does_not_match_its_manifest_is_refused(world, tmp_path):
             tmp_path / "photo.bundle",
         )
         refused(world.lead, path, tmp_path)
+
+
+# -- forged from inside: content as the app would never have saved it ---------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"text": "Bell\x07 and escape\x1b[31m in the text."},
+        {"updated_at": None},
+        {"created_at": "yesterday"},
+        {"author": "Ali\nMember"},
+        {"questions": ["B", "A"]},  # the app stores them in order
+        {"smuggled": "a field the app does not have"},
+    ],
+    ids=["controls", "no time", "not a time", "two-line author", "unsorted",
+         "unknown field"],
+)
+def test_a_note_the_app_would_have_saved_otherwise_is_refused(world, tmp_path, overrides):
+    rid, raw = note_record(**overrides)
+    path = forge_one(world, rid, raw, tmp_path / "unclean.bundle")
+    assert "not valid" in str(refused(world.lead, path, tmp_path))
+
+
+def test_a_lone_surrogate_escaped_in_the_json_is_refused(world, tmp_path):
+    rid, raw = note_record()
+    raw = raw.replace(b"A forged but well-formed note.", b"Half a pair \\ud800 here.")
+    assert "\ud800" in json.loads(raw)["heads"][0]["data"]["text"]
+    path = forge_one(world, rid, raw, tmp_path / "surrogate.bundle")
+    assert "not valid" in str(refused(world.lead, path, tmp_path))
+
+
+def with_head(raw: bytes, **changes) -> bytes:
+    state = json.loads(raw)
+    state["heads"][0].update(changes)
+    return canonical(state)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"by": "Sam Lead"}, {"data": "author"}],
+    ids=["version by the lead", "note by the lead"],
+)
+def test_a_member_cannot_pass_work_off_as_the_leads(world, tmp_path, change):
+    rid, raw = note_record()
+    if change == {"data": "author"}:
+        rid, raw = note_record(author="Sam Lead")
+    else:
+        raw = with_head(raw, **change)
+    path = forge_one(world, rid, raw, tmp_path / "impostor.bundle")
+    assert "Ali Member" in str(refused(world.lead, path, tmp_path))
+
+
+def test_a_known_version_with_other_valid_data_is_refused(world, tmp_path):
+    rid, raw = note_record()
+    first = forge_one(world, rid, raw, tmp_path / "first.bundle", seq=1)
+    state = json.loads(raw)
+    state["heads"][0]["data"]["text"] = "Quietly rewritten under the same version."
+    second = forge_one(world, rid, canonical(state), tmp_path / "second.bundle", seq=2)
+    with fresh(world.lead, tmp_path) as lead:
+        bundle.import_bundle(lead, first)
+        with pytest.raises(BundleRejected, match="not valid"):
+            bundle.import_bundle(lead, second)
+        assert lead.note(rid).text == "A forged but well-formed note."
+
+
+def test_a_tombstone_carrying_data_is_refused(world, tmp_path):
+    rid, raw = note_record()
+    path = forge_one(world, rid, with_head(raw, data={"deleted": True, "text": "kept"}),
+                     tmp_path / "tomb.bundle")
+    refused(world.lead, path, tmp_path)
+
+
+# -- photos: cleaned, and each a variant of its photo record -----------------------------------
+
+
+def clean_jpegs() -> images.CleanPhoto:
+    return images._clean(Image.new("RGB", (64, 48), (200, 30, 30)))
+
+
+def with_exif(data: bytes) -> bytes:
+    image = Image.open(io.BytesIO(data))
+    exif = image.getexif()
+    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPS latitude
+    exif[0x010F] = "Phone maker"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def photo_bundle(world: World, out: Path, *, photo: bytes | None = None, record: bool = True,
+                 **record_changes) -> Path:
+    """A signed bundle from Ali: a note, its photo record and the photo's two variants."""
+    clean = clean_jpegs()
+    photo = clean.photo if photo is None else photo
+    note_id, note_raw = note_record()
+    attachment_id = str(uuid.uuid4())
+    data = {
+        "id": attachment_id, "note_id": note_id, "filename": "photo.jpg",
+        "width": 64, "height": 48,
+        "sizes": {"photo": len(photo), "thumb": len(clean.thumb)},
+        "sha256": {"photo": bundle._sha(photo), "thumb": bundle._sha(clean.thumb)},
+        "created_at": "2026-03-16T09:00:00+00:00", **record_changes,
+    }
+    state = history.start(data, "Ali Member", "2026-03-16T09:00:00+00:00")
+    attachment_raw = canonical(state)
+    records = [("note", note_id, note_raw)] + (
+        [("attachment", attachment_id, attachment_raw)] if record else []
+    )
+    manifest = {
+        **EMPTY,
+        "records": [[t, rid, bundle._sha(raw)] for t, rid, raw in records],
+        "photos": [[attachment_id, v, len(d), bundle._sha(d)]
+                   for v, d in (("photo", photo), ("thumb", clean.thumb))],
+    }
+    frames = [record_frame(rid, raw, t) for t, rid, raw in records]
+    for variant, content in (("photo", photo), ("thumb", clean.thumb)):
+        name = f"{attachment_id}/{variant}".encode()
+        frames.append(bundle._frame(b"P", bytes([len(name)]) + name + content))
+    return forge(world.ali, world.lead, manifest, frames, out)
+
+
+def test_a_well_formed_photo_is_accepted_so_the_refusals_below_mean_something(world, tmp_path):
+    with fresh(world.lead, tmp_path) as lead:
+        assert bundle.import_bundle(lead, photo_bundle(world, tmp_path / "ok.bundle")).photos == 1
+        assert lead.verify().ok
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["exif", "no record", "path in the name", "negative width", "other digest"],
+)
+def test_photos_that_are_not_clean_or_not_recorded_are_refused(world, tmp_path, case):
+    out = tmp_path / "photo.bundle"
+    if case == "exif":
+        path = photo_bundle(world, out, photo=with_exif(clean_jpegs().photo))
+    elif case == "no record":
+        path = photo_bundle(world, out, record=False)
+    elif case == "path in the name":
+        path = photo_bundle(world, out, filename="../../x.jpg")
+    elif case == "negative width":
+        path = photo_bundle(world, out, width=-5)
+    else:
+        path = photo_bundle(world, out, sha256={"photo": "0" * 64, "thumb": "0" * 64})
+    refused(world.lead, path, tmp_path)

@@ -70,7 +70,9 @@ def test_a_nightly_bundle_checks_only_the_notes_that_changed_since_the_last(
     member.edit_note(notes[1].id, text="Day two: the visit's notes finished.")
     bundle.export_bundle(member, tmp_path / "day2.bundle")
     checked = []
-    monkeypatch.setattr(bundle, "check_note", lambda fw, note, **kw: checked.append(note.text))
+    monkeypatch.setattr(
+        bundle, "check_note", lambda fw, note, **kw: checked.append(note.text) or note
+    )
     audited = len(lead.audit_log())
     result = bundle.import_bundle(lead, tmp_path / "day2.bundle")
     assert (result.new, result.updated) == (0, 1)
