@@ -292,12 +292,21 @@ def check_signature(sign_public: bytes, signature: bytes, data: bytes) -> None:
 
 
 def wrap_for(receive_public: bytes, key: bytes, info: bytes) -> bytes:
-    """Encrypt a key to one recipient (HPKE base mode); ``info`` binds it to its context."""
+    """Encrypt a key to one recipient (HPKE base mode); ``info`` binds it to its context.
+
+    A key no one can receive with (a low-order point, such as all zeros) is a ``CryptoError``.
+    """
     try:
         public = X25519PublicKey.from_public_bytes(receive_public)
+        return _HPKE.encrypt(key, public, info=info)
     except ValueError as exc:
         raise CryptoError("not a recipient key") from exc
-    return _HPKE.encrypt(key, public, info=info)
+
+
+def check_recipient(receive_public: bytes) -> None:
+    """``CryptoError`` unless something can be wrapped for this key (checked on a card, so a
+    bad key never reaches the roster and every later export)."""
+    wrap_for(receive_public, bytes(KEY_BYTES), bind("recipient-check"))
 
 
 def unwrap_from(identity: Identity, wrapped: bytes, info: bytes) -> bytes:

@@ -214,12 +214,28 @@ def read_card(path: Path) -> Card:
         for name in (*_CARD_FIELDS, "signature"):
             if not isinstance(data.get(name), str) or not data[name]:
                 raise ValueError(name)
-        if data["kind"] not in ("inspection", "member") or data["role"] not in ("lead", "team"):
+        if (data["kind"], data["role"]) not in (("inspection", "lead"), ("member", "team")):
             raise ValueError("kind")
+        _signed_bytes(data)  # every field is text that can be signed (no half surrogates)
+        for name in ("name", "area"):
+            if name in data and (
+                not isinstance(data[name], str) or clean_line(data[name]) != data[name]
+            ):
+                raise ValueError(name)  # not a line of plain text
+        if data["kind"] == "inspection" and not data.get("area"):
+            raise ValueError("area")
         receive, sign, signature = (from_b64(data[k]) for k in ("receive", "sign", "signature"))
         if len(receive) != 32 or len(sign) != 32:
             raise ValueError("key length")
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        crypto.check_recipient(receive)
+    except (
+        ValueError,
+        TypeError,
+        UnicodeError,
+        RecursionError,
+        InvalidInput,
+        crypto.CryptoError,
+    ) as exc:
         raise BundleRejected(
             f"{path} is not an inspection or member card; ask for it again."
         ) from exc
@@ -234,7 +250,7 @@ def read_card(path: Path) -> Card:
         data["inspection_id"],
         data["framework"],
         data.get("area", ""),
-        clean_line(data["name"]),
+        data["name"],
         data["role"],
         receive,
         sign,

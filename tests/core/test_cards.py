@@ -83,7 +83,37 @@ def test_a_card_changed_after_signing_is_refused(world, tmp_path, change):
     change(card)
     path = write_card(tmp_path / "edited.card", card)
     message = card_refused(world, path, tmp_path)
-    assert "changed or signed by someone else" in message
+    # A role that does not fit the card, or a key no one can receive with, is refused before
+    # the signature is even checked.
+    assert "changed or signed by someone else" in message or "not an inspection or" in message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"receive": team.to_b64(bytes(32))},  # a low-order point: nothing can be wrapped for it
+        {"role": "lead"},
+        {"name": "   "},
+        {"name": "Ali\x1b[31m Member"},
+        {"name": "Ali \ud800 Member"},
+        {"area": ["not", "text"]},
+    ],
+    ids=["zero key", "member as lead", "blank name", "escape codes", "half surrogate",
+         "area not text"],
+)
+def test_a_card_its_holder_signed_is_still_refused_if_it_makes_no_sense(world, tmp_path, change):
+    card = {**card_json(world.ali_card), **change}
+    fields = {k: v for k, v in card.items() if k != "signature"}
+    with Inspection.open(world.ali, PASSPHRASE) as ali:
+        keys, _ = team.identity(ali)
+    try:
+        signature = crypto.sign(keys, team._signed_bytes(fields))
+    except UnicodeEncodeError:  # what cannot be signed is sent with any signature
+        signature = bytes(64)
+    card["signature"] = team.to_b64(signature)
+    path = tmp_path / "odd.card"
+    path.write_text(json.dumps(card, indent=2), encoding="utf-8")
+    assert "not an inspection or member card" in card_refused(world, path, tmp_path)
 
 
 def test_a_card_signed_by_someone_else_is_refused(world, tmp_path):
