@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from inspector_app.core import crypto, history, images, team
-from inspector_app.core.errors import BundleRejected, InspectorError, InvalidInput, StorageError
+from inspector_app.core import crypto, history, images, outfile, team
+from inspector_app.core.errors import BundleRejected, InspectorError, InvalidInput
 from inspector_app.core.models import (
     Attachment,
     Child,
@@ -94,6 +94,7 @@ def export_bundle(
     inspection: Inspection, out: Path, *, to_team: bool = False, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Write everything this file knows to ``out``; returns the header."""
+    outfile.check_target(out, "bundle")  # before a bundle number is taken
     keys, _ = team.identity(inspection)
     recipients = _recipients(inspection, to_team)
     seq = team.next_sequence(inspection)
@@ -145,7 +146,7 @@ def export_bundle(
             if progress:
                 progress(done, total)
 
-    _write_atomically(out, header_bytes, crypto.seal_chunks(file_key, frames(), _ad(header_bytes)))
+    _write(out, header_bytes, crypto.seal_chunks(file_key, frames(), _ad(header_bytes)))
     team.mark_exported(inspection, through)
     if progress:
         progress(total, total)
@@ -180,26 +181,14 @@ def _photos(inspection: Inspection) -> list[Attachment]:
     return out
 
 
-def _write_atomically(out: Path, header: bytes, sealed: Iterator[bytes]) -> None:
-    out = Path(out)
-    temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(MAGIC + bytes([VERSION]) + struct.pack(">I", len(header)) + header)
-            for chunk in sealed:
-                handle.write(struct.pack(">I", len(chunk)))
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, out)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StorageError(
-            f"The bundle could not be written to {out}: {exc.strerror}; choose another folder."
-        ) from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+def _write(out: Path, header: bytes, sealed: Iterator[bytes]) -> None:
+    def write(handle: BinaryIO) -> None:
+        handle.write(MAGIC + bytes([VERSION]) + struct.pack(">I", len(header)) + header)
+        for chunk in sealed:
+            handle.write(struct.pack(">I", len(chunk)))
+            handle.write(chunk)
+
+    outfile.write_atomically(out, "bundle", write)
 
 
 # -- import ------------------------------------------------------------------------------------

@@ -14,11 +14,9 @@ match refuses the draft (``NamesInReport``) unless the caller allows it knowingl
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import statistics
 import unicodedata
-import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -32,8 +30,9 @@ from docx.opc.exceptions import OpcError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from inspector_app.core import outfile
 from inspector_app.core.deadlines import inspection_deadlines
-from inspector_app.core.errors import FrameworkError, NamesInReport, StorageError
+from inspector_app.core.errors import FrameworkError, NamesInReport
 from inspector_app.core.findings import findings as all_findings
 from inspector_app.core.models import Finding, Note
 from inspector_app.core.paths import resources_dir
@@ -120,15 +119,9 @@ def write_report(
     hits = find_names(((c.ref, c.name) for c in inspection.children.values()), draft.places())
     if hits and not allow_names:
         raise NamesInReport(hits)
+    outfile.check_target(out, "draft")  # before the work of building it
     document = draft.build(template(), progress)
-    out = Path(out)
-    temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        document.save(str(temp))
-        os.replace(temp, out)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StorageError(f"The draft could not be written to {out}: {exc.strerror}.") from exc
+    outfile.write_atomically(out, "draft", document.save)
     return hits
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from inspector_app.core import crypto
+from inspector_app.core import crypto, outfile
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.errors import BundleRejected, InvalidInput
 from inspector_app.core.models import clean_line, now
@@ -192,10 +192,8 @@ def make_card(inspection: Inspection) -> dict[str, Any]:
 def write_card(inspection: Inspection, path: Path) -> str:
     """Write this file's card; returns its fingerprint."""
     card = make_card(inspection)
-    try:
-        Path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise InvalidInput(f"The card cannot be written to {path}: {exc.strerror}.") from exc
+    text = json.dumps(card, indent=2, ensure_ascii=False) + "\n"
+    outfile.write_atomically(path, "card", lambda handle: handle.write(text.encode()))
     return crypto.fingerprint(from_b64(card["receive"]), from_b64(card["sign"]))
 
 

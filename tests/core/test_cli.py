@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, cli
+from tests.conftest import PASSPHRASE, add_fixture_note, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -173,3 +173,20 @@ def test_an_edit_with_a_bad_photo_changes_nothing(file, tmp_path):
     assert "broken.jpg" in result.stderr
     [note] = json.loads(cli("show", file, note_id, "--json", check=0).stdout)
     assert note["revision"] == 1 and note["text"].startswith("Parents describe")
+
+
+@pytest.mark.parametrize("command", [["card"], ["bundle", "export"], ["report"]])
+def test_an_export_never_writes_over_an_inspection_or_into_a_folder_name(pair, tmp_path,
+                                                                         command):
+    lead, member = pair
+    add_fixture_note(member)
+    for inspection in pair:
+        inspection.close()
+    file = member.path
+    kept = file.read_bytes()
+    for out, why in ((file, "is a database"), (lead.path, "is a database"),
+                     (tmp_path, "is a folder"), (tmp_path / "nowhere" / "x", "does not exist")):
+        result = cli(*command, file, "--out", out, check=2)
+        assert why in result.stderr and result.stderr.count("\n") == 1
+    assert file.read_bytes() == kept  # not even a bundle number was taken
+    assert cli("verify", lead.path, check=0).returncode == 0

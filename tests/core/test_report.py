@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 
 from inspector_app.core import report
 from inspector_app.core.crypto import KdfParams
-from inspector_app.core.errors import FrameworkError, NamesInReport, StorageError
+from inspector_app.core.errors import FrameworkError, InvalidInput, NamesInReport
 from inspector_app.core.findings import add_finding
 from inspector_app.core.models import Finding, Note
 from inspector_app.core.report import MARKING, write_report
@@ -591,15 +591,17 @@ def test_allow_names_writes_the_draft_and_says_where(inspection, tmp_path):
 # -- writing the file -------------------------------------------------------------------------
 
 
-def test_a_missing_folder_gives_a_storage_error_and_leaves_nothing(inspection, tmp_path):
+@pytest.mark.parametrize("where", ["no such folder/draft.docx", ".", "northmoor.inspection"])
+def test_a_place_the_draft_cannot_go_is_refused_and_nothing_changes(inspection, tmp_path,
+                                                                    where):
     add_fixture_note(inspection)
     before = sorted(p.name for p in tmp_path.iterdir())
-    out = tmp_path / "no such folder" / "draft.docx"
-    with pytest.raises(StorageError) as refused:
+    out = inspection.path if where == "northmoor.inspection" else tmp_path / where
+    with pytest.raises(InvalidInput) as refused:
         write_report(inspection, out)
-    assert str(out) in str(refused.value)
     one_sentence(str(refused.value))
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert inspection.verify().ok and len(inspection.notes()) == 1
 
 
 def test_text_xml_cannot_hold_in_the_area_or_name_still_yields_a_draft(make_inspection,

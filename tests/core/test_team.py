@@ -2,8 +2,8 @@
 
 import pytest
 
-from inspector_app.core import bundle, team
-from inspector_app.core.errors import StorageError
+from inspector_app.core import bundle, outfile, team
+from inspector_app.core.errors import InvalidInput, StorageError
 from inspector_app.core.index import NoteFilter, WorkingSet
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
@@ -28,16 +28,29 @@ def test_changes_since_the_last_export_count_typed_and_imported_notes(pair, tmp_
         assert team.roster(again)[0].last_bundle[0] == 1
 
 
-def test_a_failed_export_leaves_the_changes_waiting(make_inspection, tmp_path, cheap_kdf):
+def disk_full(*_) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_a_failed_export_leaves_the_changes_waiting(make_inspection, tmp_path, cheap_kdf,
+                                                    monkeypatch):
     lead = make_inspection("lead.inspection")
     team.write_card(lead, tmp_path / "lead.card")
     member, _ = team.join(tmp_path / "m.inspection", tmp_path / "lead.card", "Mo Member",
                           PASSPHRASE, kdf=cheap_kdf)
     add_fixture_note(member)
-    with pytest.raises(StorageError, match="could not be written"):
-        bundle.export_bundle(member, tmp_path / "no such folder" / "m.bundle")
+    # A place that cannot be written to is refused before anything is taken.
+    for nowhere in (tmp_path / "no such folder" / "m.bundle", tmp_path, member.path):
+        with pytest.raises(InvalidInput):
+            bundle.export_bundle(member, nowhere)
+    assert member.verify().ok and team.changed_since_export(member) == 1
+    # A disk that fails while writing: no bundle, no part left, the changes still waiting.
+    with monkeypatch.context() as patched:
+        patched.setattr(outfile.os, "fsync", disk_full)
+        with pytest.raises(StorageError, match="could not be written.*No space left"):
+            bundle.export_bundle(member, tmp_path / "m.bundle")
     assert team.changed_since_export(member) == 1
-    assert list(tmp_path.glob("**/*.part")) == []
+    assert list(tmp_path.glob("**/*.part")) == [] and not (tmp_path / "m.bundle").exists()
     header = bundle.export_bundle(member, tmp_path / "m.bundle")
     assert header["seq"] == 2  # the failed attempt's number is never reused
     assert team.changed_since_export(member) == 0

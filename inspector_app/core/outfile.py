@@ -1,0 +1,57 @@
+"""Files the app writes for people to take away (bundles, cards, drafts): written whole or not
+at all, and never over a folder or a database such as an inspection file."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from inspector_app.core.errors import InvalidInput, StorageError
+
+_SQLITE = b"SQLite format 3\x00"  # how every SQLite file, an inspection too, begins
+
+
+def check_target(out: Path, what: str) -> Path:
+    """``out`` if a file can be written there; ``InvalidInput`` saying why not otherwise."""
+    out = Path(out)
+    if out.name in ("", ".", "..") or out.is_dir():
+        raise InvalidInput(f"{out} is a folder; give a file name for the {what}.")
+    if not out.parent.is_dir():
+        raise InvalidInput(
+            f"The folder {out.parent} does not exist; choose another place for the {what}."
+        )
+    try:
+        with open(out, "rb") as handle:
+            start = handle.read(len(_SQLITE))
+    except OSError:
+        return out  # nothing there (or unreadable: writing will say so)
+    if start == _SQLITE:
+        raise InvalidInput(
+            f"{out.name} is a database, perhaps an inspection, so the {what} was not written "
+            "over it; choose another name."
+        )
+    return out
+
+
+def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) -> None:
+    """Write through ``write(handle)`` to a temporary file beside ``out``, flush it to disk,
+    then rename it over ``out``: a reader sees the old file or the whole new one."""
+    out = check_target(out, what)
+    temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(temp, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StorageError(
+            f"The {what} could not be written to {out}: {exc.strerror}; choose another folder."
+        ) from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
