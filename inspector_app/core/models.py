@@ -273,6 +273,20 @@ class Attachment:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # dates outside these are typing mistakes
+
+
+def check_date(value: str, what: str) -> str:
+    """An ISO date within the years an inspection can be about, or ``InvalidInput``."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{what} must be a date like 2026-03-16, not '{value}'.") from exc
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(f"{what} must be a date between {FIRST_YEAR} and {LAST_YEAR}.")
+    return day.isoformat()
+
+
 def check_stamp(value: Any) -> str:
     """A stored time: ISO 8601 with its offset, as ``now`` writes it."""
     if not isinstance(value, str):
@@ -364,10 +378,7 @@ def check_field(spec: Any, value: Any) -> Any:
     if spec.type == "text":
         return clean_line(str(value))
     if spec.type == "date":
-        try:
-            return dt.date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError as exc:
-            raise InvalidInput(f"{where} must be a date like 2024-03-18, not '{value}'.") from exc
+        return check_date(str(value).strip(), where)
     if spec.type == "number":
         try:
             number = int(str(value).strip())

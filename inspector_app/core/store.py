@@ -8,7 +8,6 @@ updates the in-memory working set, so what the user sees is what is on disk.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import re
 import sqlite3
@@ -36,6 +35,7 @@ from inspector_app.core.models import (
     InspectionInfo,
     Note,
     Version,
+    check_date,
     check_note,
     clean_child_ref,
     clean_line,
@@ -641,12 +641,7 @@ def _required_line(value: str, what: str) -> str:
 
 
 def _date(value: str, what: str) -> str:
-    if not value:
-        return ""
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise InvalidInput(f"The {what} must be a date like 2026-03-16, not '{value}'.") from exc
+    return check_date(value, f"The {what}") if value else ""
 
 
 def _choice(value: str, choices: Sequence[str], what: str) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.models import InspectionInfo
+from inspector_app.core.models import FIRST_YEAR, LAST_YEAR, InspectionInfo
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe
 from inspector_app.gui.session import Session
@@ -35,6 +35,7 @@ class DetailsDialog(QDialog):
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
+            edit.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))
         self.wsoa = QComboBox()
         for label, code in WSOA_CHOICES:
             self.wsoa.addItem(label, code)

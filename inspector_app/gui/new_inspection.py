@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core import framework as frameworks
 from inspector_app.core import team
 from inspector_app.core.errors import FrameworkError, InvalidInput
+from inspector_app.core.models import FIRST_YEAR, LAST_YEAR
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
 from inspector_app.core.store import MIN_PASSPHRASE, ROLE_LABELS, ROLES, Inspection
 from inspector_app.gui.errors import describe, show_error
@@ -134,6 +135,7 @@ class NewInspectionDialog(QDialog):
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
+            edit.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))
         self.location = QLineEdit(str(default_path()))
         browse = QPushButton("Br&owse…")
         browse.setAccessibleName("Choose where to save the file")

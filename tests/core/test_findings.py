@@ -319,6 +319,8 @@ def test_lists_are_replaced_and_blank_entries_dropped(inspection):
         pytest.param({"area": "  \n "}, "area is empty", id="empty-area"),
         pytest.param({"inspector": "Someone Else"}, "inspector", id="unknown-key"),
         pytest.param({"on_site_end": "11/12/2026"}, "last day on site", id="not-a-date"),
+        # A typo in the year would leave every deadline uncountable.
+        pytest.param({"on_site_end": "9999-12-31"}, "between 1990 and 2100", id="far-future"),
     ],
 )
 def test_bad_details_are_refused_in_a_sentence_and_nothing_changes(inspection, changes, words):

@@ -86,6 +86,8 @@ def test_fields_are_parsed_to_their_stored_form():
     assert check_field(FW.kind("meeting").field("participant_count"), "4") == 4
     with pytest.raises(InvalidInput, match="date like"):
         check_field(review.field("ehc_request"), "18/03/2024")
+    with pytest.raises(InvalidInput, match="between 1990 and 2100"):
+        check_field(review.field("ehc_request"), "9999-12-31")  # its timescales cannot be counted
     with pytest.raises(InvalidInput, match="SEN support"):
         check_field(review.field("support_level"), "statement")
     with pytest.raises(InvalidInput, match="between 1 and 500"):
