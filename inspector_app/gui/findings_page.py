@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -36,6 +37,7 @@ from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+AUTOSAVE_MS = 800  # a pause in typing this long saves the finding, as notes are saved
 
 
 class FindingColumn(QListWidget):
@@ -112,6 +114,14 @@ class FindingsPage(QWidget):
         self.evidence.itemActivated.connect(self._evidence_activated)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # Typing is kept: saved after a pause, before another finding is shown, and on lock;
+        # a reload of the page never replaces what is being typed.
+        self.dirty, self.edits, self.filling = False, 0, False
+        self.timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self.timer.timeout.connect(self._autosave)
+        self.text.textChanged.connect(self._edited)
+        self.main.toggled.connect(self._edited)
+        self.judgement.currentIndexChanged.connect(self._edited)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Writing the draft")
         self.progress.hide()
@@ -199,6 +209,7 @@ class FindingsPage(QWidget):
         self._show_columns()
 
     def _question_changed(self, _index: int) -> None:
+        self._save_pending()
         self._show_columns()
 
     def _evidence_activated(self, item: QListWidgetItem) -> None:
@@ -225,18 +236,28 @@ class FindingsPage(QWidget):
                     if finding.id == keep:
                         column.setCurrentItem(item)
             column.blockSignals(False)
-        self._fill(next((f for f in self.items if f.id == keep), None))
+        shown = next((f for f in self.items if f.id == keep), None)
+        if self.dirty:  # a reload while typing: keep the typing, refresh only the evidence
+            self.current = shown or self.current
+            return
+        self._fill(shown)
 
     def _selected(self, item: QListWidgetItem | None, _previous=None) -> None:
         if item is not None:
+            self._save_pending()
             self._fill(next((f for f in self.items if f.id == item.data(ID_ROLE)), None))
 
     def _fill(self, finding: Finding | None) -> None:
         self.current = finding
-        self.text.setPlainText(finding.text if finding else "")
+        self.filling = True
+        text = finding.text if finding else ""
+        if self.text.toPlainText() != text:  # an unchanged text keeps its cursor
+            self.text.setPlainText(text)
         self.main.setChecked(bool(finding and finding.main))
         if finding:
             self.judgement.setCurrentIndex(max(self.judgement.findData(finding.judgement), 0))
+        self.filling, self.dirty = False, False
+        self.timer.stop()
         self.evidence.clear()
         for note_id in finding.evidence if finding else ():
             self.session.run(
@@ -249,6 +270,8 @@ class FindingsPage(QWidget):
         self.evidence.addItem(item)
 
     def clear(self) -> None:
+        self.timer.stop()
+        self.dirty = False
         self.items, self.current = [], None
         for column in self.columns.values():
             column.clear()
@@ -264,55 +287,124 @@ class FindingsPage(QWidget):
                 "Select a note in the evidence list first: a finding rests on evidence."
             )
             return
+        self._save_pending()
+        # With no finding shown, what was typed is the new finding; otherwise the editor holds
+        # the shown finding (already saved), and the new one starts as a line to replace.
+        typed = self.text.toPlainText().strip() if self.current is None else ""
         values = {
             "question": self.question.currentData(),
             "judgement": self.judgement.currentData(),
-            "text": self.text.toPlainText().strip() or "New finding: write it here.",
+            "text": typed or "New finding: write it here.",
             "evidence": [note_id],
-            "main": self.main.isChecked(),
+            "main": self.main.isChecked() if self.current is None else False,
         }
         self.session.run(
             ops.add_finding,
             values,
             changes=True,
-            on_success=self._saved,
+            on_success=self._created,
             on_failure=lambda exc: show_error(self, exc),
         )
 
+    def _created(self, finding: Finding) -> None:
+        self.current, self.dirty = finding, False  # the reload shows it, ready to edit
+        self.message.setText("Finding saved.")
+
     def _new(self) -> None:
         self.selected_note_wanted.emit()
+
+    def _edited(self, *_args) -> None:
+        if self.filling:
+            return
+        self.dirty = True
+        self.edits += 1
+        if self.current is not None:  # a new finding's text waits for New finding
+            self.timer.start()
+            self.message.setText("Editing…")
+
+    def _values(self) -> dict:
+        return {
+            "text": self.text.toPlainText(),
+            "main": self.main.isChecked(),
+            "judgement": self.judgement.currentData(),
+        }
 
     def _save(self) -> None:
         if self.current is None:
             self.message.setText("Choose a finding to save, or make a new one.")
             return
-        changes = {
-            "text": self.text.toPlainText(),
-            "main": self.main.isChecked(),
-            "judgement": self.judgement.currentData(),
-        }
+        self._save_pending(force=True)
+
+    def _autosave(self) -> None:
+        self._save_pending()
+
+    def _save_pending(self, force: bool = False) -> None:
+        """Save the shown finding if it was changed (queued before anything asked after it)."""
+        self.timer.stop()
+        if self.current is None or not (self.dirty or force):
+            return
+        edits = self.edits
         self.session.run(
             ops.edit_finding,
             self.current.id,
-            changes,
+            self._values(),
             changes=True,
-            on_success=self._saved,
+            on_success=lambda finding: self._saved(finding, edits),
             on_failure=lambda exc: show_error(self, exc),
         )
 
-    def _saved(self, finding: Finding) -> None:
-        self.current = finding
+    def _saved(self, finding: Finding, edits: int | None = None) -> None:
+        if self.current is None or self.current.id == finding.id:
+            self.current = finding
+            if edits is None or edits == self.edits:  # nothing typed since it was sent
+                self.dirty = False
         self.message.setText("Finding saved.")
 
+    def flush(self) -> None:
+        """Save pending typing synchronously (locking or closing); the worker must be idle."""
+        self.timer.stop()
+        self.session.runner.wait()
+        QCoreApplication.processEvents()  # deliver a save that just finished
+        inspection = self.session.inspection
+        if not self.dirty or self.current is None or inspection is None:
+            return
+        try:
+            self._saved(ops.edit_finding(inspection, self.current.id, self._values()))
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
+            show_error(self, exc)
+
     def _delete(self) -> None:
-        if self.current is not None:
-            self.session.run(
-                ops.delete_finding,
-                self.current.id,
-                changes=True,
-                on_success=lambda _f: self._fill(None),
-                on_failure=lambda exc: show_error(self, exc),
-            )
+        """Ask first: a deleted finding is gone from the draft."""
+        if self.current is None:
+            self.message.setText("Choose a finding to delete.")
+            return
+        finding = self.current
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete finding",
+            f"Delete the finding “{textwrap.shorten(finding.text, 80, placeholder=' …')}”? "
+            "It leaves the draft; its evidence notes are kept.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        delete = box.addButton("&Delete finding", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("deleteFinding")
+        box.setAccessibleName("Confirm deleting the finding")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered() -> None:
+            if box.clickedButton() is delete:
+                self.session.run(
+                    ops.delete_finding,
+                    finding.id,
+                    changes=True,
+                    on_success=lambda _f: self._fill(None),
+                    on_failure=lambda exc: show_error(self, exc),
+                )
+
+        box.finished.connect(answered)
+        box.open()
 
     def _notes_dropped(self, finding_id: str, note_ids: list[str]) -> None:
         self.session.run(

@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         """Save what is being typed, drop the key, clear every view, show the unlock screen."""
         if not self.session.is_open:
             return
-        self.workspace.editor.flush()
+        self.workspace.flush()
         path = self.session.path
         self._remember_history()
         self.session.lock()
@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self.session.is_open:
-            self.workspace.editor.flush()
+            self.workspace.flush()
             self._remember_history()
             self.session.lock()
         self.session.runner.wait()

@@ -123,6 +123,11 @@ class Workspace(QWidget):
         self.team.clear()
         self.findings.clear()
 
+    def flush(self) -> None:
+        """Save whatever is being typed, in the note editor and on the Findings page."""
+        self.editor.flush()
+        self.findings.flush()
+
     def failed(self, exc: Exception) -> None:
         show_error(self, exc)
 

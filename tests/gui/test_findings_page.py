@@ -179,3 +179,74 @@ def test_every_control_on_the_findings_page_is_named(qtbot, opened: MainWindow) 
     unnamed = [w for kind in kinds for w in page.findChildren(kind)
                if w.isVisible() and not w.accessibleName()]
     assert unnamed == []
+
+
+def test_typing_in_a_finding_is_never_lost(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    make_finding(inspection_path, "Second finding.")
+    page = open_with_finding(qtbot, window, inspection_path, "First finding.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    column.setCurrentRow(next(r for r in range(2) if column.item(r).text().startswith("First")))
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "First finding.", timeout=WAIT_MS)
+
+    # A pause in typing saves it, as notes are saved.
+    page.text.setFocus()
+    page.text.moveCursor(page.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.text, " Typed")
+    qtbot.waitUntil(lambda: page.message.text() == "Finding saved.", timeout=WAIT_MS)
+    assert page.text.textCursor().position() == len("First finding. Typed")  # not moved
+    assert "First finding. Typed" in [f.text for f in on_disk(inspection_path)]
+
+    # A reload of the page (any save anywhere) keeps what is being typed.
+    page.timer.setInterval(60_000)
+    qtbot.keyClicks(page.text, " more")
+    window.workspace.reload()
+    qtbot.wait(300)
+    assert page.text.toPlainText() == "First finding. Typed more"
+
+    # Choosing another finding saves this one first.
+    column.setCurrentRow(next(r for r in range(2) if column.item(r).text().startswith("Second")))
+    assert page.text.toPlainText() == "Second finding."
+    qtbot.waitUntil(
+        lambda: "First finding. Typed more" in [f.text for f in on_disk(inspection_path)],
+        timeout=WAIT_MS,
+    )
+
+    # And locking saves what was typed a moment before.
+    page.text.moveCursor(page.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.text, " Locked")
+    window.lock()
+    assert "Second finding. Locked" in [f.text for f in on_disk(inspection_path)]
+
+
+def test_deleting_a_finding_asks_first(qtbot, window: MainWindow, inspection_path: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    page = open_with_finding(qtbot, window, inspection_path, "Doomed finding.")
+    column = page.columns["development"]
+
+    def question() -> QMessageBox | None:
+        shown = [b for b in page.findChildren(QMessageBox, "deleteFinding") if b.isVisible()]
+        return shown[0] if shown else None
+
+    press(page, "Delete finding")
+    qtbot.waitUntil(lambda: question() is not None, timeout=WAIT_MS)
+    assert "Doomed finding." in question().text()
+    assert question().defaultButton() is question().button(QMessageBox.StandardButton.Cancel)
+    question().button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(200)
+    assert column.count() == 1 and len(on_disk_while_open(window)) == 1
+
+    press(page, "Delete finding")
+    qtbot.waitUntil(lambda: question() is not None, timeout=WAIT_MS)
+    next(b for b in question().buttons() if "Delete" in b.text()).click()
+    qtbot.waitUntil(lambda: column.count() == 0, timeout=WAIT_MS)
+    window.lock()
+    assert on_disk(inspection_path) == []
+
+
+def on_disk_while_open(window: MainWindow) -> list:
+    window.session.runner.wait()
+    return findings.findings(window.session.inspection)
