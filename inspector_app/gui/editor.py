@@ -44,9 +44,13 @@ from inspector_app.gui.session import Session
 AUTOSAVE_MS = 700
 
 
+TAGS = ("questions", "outcomes", "judgement", "children", "fields")  # undone as one change
+
+
 class NoteEditor(QWidget):
     saved = Signal(object)  # Note
     resolve_requested = Signal(str)  # note id of a note in conflict
+    tags_changed = Signal(str, dict, dict)  # note id, tags before, tags after (for undo)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +62,7 @@ class NoteEditor(QWidget):
         self._saving = False
         self._loading = False
         self._pending_photos: list[Path] = []
+        self._tags: dict[str, Any] = {}  # the tags as last shown or changed, for undo
         self.register: list[str] = []  # every pseudonym in the child register
         # Bumped whenever another note (or none) is shown, so a save that finishes later
         # knows it belongs to a note no longer in the editor.
@@ -290,6 +295,7 @@ class NoteEditor(QWidget):
         self._set_conflict(note.conflict)
         self._loading = False
         self.pages.setCurrentIndex(1)
+        self._tags = self.tag_values()
 
     def _set_conflict(self, conflict: bool) -> None:
         """A note in conflict is shown, not edited, until a version is chosen."""
@@ -344,9 +350,19 @@ class NoteEditor(QWidget):
             "fields": self.fields.values(),
         }
 
+    def tag_values(self) -> dict[str, Any]:
+        """What the tags are now: the part of a note a tick or a choice changes."""
+        values = self.values()
+        return {key: values[key] for key in TAGS}
+
     def _changed(self, *_: object) -> None:
         if self._loading or self.pages.currentIndex() != 1:
             return
+        tags = self.tag_values()
+        if tags != self._tags:
+            if self.note_id:  # a saved note: a tick can be undone (typing has its own undo)
+                self.tags_changed.emit(self.note_id, self._tags, tags)
+            self._tags = tags
         self.dirty = True
         self.state.setText("Editing…")
         self.timer.start()

@@ -113,7 +113,13 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self._action(edit, "&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.redo_action = self._action(edit, "&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        # The labels say what will be undone, and are disabled when there is nothing to undo.
+        edit.aboutToShow.connect(self._name_undo)
+        stack = self.workspace.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.indexChanged):
+            signal.connect(self._name_undo)
+        QApplication.instance().focusChanged.connect(self._name_undo)
         edit.addSeparator()
         self._action(edit, "&Find…", self.find, QKeySequence.StandardKey.Find, needs_open=True)
         note = bar.addMenu("&Note")
@@ -295,10 +301,23 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.unlock)
 
     def delete_note(self) -> None:
-        focus = QApplication.focusWidget()
-        if isinstance(focus, (QLineEdit, QPlainTextEdit)):
-            return  # Delete is for text there
+        # The Delete key reaches this only outside text (a text field keeps the key for
+        # itself), so from the menu it works wherever the cursor is.
         self.workspace.delete_current()
+
+    def _name_undo(self, *_args) -> None:
+        focus = QApplication.focusWidget()
+        stack = self.workspace.undo_stack
+        for action, verb, can, what in (
+            (self.undo_action, "Undo", stack.canUndo(), stack.undoText()),
+            (self.redo_action, "Redo", stack.canRedo(), stack.redoText()),
+        ):
+            if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+                action.setText(f"&{verb} typing")
+                action.setEnabled(True)
+            else:
+                action.setText(f"&{verb} {what}" if can else f"&{verb}")
+                action.setEnabled(can)
 
     def undo(self) -> None:
         focus = QApplication.focusWidget()

@@ -42,6 +42,38 @@ class DeleteNote(QUndoCommand):
         )
 
 
+class ChangeTags(QUndoCommand):
+    """A tick or a choice in the editor (questions, outcomes, judgement, children, fields):
+    undo puts the note's tags back as they were, and shows the note."""
+
+    def __init__(self, workspace: Workspace, note_id: str, before: dict, after: dict) -> None:
+        super().__init__("tag change")
+        self.workspace, self.note_id = workspace, note_id
+        self.before, self.after = before, after
+        self.done = True  # pushed after the change was made: the first redo does nothing
+
+    def _apply(self, tags: dict) -> None:
+        workspace = self.workspace
+        workspace.editor.flush()  # typing first, so the tags land on the latest version
+        workspace.session.run(
+            ops.save_note,
+            self.note_id,
+            tags,
+            changes=True,
+            on_success=lambda note: workspace.show_note(note.id),
+            on_failure=workspace.failed,
+        )
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            return
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)
+
+
 class Workspace(QWidget):
     status = Signal(str)  # a transient message for the status bar
     summary_changed = Signal(dict)
@@ -81,6 +113,11 @@ class Workspace(QWidget):
         self.findings.open_note.connect(self._open_note)
         self.findings.selected_note_wanted.connect(self._new_finding)
         self.editor.resolve_requested.connect(self.resolve)
+        self.editor.tags_changed.connect(
+            lambda note_id, before, after: self.undo_stack.push(
+                ChangeTags(self, note_id, before, after)
+            )
+        )
         session.opened.connect(self._opened)
         session.changed.connect(self.reload)
         session.closed.connect(self.clear)

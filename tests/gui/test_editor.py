@@ -291,6 +291,56 @@ def test_delete_key_in_a_text_box_deletes_text_not_the_note(
     assert window.workspace.list.model.rowCount() == len(FIXTURE_NOTES)
 
 
+def test_delete_from_the_menu_works_with_the_cursor_in_the_text(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    window.workspace.editor.title.setFocus()
+    menu_action(window, "Note", "Delete note").trigger()
+    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    assert note_id not in {n.id for n in notes_on_disk(inspection_path)}
+
+
+def on_disk(path: Path, note_id: str):
+    return {n.id: n for n in notes_on_disk(path)}[note_id]
+
+
+def test_a_tick_is_undone_before_an_earlier_delete(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    workspace, editor = window.workspace, window.workspace.editor
+    undo = window.undo_action
+    deleted = select_note(qtbot, window, "Parent Carer Forum and SENDIASS")
+    qtbot.keyClick(workspace.list.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    assert undo.text().startswith("&Undo delete")
+
+    ticked = select_note(qtbot, window, "EHC plan timeliness")
+    before = on_disk(inspection_path, ticked).questions
+    box = editor.questions["C"]
+    assert not box.isChecked()
+    box.setFocus()
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert "C" in on_disk(inspection_path, ticked).questions
+    assert undo.text() == "&Undo tag change" and undo.isEnabled()
+
+    ctrl(qtbot, box, Qt.Key.Key_Z)  # undoes the tick, not the delete
+    qtbot.waitUntil(lambda: not editor.questions["C"].isChecked(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: on_disk(inspection_path, ticked).questions == before,
+                    timeout=WAIT_MS)
+    assert workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1
+    assert undo.text().startswith("&Undo delete")
+
+    ctrl(qtbot, workspace.list.table, Qt.Key.Key_Z)  # and then the delete
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+    assert deleted in {n.id for n in notes_on_disk(inspection_path)}
+    workspace.list.table.setFocus()
+    assert undo.text() == "&Undo" and not undo.isEnabled()
+
+
 def test_case_review_shows_ehc_weeks_and_breaches(
     qtbot, opened: MainWindow, inspection_path: Path
 ) -> None:
