@@ -46,6 +46,9 @@ Progress = Callable[[int, int], None]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+DETAILS_PLACE = "the inspection's details (area, addressees, team)"
+
+
 @dataclass(frozen=True)
 class NameHit:
     """Where a real name was found, told by pseudonym so the name itself goes nowhere."""
@@ -58,7 +61,9 @@ class NameHit:
 
     @property
     def target(self) -> tuple[str, str]:
-        """What to open to change it: ("finding" or "note", an id prefix)."""
+        """What to open to change it: ("finding" or "note", an id prefix), or ("details", "")."""
+        if self.place == DETAILS_PLACE:
+            return ("details", "")
         words = self.place.split()
         return ("note", words[1]) if words[0] == "note" else ("finding", words[-1])
 
@@ -68,9 +73,12 @@ def xml_safe(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching names."""
+    """Case- and accent-insensitive form for matching names, without the invisible format
+    characters (soft hyphens, zero-width spaces) that Word shows as nothing."""
     return "".join(
-        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+        c
+        for c in unicodedata.normalize("NFKD", text.casefold())
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
     )
 
 
@@ -79,9 +87,10 @@ def find_names(
 ) -> list[NameHit]:
     """Every place whose text contains a real name (``(pseudonym, name)`` pairs) as whole
     words, ignoring case and accents."""
-    # Words joined by any run of space, so a double space or a line break hides nothing.
+    # Words joined by any run of space or none, so a double space, a line break or a
+    # zero-width space between them hides nothing.
     patterns = [
-        (ref, re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, _fold(name).split())) + r"(?!\w)"))
+        (ref, re.compile(r"(?<!\w)" + r"\s*".join(map(re.escape, _fold(name).split())) + r"(?!\w)"))
         for ref, name in names
         if name.strip()
     ]
@@ -149,7 +158,9 @@ class _Draft:
         return f"{kind}, {note.updated_at[:10]}, {note.author}: {note.heading[:80]} [{note.id[:8]}]"
 
     def places(self) -> list[tuple[str, str]]:
-        out = [(f"finding {f.id[:8]}", f.text) for f in self.findings]
+        info = self.info
+        out = [(DETAILS_PLACE, "\n".join((info.area, *info.addressees, *info.team)))]
+        out += [(f"finding {f.id[:8]}", f.text) for f in self.findings]
         out += [(f"comment on finding {f.id[:8]}", self.comment(f)) for f in self.findings]
         out += [(f"note {n.id[:8]} (excerpt)", self.reference(n)) for n in self.notes.values()]
         return out

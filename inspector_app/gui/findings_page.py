@@ -88,6 +88,7 @@ class FindingColumn(QListWidget):
 class FindingsPage(QWidget):
     open_note = Signal(str)
     selected_note_wanted = Signal()  # asks the workspace which note is selected
+    details_wanted = Signal()  # a real name is in the inspection's details
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -454,15 +455,31 @@ class FindingsPage(QWidget):
         if not isinstance(exc, NamesInReport):
             show_error(self, exc)
             return
-        dialog = NamesDialog(exc.hits, self)
+        dialog = NamesDialog(exc.hits, self._positions(), self)
         dialog.jump.connect(self._jump)
         dialog.accepted.connect(lambda: self.export_to(path, allow_names=True))
         dialog.open()
+
+    def _positions(self) -> dict[str, str]:
+        """Each finding by where it stands (never by its words, which may hold the name)."""
+        labels = {j.code: j.label.lower() for j in self.framework.judgements}
+        out, counts = {}, {}
+        for finding in self.items:  # in question, judgement and order
+            place = (finding.question, finding.judgement)
+            counts[place] = counts.get(place, 0) + 1
+            out[finding.id[:8]] = (
+                f"question {finding.question}, {labels.get(finding.judgement, '')} "
+                f"no. {counts[place]}"
+            )
+        return out
 
     def _jump(self, kind: str, prefix: str) -> None:
         """Show the finding or the note that holds the name, so it can be changed."""
         if kind == "note":
             self.open_note.emit(prefix)
+            return
+        if kind == "details":
+            self.details_wanted.emit()
             return
         found = next((f for f in self.items if f.id.startswith(prefix)), None)
         if found is None:
@@ -480,20 +497,25 @@ class NamesDialog(QDialog):
 
     jump = Signal(str, str)  # "finding" or "note", id prefix
 
-    def __init__(self, hits: list, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, hits: list, positions: dict[str, str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("namesDialog")
         self.setWindowTitle("A child's name would be in the draft")
         self.places = QListWidget()
         self.places.setAccessibleName("Places that name a child")
         for hit in hits:
-            item = QListWidgetItem(hit.describe())
+            item = QListWidgetItem(_place(hit, positions))
             item.setData(ID_ROLE, hit.target)
             self.places.addItem(item)
         self.places.itemActivated.connect(self._activated)
+        self.places.setCurrentRow(0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         anyway = buttons.addButton("Export anyway", QDialogButtonBox.ButtonRole.AcceptRole)
         anyway.setAccessibleName("Export anyway")
+        anyway.setAutoDefault(False)  # Enter never exports a name by accident
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -511,3 +533,13 @@ class NamesDialog(QDialog):
         kind, prefix = item.data(ID_ROLE)
         self.jump.emit(kind, prefix)
         self.reject()
+
+
+def _place(hit, positions: dict[str, str]) -> str:
+    """Where the name is, as the lead finds it on the page (a finding by its place, not its
+    id), and by pseudonym only."""
+    kind, prefix = hit.target
+    if kind == "finding" and prefix in positions:
+        where = "The evidence comment of" if hit.place.startswith("comment") else "The finding"
+        return f"{where} {positions[prefix]} contains {hit.ref}'s real name"
+    return hit.describe()[0].upper() + hit.describe()[1:]

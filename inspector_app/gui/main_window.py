@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.session.opened.connect(self._opened)
         self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.workspace.summary_changed.connect(self._summary)
+        self.workspace.details_wanted.connect(self.edit_details)
         self.workspace.team.changed_count.connect(self._changed_count)
         self.start.join_requested.connect(self.join_inspection)
         self.setAcceptDrops(True)

@@ -77,6 +77,7 @@ class ChangeTags(QUndoCommand):
 class Workspace(QWidget):
     status = Signal(str)  # a transient message for the status bar
     summary_changed = Signal(dict)
+    details_wanted = Signal()  # the inspection's details should be shown for editing
 
     def __init__(self, session: Session, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -112,6 +113,7 @@ class Workspace(QWidget):
         self.team.resolve_requested.connect(self.resolve)
         self.findings.open_note.connect(self._open_note)
         self.findings.selected_note_wanted.connect(self._new_finding)
+        self.findings.details_wanted.connect(self.details_wanted)
         self.editor.resolve_requested.connect(self.resolve)
         self.editor.tags_changed.connect(
             lambda note_id, before, after: self.undo_stack.push(

@@ -543,6 +543,29 @@ def test_names_match_whatever_the_case_or_accents(make_inspection, tmp_path, reg
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["Jor\u00addan Whitfield", "Jordan\u200bWhitfield", "Jordan\u2060 Whitfield"],
+    ids=["soft hyphen", "zero-width space", "word joiner"],
+)
+def test_a_name_broken_by_invisible_characters_is_still_caught(inspection, tmp_path, written):
+    # Word shows each of these exactly as the name.
+    named_child(inspection, f"Plans for {written} were late.")
+    with pytest.raises(NamesInReport):
+        write_report(inspection, tmp_path / "draft.docx")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_name_in_the_inspections_details_is_caught(inspection, tmp_path):
+    named_child(inspection, "Plans were late.")
+    inspection.set_details(team=["Jordan Whitfield, HMI"])
+    with pytest.raises(NamesInReport) as refused:
+        write_report(inspection, tmp_path / "draft.docx")
+    [hit] = refused.value.hits
+    assert hit.target == ("details", "") and "details" in hit.describe()
+    assert leftovers(tmp_path) == []
+
+
 @pytest.mark.parametrize("written", ["Jordan  Whitfield", "Jordan\nWhitfield"])
 def test_a_name_split_by_extra_space_or_a_line_break_is_still_caught(inspection, tmp_path,
                                                                       written):

@@ -156,10 +156,17 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
     places = [box.places.item(i).text() for i in range(box.places.count())]
     assert places and all("Child A" in p and "Jordan" not in p for p in places)
+    # The finding is named by where it stands on the page, not by an id.
+    assert "The finding question A, area for development no. 1 contains Child A's real name" \
+        in places
     assert not out.exists()
+    # Enter does not export it by accident: Cancel is the default.
+    from PySide6.QtWidgets import QDialogButtonBox
+    buttons = box.findChild(QDialogButtonBox)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).isDefault()
     # Enter on the finding's place shows that finding, ready to be changed.
     finding_place = next(i for i in range(box.places.count())
-                         if box.places.item(i).text().startswith("finding"))
+                         if box.places.item(i).text().startswith("The finding"))
     box.places.itemActivated.emit(box.places.item(finding_place))
     qtbot.waitUntil(lambda: page.text.toPlainText().startswith("Jordan"), timeout=WAIT_MS)
     page.export_to(out)
