@@ -159,7 +159,10 @@ def _recipients(inspection: Inspection, to_team: bool) -> list[team.Member]:
         if not to_team:
             raise InvalidInput("The lead's bundles go to the team: add --to-team.")
         if not members:
-            raise InvalidInput("The roster is empty; add the team's cards with 'team add' first.")
+            raise InvalidInput(
+                "The roster is empty; add your team's member cards first (Add a member's card "
+                "on Team & sync, or 'team add')."
+            )
         return members
     leads = [m for m in members if m.role == "lead"]
     if not leads:
@@ -299,7 +302,8 @@ def _admit(inspection: Inspection, header: dict[str, Any], path: Path) -> tuple[
         raise BundleRejected(
             f"{path.name} comes from {header['author']}, who is not on this file's "
             + (
-                "roster; add their card with 'team add' first."
+                "roster; add their member card first (Add a member's card on Team & sync, or "
+                "'team add')."
                 if inspection.info.role == "lead"
                 else "team as its lead; only the lead's bundles are imported here."
             )

@@ -158,7 +158,9 @@ class NewInspectionDialog(QDialog):
             row.addWidget(choose)
             self.card_info = QLabel()
             self.card_info.setWordWrap(True)
-            form.addRow("&Card:", row)
+            card_label = QLabel("&Card:")
+            card_label.setBuddy(self.card_path)  # Alt+C (a layout cannot be a buddy)
+            form.addRow(card_label, row)
             form.addRow(self.card_info)
             rows = (("Your &name:", self.inspector),)
         else:

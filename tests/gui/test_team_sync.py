@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QGroupBox,
+    QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -584,6 +585,9 @@ def test_joining_from_the_start_screen(
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
     assert dialog.windowTitle() == "Join an inspection"
     assert not dialog.area.isVisible() and dialog.card_path.isVisible()
+    # The card's label is a label (not "&Card:" as text), and Alt+C goes to the card.
+    [label] = [w for w in dialog.findChildren(QLabel) if w.buddy() is dialog.card_path]
+    assert label.text() == "&Card:" and label.isVisible()
 
     chosen = [files.member_card]
     monkeypatch.setattr(
