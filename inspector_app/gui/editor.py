@@ -171,8 +171,8 @@ class NoteEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(460)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(360)
+        self.scroll = scroll
 
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
@@ -273,6 +273,7 @@ class NoteEditor(QWidget):
         self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
 
     def _show(self, note: Note) -> None:
+        shown = self.note_id
         self.timer.stop()
         self._generation += 1
         self._loading = True
@@ -296,6 +297,9 @@ class NoteEditor(QWidget):
         self._loading = False
         self.pages.setCurrentIndex(1)
         self._tags = self.tag_values()
+        if note.id != shown:  # another note starts at the top: questions and judgement
+            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll.horizontalScrollBar().setValue(0)
 
     def _set_conflict(self, conflict: bool) -> None:
         """A note in conflict is shown, not edited, until a version is chosen."""

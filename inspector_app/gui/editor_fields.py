@@ -36,6 +36,8 @@ class FieldsForm(QWidget):
         super().__init__(parent)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
+        # In a narrow pane a long label goes above its field rather than pushing it out of view.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.inputs: dict[str, tuple[Field, QWidget]] = {}
 
     def set_kind(self, kind: Kind) -> None:
@@ -52,6 +54,10 @@ class FieldsForm(QWidget):
     def _make(self, field: Field) -> QWidget:
         if field.type == "choice":
             combo = QComboBox()
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(14)
             combo.addItem("—", None)
             for choice in field.choices:
                 combo.addItem(choice, choice)
@@ -65,7 +71,7 @@ class FieldsForm(QWidget):
                 check = QCheckBox(choice)
                 check.setAccessibleName(f"{field.label}: {choice}")
                 check.toggled.connect(self.changed)
-                grid.addWidget(check, i // 3, i % 3)
+                grid.addWidget(check, i // 2, i % 2)
             return box
         if field.type == "number":
             spin = QSpinBox()

@@ -107,7 +107,7 @@ class EvidenceList(QWidget):
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.filters: dict[str, QComboBox] = {}
         bar = QHBoxLayout()
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(160)
         bar.addWidget(self.search, 3)
         for name in ("question", "outcome", "kind", "judgement", "author"):
             combo = QComboBox()
@@ -117,7 +117,7 @@ class EvidenceList(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(7)  # so the window fits a 1024-pixel screen
             self.filters[name] = combo
             bar.addWidget(combo, 1)
         clear = QPushButton("Clear")

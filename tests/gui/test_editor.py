@@ -407,3 +407,22 @@ def test_the_previous_note_opens_again_after_ctrl_n(qtbot, opened: MainWindow) -
     assert editor.note_id is None
     select_note(qtbot, window, "EHC plan timeliness")
     assert editor.note_id == note_id
+
+
+@pytest.mark.parametrize("kind", [code for code, _ in KINDS])
+def test_the_window_fits_a_1024_pixel_screen_with_nothing_cut_off(
+    qtbot, opened: MainWindow, kind: str
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    assert window.minimumSizeHint().width() <= 1024
+    window.resize(1024, 640)
+    window.workspace.new_note(kind)
+    qtbot.wait(50)
+    # The tags pane is never wider than the room it has (nothing hidden to its right).
+    assert editor.scroll.horizontalScrollBar().maximum() == 0
+    assert editor.tags.width() <= editor.scroll.viewport().width()
+    # A note starts at the top of the pane, where its questions and judgement are.
+    editor.scroll.verticalScrollBar().setValue(editor.scroll.verticalScrollBar().maximum())
+    select_note(qtbot, window, "EHC plan timeliness")
+    assert editor.scroll.verticalScrollBar().value() == 0
