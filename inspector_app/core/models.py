@@ -22,6 +22,9 @@ MAX_LINE = 300
 # C0 and C1 controls except tab and newline: they break XML, terminals and search.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Bidirectional overrides make text read differently from how it is stored (and searched).
+_OVERRIDE = re.compile("[\u202d\u202e]")
+_SEPARATOR = re.compile("[\u2028\u2029]")  # Unicode's line and paragraph separators
 
 
 def now() -> str:
@@ -35,11 +38,12 @@ def new_id() -> str:
 def clean_text(value: str, *, multiline: bool = True, limit: int = MAX_TEXT) -> str:
     """Text as stored: NFC, newlines normalised, control characters and lone surrogates gone."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():  # ASCII has no surrogates, overrides or separators and is NFC
+        text = _OVERRIDE.sub("", _SEPARATOR.sub("\n", text))
+        text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     if not multiline:
         text = " ".join(text.split("\n"))
     text = _CONTROL.sub("", text)
-    if not text.isascii():  # ASCII has no surrogates and is already NFC
-        text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = text.strip()
     if len(text) > limit:
         raise InvalidInput(f"The text is {len(text):,} characters; the limit is {limit:,}.")

@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         """Save what is being typed, drop the key, clear every view, show the unlock screen."""
         if not self.session.is_open:
             return
+        self._finish_work("Locking")
         self.workspace.flush()
         path = self.session.path
         self._remember_history()
@@ -300,6 +301,19 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Inspector")
         self.unlock.prepare(path, self.session.hint, "Locked. Your notes are saved.")
         self.pages.setCurrentWidget(self.unlock)
+
+    def _finish_work(self, doing: str) -> None:
+        """Work under way (photos, an import) must end before the key goes; say so meanwhile."""
+        if not self.session.runner.busy():
+            return
+        self.statusBar().showMessage(f"{doing}: finishing the work in progress first…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            QApplication.processEvents()  # paint the message before waiting
+            self.session.runner.wait()
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
 
     def delete_note(self) -> None:
         # The Delete key reaches this only outside text (a text field keeps the key for
@@ -368,6 +382,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self.session.is_open:
+            self._finish_work("Closing")
             self.workspace.flush()
             self._remember_history()
             self.session.lock()

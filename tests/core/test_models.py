@@ -61,6 +61,12 @@ def test_control_characters_are_removed_and_newlines_kept():
     assert clean_line("two\nlines\t") == "two lines"
     assert clean_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
     assert clean_text("Zoe\u0308 Brontë") == "Zo\u00eb Brontë"  # composed, as typed on a Mac
+    # An override would show text reversed from what is stored and searched; Unicode's own
+    # line and paragraph separators become the newline everything else understands.
+    assert clean_text("paid \u202e01\u202c on time\u2028next\u2029end") == (
+        "paid 01\u202c on time\nnext\nend"
+    )
+    assert clean_line("one\u2028line") == "one line"
 
 
 def test_text_over_the_limit_is_refused_with_the_limit():
@@ -74,6 +80,7 @@ def test_any_text_cleans_to_storable_utf8(text):
     cleaned.encode("utf-8")  # no lone surrogates survive
     assert unicodedata.is_normalized("NFC", cleaned)
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned)
+    assert not set(cleaned) & {"\u202d", "\u202e", "\u2028", "\u2029"}
 
 
 def test_fields_are_parsed_to_their_stored_form():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -294,3 +296,26 @@ def test_a_file_that_cannot_say_where_its_history_ends_still_locks(
     monkeypatch.setattr(RecordFile, "audit_tip", failing)
     opened.lock()
     assert_views_cleared(opened)
+
+
+def test_locking_while_work_runs_says_it_is_finishing_it(qtbot, opened: MainWindow) -> None:
+    window = opened
+    runner = window.session.runner
+    settle(qtbot, window)
+    seen: list[tuple[str, bool]] = []
+    real_wait = runner.wait
+
+    def wait(*args) -> bool:
+        busy_cursor = QApplication.overrideCursor() is not None
+        seen.append((window.statusBar().currentMessage(), busy_cursor))
+        return real_wait(*args)
+
+    runner.wait = wait
+    try:
+        runner.run(lambda: time.sleep(0.3))
+        window.lock()
+    finally:
+        runner.wait = real_wait
+    assert seen[0] == ("Locking: finishing the work in progress first…", True)
+    assert QApplication.overrideCursor() is None and window.statusBar().currentMessage() == ""
+    assert_views_cleared(window)
