@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.errors import NameHeld
 from inspector_app.core.models import Child
 from inspector_app.gui import operations as ops
+from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.session import Session
 from inspector_app.gui.table_model import Index, RowsModel
@@ -157,18 +157,12 @@ class ChildrenView(QWidget):
         if not isinstance(exc, NameHeld):
             show_error(self, exc)
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Replace the real name?",
-            f"{exc} Replace it with the name you typed? Do this only if the kept one is "
-            "wrong: the report's check looks for the name the register holds.",
-            QMessageBox.StandardButton.Cancel,
+        confirm(
             self,
+            title="Replace the real name?",
+            text=f"{exc} Replace it with the name you typed? Do this only if the kept one is "
+            "wrong: the report's check looks for the name the register holds.",
+            action="&Replace the name",
+            name="replaceName",
+            on_yes=lambda: self._add(True),
         )
-        replace = box.addButton("&Replace the name", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setObjectName("replaceName")
-        box.setAccessibleName("Confirm replacing the real name")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda: self._add(True) if box.clickedButton() is replace else None)
-        box.open()

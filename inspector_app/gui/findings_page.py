@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -32,6 +31,7 @@ from inspector_app.core.errors import NamesInReport
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding
 from inspector_app.gui import operations as ops
+from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.session import Session
@@ -380,32 +380,21 @@ class FindingsPage(QWidget):
             self.message.setText("Choose a finding to delete.")
             return
         finding = self.current
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete finding",
-            f"Delete the finding “{textwrap.shorten(finding.text, 80, placeholder=' …')}”? "
-            "It leaves the draft; its evidence notes are kept.",
-            QMessageBox.StandardButton.Cancel,
+        confirm(
             self,
+            title="Delete finding",
+            text=f"Delete the finding “{textwrap.shorten(finding.text, 80, placeholder=' …')}”? "
+            "It leaves the draft; its evidence notes are kept.",
+            action="&Delete finding",
+            name="deleteFinding",
+            on_yes=lambda: self.session.run(
+                ops.delete_finding,
+                finding.id,
+                changes=True,
+                on_success=lambda _f: self._fill(None),
+                on_failure=lambda exc: show_error(self, exc),
+            ),
         )
-        delete = box.addButton("&Delete finding", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setObjectName("deleteFinding")
-        box.setAccessibleName("Confirm deleting the finding")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered() -> None:
-            if box.clickedButton() is delete:
-                self.session.run(
-                    ops.delete_finding,
-                    finding.id,
-                    changes=True,
-                    on_success=lambda _f: self._fill(None),
-                    on_failure=lambda exc: show_error(self, exc),
-                )
-
-        box.finished.connect(answered)
-        box.open()
 
     def _notes_dropped(self, finding_id: str, note_ids: list[str]) -> None:
         self.session.run(

@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+
+from inspector_app.gui.confirm import confirm
 
 IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.gif)"
 
@@ -102,25 +103,15 @@ class PhotoStrip(QWidget):
         if item is None:
             return
         attachment_id = item.data(Qt.ItemDataRole.UserRole)
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Remove photo",
-            f"Remove photo {self.thumbs.row(item) + 1} from this note? It is deleted from the "
-            "inspection file and cannot be brought back.",
-            QMessageBox.StandardButton.Cancel,
+        confirm(
             self,
+            title="Remove photo",
+            text=f"Remove photo {self.thumbs.row(item) + 1} from this note? It is deleted from "
+            "the inspection file and cannot be brought back.",
+            action="&Remove photo",
+            name="removePhoto",
+            on_yes=lambda: self.remove_requested.emit(attachment_id),
         )
-        remove = box.addButton("&Remove photo", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAccessibleName("Confirm removing the photo")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered() -> None:
-            if box.clickedButton() is remove:
-                self.remove_requested.emit(attachment_id)
-
-        box.finished.connect(answered)
-        box.open()
 
 
 class PhotoDialog(QDialog):
