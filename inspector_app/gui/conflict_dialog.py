@@ -26,14 +26,28 @@ def summary(framework: Framework, version: Version) -> str:
     if data.get("deleted"):
         return "(This version deletes the note.)"
     judgement = framework.label(framework.judgements, data.get("judgement", ""))
+    outcomes = [framework.label(framework.outcomes, o) for o in data.get("outcomes", [])]
     lines = [
         f"Judgement: {judgement}",
         f"Questions: {', '.join(data.get('questions', [])) or 'none'}",
-        f"Outcomes: {', '.join(data.get('outcomes', [])) or 'none'}",
+        f"Outcomes: {'; '.join(outcomes) or 'none'}",
+        f"Children: {', '.join(data.get('children', [])) or 'none'}",
     ]
+    lines += _details(framework, data)
     if data.get("title"):
         lines.append(f"Title: {data['title']}")
     return "\n".join(lines) + "\n\n" + data.get("text", "")
+
+
+def _details(framework: Framework, data: dict) -> list[str]:
+    """The kind's details of a version, one line each, by their labels."""
+    kind = next((k for k in framework.kinds if k.code == data.get("kind")), None)
+    labels = {f.id: f.label for f in kind.fields} if kind else {}
+    return [
+        f"{labels.get(field_id, field_id)}: "
+        + (", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        for field_id, value in (data.get("fields") or {}).items()
+    ]
 
 
 class ConflictDialog(QDialog):

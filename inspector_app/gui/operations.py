@@ -118,7 +118,10 @@ def team_summary(inspection: Inspection) -> dict[str, Any]:
         "fingerprint": team.fingerprint(inspection),
         "roster": team.roster(inspection),
         "changed": team.changed_since_export(inspection),
-        "conflicts": inspection.rows(NoteFilter(conflicts_only=True)),
+        "conflicts": [
+            (row, sorted({v.by for v in inspection.versions(row.id)}))
+            for row in inspection.rows(NoteFilter(conflicts_only=True))
+        ],
     }
 
 

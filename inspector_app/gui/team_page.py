@@ -151,8 +151,8 @@ class TeamPage(QWidget):
             "&Export bundle to the team…" if lead else "&Export bundle for the lead…"
         )
         self.conflicts.clear()
-        for row in summary["conflicts"]:
-            item = QListWidgetItem(f"{row.heading}  ·  {row.author}")
+        for row, editors in summary["conflicts"]:  # who made the competing versions
+            item = QListWidgetItem(f"{row.heading}  ·  changed by {' and '.join(editors)}")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.conflicts.addItem(item)
         self.conflict_box.setVisible(bool(summary["conflicts"]))

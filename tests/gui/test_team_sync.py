@@ -413,6 +413,8 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
     qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
     assert page.conflict_box.isVisible()
     assert page.conflicts.item(0).text().startswith(HEADING)
+    # It names both who changed the note, not only who wrote it first.
+    assert page.conflicts.item(0).text().endswith(f"changed by {MEMBER} and {LEAD}")  # A to Z
     assert page.conflicts.height() > page.table.height()  # the list gets the spare height
 
     window.workspace.tabs.setCurrentIndex(0)
@@ -438,6 +440,8 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
     qtbot.waitUntil(side_by_side, timeout=WAIT_MS)  # laid out once the dialog is on show
     texts = {w: boxes[w].findChild(QPlainTextEdit).toPlainText() for w in boxes}
     assert texts["mine"].endswith(LEAD_TEXT) and texts["theirs"].endswith(MEMBER_TEXT)
+    # Everything a version holds is compared: outcomes by name, children, the kind's details.
+    assert all("Children:" in text and "Outcomes:" in text for text in texts.values())
     assert boxes["mine"].findChild(QPushButton).text() == "Keep &mine"
 
     keep_theirs = boxes["theirs"].findChild(QPushButton)
