@@ -88,6 +88,7 @@ class FindingColumn(QListWidget):
 class FindingsPage(QWidget):
     open_note = Signal(str)
     selected_note_wanted = Signal()  # asks the workspace which note is selected
+    evidence_note_wanted = Signal()  # the same, to add that note to the shown finding
     details_wanted = Signal()  # a real name is in the inspection's details
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -153,6 +154,19 @@ class FindingsPage(QWidget):
             )
         )
         form_layout.addWidget(self.evidence)
+        evidence_buttons = QHBoxLayout()
+        for text, name, slot in (
+            ("&Add the note selected on Evidence", "Add the selected note as evidence",
+             self.evidence_note_wanted.emit),
+            ("&Remove from evidence", "Remove the chosen note from the evidence",
+             self._remove_evidence),
+        ):  # fmt: skip
+            button = QPushButton(text)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            evidence_buttons.addWidget(button)
+        evidence_buttons.addStretch()
+        form_layout.addLayout(evidence_buttons)
         top = QHBoxLayout()
         label = QLabel("&Question:")
         label.setBuddy(self.question)  # Alt+Q
@@ -231,7 +245,9 @@ class FindingsPage(QWidget):
                 if finding.question == code and finding.judgement == judgement:
                     star = "★ " if finding.main else ""
                     text = textwrap.shorten(finding.text, 160, placeholder=" …")
-                    item = QListWidgetItem(f"{star}{text}  ·  {len(finding.evidence)} notes")
+                    count = len(finding.evidence)
+                    notes = f"{count} note" if count == 1 else f"{count} notes"
+                    item = QListWidgetItem(f"{star}{text}  ·  {notes}")
                     item.setData(ID_ROLE, finding.id)
                     column.addItem(item)
                     if finding.id == keep:
@@ -394,6 +410,29 @@ class FindingsPage(QWidget):
                 on_success=lambda _f: self._fill(None),
                 on_failure=lambda exc: show_error(self, exc),
             ),
+        )
+
+    def add_evidence(self, note_id: str | None) -> None:
+        """The note selected in the evidence list joins the shown finding's evidence."""
+        if self.current is None or not note_id:
+            self.message.setText(
+                "Choose a finding here and a note on the Evidence tab, then add it."
+            )
+            return
+        self._notes_dropped(self.current.id, [note_id])
+
+    def _remove_evidence(self) -> None:
+        item = self.evidence.currentItem()
+        if self.current is None or item is None:
+            self.message.setText("Choose one of the finding's evidence notes to remove.")
+            return
+        self.session.run(
+            ops.remove_evidence,
+            self.current.id,
+            item.data(ID_ROLE),
+            changes=True,
+            on_success=self._saved,
+            on_failure=lambda exc: show_error(self, exc),
         )
 
     def _notes_dropped(self, finding_id: str, note_ids: list[str]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from inspector_app.core import bundle, findings, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
-from inspector_app.core.errors import InspectorError
+from inspector_app.core.errors import InspectorError, InvalidInput
 from inspector_app.core.index import NoteFilter, NoteRow
 from inspector_app.core.models import Child, Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
@@ -207,6 +207,17 @@ def edit_finding(inspection: Inspection, finding_id: str, changes: dict[str, Any
 def add_evidence(inspection: Inspection, finding_id: str, note_ids: list[str]) -> Finding:
     current = findings.finding(inspection, finding_id)
     return findings.edit_finding(inspection, finding_id, evidence=[*current.evidence, *note_ids])
+
+
+def remove_evidence(inspection: Inspection, finding_id: str, note_id: str) -> Finding:
+    """A finding without one of its notes; the last one stays (a finding rests on evidence)."""
+    current = findings.finding(inspection, finding_id)
+    kept = [n for n in current.evidence if n != note_id]
+    if not kept:
+        raise InvalidInput(
+            "A finding rests on at least one note; add another before removing this one."
+        )
+    return findings.edit_finding(inspection, finding_id, evidence=kept)
 
 
 def reorder_findings(inspection: Inspection, finding_ids: list[str]) -> None:

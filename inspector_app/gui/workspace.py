@@ -113,6 +113,9 @@ class Workspace(QWidget):
         self.team.resolve_requested.connect(self.resolve)
         self.findings.open_note.connect(self._open_note)
         self.findings.selected_note_wanted.connect(self._new_finding)
+        self.findings.evidence_note_wanted.connect(
+            lambda: self.findings.add_evidence(self.list.selected_id() or self.editor.note_id)
+        )
         self.findings.details_wanted.connect(self.details_wanted)
         self.editor.resolve_requested.connect(self.resolve)
         self.editor.tags_changed.connect(

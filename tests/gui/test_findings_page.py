@@ -257,3 +257,33 @@ def test_deleting_a_finding_asks_first(qtbot, window: MainWindow, inspection_pat
 def on_disk_while_open(window: MainWindow) -> list:
     window.session.runner.wait()
     return findings.findings(window.session.inspection)
+
+
+def test_evidence_is_added_from_the_selected_note_and_removed_from_the_finding(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    column = page.columns["development"]
+    [first] = on_disk(inspection_path)
+    other = next(n for n in window.workspace.list.model.rows if n.id not in first.evidence)
+    select_note(qtbot, window, other.heading)
+    page = page_of(window)
+    press(page, "Add the selected note as evidence")
+    qtbot.waitUntil(lambda: "2 notes" in column.item(0).text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.evidence.count() == 2, timeout=WAIT_MS)
+
+    # Remove one: the finding keeps the other; the last one cannot go.
+    row = next(i for i in range(2) if page.evidence.item(i).data(Qt.ItemDataRole.UserRole)
+               == other.id)
+    page.evidence.setCurrentRow(row)
+    press(page, "Remove the chosen note from the evidence")
+    qtbot.waitUntil(lambda: column.item(0).text().endswith("  ·  1 note"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.evidence.count() == 1, timeout=WAIT_MS)
+    page.evidence.setCurrentRow(0)
+    press(page, "Remove the chosen note from the evidence")
+    from tests.gui.helpers import error_dialogs
+    qtbot.waitUntil(lambda: len(error_dialogs(window)) == 1, timeout=WAIT_MS)
+    assert "at least one note" in error_dialogs(window)[0].text()
+    window.lock()
+    [saved] = on_disk(inspection_path)
+    assert saved.evidence == first.evidence
