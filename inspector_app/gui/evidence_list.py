@@ -86,6 +86,7 @@ class HighlightDelegate(QStyledItemDelegate):
 class EvidenceList(QWidget):
     note_selected = Signal(str)
     loaded = Signal(int)  # rows shown after a filter or search, for the status bar and tests
+    new_note_wanted = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +108,11 @@ class EvidenceList(QWidget):
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.filters: dict[str, QComboBox] = {}
         bar = QHBoxLayout()
+        new = QPushButton("New note")
+        new.setToolTip("A new note of the last kind used (Ctrl+N)")
+        new.setAccessibleName("New note")
+        new.clicked.connect(self.new_note_wanted)
+        bar.addWidget(new)
         self.search.setMinimumWidth(160)
         bar.addWidget(self.search, 3)
         for name in ("question", "outcome", "kind", "judgement", "author"):

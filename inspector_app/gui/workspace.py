@@ -108,6 +108,7 @@ class Workspace(QWidget):
         layout.addWidget(self.tabs)
 
         self.list.note_selected.connect(self.show_note)
+        self.list.new_note_wanted.connect(self.new_note)
         self.editor.saved.connect(self._saved)
         self.coverage.cell_chosen.connect(self._cell_chosen)
         self.team.resolve_requested.connect(self.resolve)

@@ -426,3 +426,17 @@ def test_the_window_fits_a_1024_pixel_screen_with_nothing_cut_off(
     editor.scroll.verticalScrollBar().setValue(editor.scroll.verticalScrollBar().maximum())
     select_note(qtbot, window, "EHC plan timeliness")
     assert editor.scroll.verticalScrollBar().value() == 0
+
+
+def test_the_new_note_button_starts_a_note_of_the_last_kind(qtbot, opened: MainWindow) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    window = opened
+    editor = window.workspace.editor
+    [button] = [b for b in window.workspace.list.findChildren(QPushButton)
+                if b.accessibleName() == "New note"]
+    assert "Ctrl+N" in button.toolTip()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert editor.pages.currentIndex() == 1 and editor.note_id is None
+    assert editor.kind.currentData() == window.settings.last_kind
+    assert focused() is editor.text
