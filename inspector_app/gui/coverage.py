@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -135,6 +143,7 @@ def _shade(total: int) -> QColor:
 
 class CoverageView(QWidget):
     cell_chosen = Signal(str, str)  # question code, outcome code
+    status = Signal(str)  # for the status bar
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,7 +164,7 @@ class CoverageView(QWidget):
         export = QPushButton("E&xport as PNG…")
         export.setAccessibleName("Export the coverage matrix as a PNG image")
         export.clicked.connect(self._export)
-        legend = QLabel(
+        self.legend = legend = QLabel(
             "Each cell: notes, then the mix — S strength, D area for development, "
             "W significant weakness, C context. Darker means more evidence; "
             "<span style='color:#b71c1c'>gap</span> means none yet."
@@ -195,12 +204,73 @@ class CoverageView(QWidget):
         if index.isValid():
             self.cell_chosen.emit(*self.model.cell(index.row(), index.column()))
 
+    def image(self) -> QImage:
+        """The whole matrix (every row, however small the window), under the inspection's
+        area and the summary and over the legend: no buttons, no scroll bars."""
+        table = self.table
+        frame = 2 * table.frameWidth()
+        full = QSize(
+            table.verticalHeader().width() + table.horizontalHeader().length() + frame,
+            table.horizontalHeader().height() + table.verticalHeader().length() + frame,
+        )
+        full.setWidth(max(full.width(), 900))
+        kept = table.size(), table.verticalScrollBarPolicy(), table.horizontalScrollBarPolicy()
+        off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        table.setVerticalScrollBarPolicy(off)
+        table.setHorizontalScrollBarPolicy(off)
+        table.resize(full)
+        matrix = table.grab()
+        table.resize(kept[0])
+        table.setVerticalScrollBarPolicy(kept[1])
+        table.setHorizontalScrollBarPolicy(kept[2])
+
+        area = self.session.inspection.info.area if self.session.inspection else ""
+        margin, width = 16, full.width()
+        texts = [
+            _document(f"<h2>Coverage of the evidence: {html.escape(area)}</h2>", width),
+            _document(self.summary.text(), width),
+        ]
+        legend = _document(self.legend.text(), width)
+        height = sum(int(t.size().height()) for t in (*texts, legend)) + full.height()
+        ratio = matrix.devicePixelRatio()
+        image = QImage(
+            round((width + 2 * margin) * ratio),
+            round((height + 3 * margin) * ratio),
+            QImage.Format.Format_RGB32,
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(self.palette().color(QPalette.ColorRole.Window))
+        painter = QPainter(image)
+        y = margin
+        for text in texts:
+            painter.translate(margin, y)
+            text.drawContents(painter)
+            painter.resetTransform()
+            y += int(text.size().height())
+        painter.drawPixmap(margin, y + margin // 2, matrix)
+        y += full.height() + margin
+        painter.translate(margin, y)
+        legend.drawContents(painter)
+        painter.end()
+        return image
+
     def export_png(self, path: Path) -> bool:
-        return self.grab().save(str(path), "PNG")
+        return self.image().save(str(path), "PNG")
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export coverage", "coverage.png", "PNG images (*.png)"
         )
-        if path and not self.export_png(Path(path)):
+        if not path:
+            return
+        if self.export_png(Path(path)):
+            self.status.emit(f"Coverage saved to {path}.")
+        else:
             show_error(self, StorageError(f"{path} could not be written; choose another folder."))
+
+
+def _document(rich_text: str, width: int) -> QTextDocument:
+    document = QTextDocument()
+    document.setHtml(rich_text)
+    document.setTextWidth(width)
+    return document

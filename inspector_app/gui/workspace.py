@@ -111,6 +111,7 @@ class Workspace(QWidget):
         self.list.new_note_wanted.connect(self.new_note)
         self.editor.saved.connect(self._saved)
         self.coverage.cell_chosen.connect(self._cell_chosen)
+        self.coverage.status.connect(self.status)
         self.team.resolve_requested.connect(self.resolve)
         self.findings.open_note.connect(self._open_note)
         self.findings.selected_note_wanted.connect(self._new_finding)

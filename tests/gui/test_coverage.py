@@ -120,12 +120,22 @@ def test_export_as_png(
 ) -> None:
     target = tmp_path / "coverage.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    coverage.window().resize(1024, 480)  # too short to show every row on screen
+    qtbot.wait(50)
+    table = coverage.table
+    rows = table.verticalHeader().length() + table.horizontalHeader().height()
+    assert table.viewport().height() < rows
     export = next(b for b in coverage.findChildren(QPushButton) if "PNG" in b.text())
-    click(qtbot, export)
+    with qtbot.waitSignal(coverage.status, timeout=WAIT_MS) as said:
+        click(qtbot, export)
+    assert said.args == [f"Coverage saved to {target}."]
     with Image.open(target) as image:
         ratio = coverage.devicePixelRatioF()
         assert image.format == "PNG"
-        assert image.size == (round(coverage.width() * ratio), round(coverage.height() * ratio))
+        # Every row is in the picture, however little the window showed.
+        assert image.height > (rows + 60) * ratio
+    qtbot.wait(50)
+    assert table.verticalScrollBar().isVisible()  # the view on screen is as it was
     assert error_dialogs(coverage.window()) == []
 
 
