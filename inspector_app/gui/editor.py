@@ -172,6 +172,7 @@ class NoteEditor(QWidget):
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(360)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is in it, not to it
         self.scroll = scroll
 
         for number in range(1, 10):
@@ -216,6 +217,23 @@ class NoteEditor(QWidget):
             self.judgement_row.addWidget(radio, number // 2, number % 2)
         self.outcomes.set_framework(framework)
         self.set_children(children)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab goes down the left column, then down the right one as it reads: questions,
+        judgement, outcomes, children, details (which are rebuilt for each kind)."""
+        chain = [self.kind, self.title, self.text, self.photos, *self.questions.values()]
+        chain += [*self.judgement.buttons(), self.outcomes, self.children, self.fields]
+        stops = [
+            stop
+            for widget in chain
+            for stop in (widget, *widget.findChildren(QWidget))
+            if stop.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and not stop.focusProxy()
+            and stop.window() is self.window()  # not a row of details being taken down
+        ]
+        for before, after in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def set_children(self, refs: list[str]) -> None:
         self.register = list(refs)
@@ -315,6 +333,7 @@ class NoteEditor(QWidget):
         values = self.fields.values() if not self._loading else {}
         self.fields.set_kind(self.framework.kind(self.kind.currentData()))
         self.fields.set_values(values)
+        self._order_tabs()
         self._show_timescales()
         self._changed()
 

@@ -440,3 +440,22 @@ def test_the_new_note_button_starts_a_note_of_the_last_kind(qtbot, opened: MainW
     assert editor.pages.currentIndex() == 1 and editor.note_id is None
     assert editor.kind.currentData() == window.settings.last_kind
     assert focused() is editor.text
+
+
+def test_tab_goes_down_the_left_column_then_down_the_tags(qtbot, opened: MainWindow) -> None:
+    window = opened
+    editor = window.workspace.editor
+    window.workspace.new_note("case-review")
+    editor.kind.setFocus()
+    order = []
+    for _ in range(12):
+        order.append(focused())
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    questions = list(editor.questions.values())
+    expected = [editor.kind, editor.title, editor.text]
+    assert order[:3] == expected
+    start = order.index(questions[0])
+    assert order[start : start + 3] == questions  # right after the left column's buttons
+    assert order[start + 3] in editor.judgement.buttons()
+    assert order[start + 4] is editor.outcomes.filter
+    assert editor.scroll not in order  # no stop on the pane itself
