@@ -47,6 +47,10 @@ class CryptoError(Exception):
     """A sealed value did not open: wrong key, or the bytes or their context changed."""
 
 
+MAX_KDF_MEMORY = 1024 * 1024  # KiB: 1 GiB
+MAX_KDF_WORK = 16 * (64 * 1024 * 3)  # memory × passes: sixteen times today's settings
+
+
 @dataclass(frozen=True)
 class KdfParams:
     """Argon2id parameters, stored in the file header and bound into the key wrap."""
@@ -77,10 +81,13 @@ class KdfParams:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CryptoError("malformed key derivation parameters") from exc
-        # Refuse absurd values before spending memory or time on them.
-        if not (8 * params.lanes <= params.memory_cost <= 4 * 1024 * 1024):
+        # Refuse absurd values before spending memory or time on them: a header edited to
+        # ask for gigabytes and many passes would hold the app for minutes at every unlock.
+        if not (8 * params.lanes <= params.memory_cost <= MAX_KDF_MEMORY):
             raise CryptoError("key derivation memory out of range")
-        if not (1 <= params.iterations <= 64 and 1 <= params.lanes <= 64):
+        if not (1 <= params.iterations <= 16 and 1 <= params.lanes <= 16):
+            raise CryptoError("key derivation cost out of range")
+        if params.memory_cost * params.iterations > MAX_KDF_WORK:
             raise CryptoError("key derivation cost out of range")
         return params
 

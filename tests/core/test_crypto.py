@@ -109,6 +109,13 @@ def test_kdf_params_refuse_absurd_costs_before_running():
     params = crypto.KdfParams.fresh().to_dict()
     with pytest.raises(crypto.CryptoError):
         crypto.KdfParams.from_dict({**params, "memory_cost": 2**40})
+    # A gigabyte is allowed, but not with many passes: at most sixteen times today's cost.
+    gigabyte = {**params, "memory_cost": 1024 * 1024}
+    assert crypto.KdfParams.from_dict({**gigabyte, "iterations": 3}).memory_cost == 1024 * 1024
+    for edited in ({**gigabyte, "iterations": 16}, {**params, "iterations": 17},
+                   {**params, "lanes": 17}, {**params, "memory_cost": 2 * 1024 * 1024}):
+        with pytest.raises(crypto.CryptoError):
+            crypto.KdfParams.from_dict(edited)
     with pytest.raises(crypto.CryptoError):
         crypto.KdfParams.from_dict({**params, "alg": "md5"})
 
