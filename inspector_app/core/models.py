@@ -35,7 +35,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def clean_text(value: str, *, multiline: bool = True, limit: int = MAX_TEXT) -> str:
+def clean_text(
+    value: str, *, multiline: bool = True, limit: int = MAX_TEXT, what: str = "text"
+) -> str:
     """Text as stored: NFC, newlines normalised, control characters and lone surrogates gone."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():  # ASCII has no surrogates, overrides or separators and is NFC
@@ -46,12 +48,12 @@ def clean_text(value: str, *, multiline: bool = True, limit: int = MAX_TEXT) -> 
     text = _CONTROL.sub("", text)
     text = text.strip()
     if len(text) > limit:
-        raise InvalidInput(f"The text is {len(text):,} characters; the limit is {limit:,}.")
+        raise InvalidInput(f"The {what} is {len(text):,} characters; the limit is {limit:,}.")
     return text
 
 
-def clean_line(value: str) -> str:
-    return clean_text(value, multiline=False, limit=MAX_LINE)
+def clean_line(value: str, what: str = "line") -> str:
+    return clean_text(value, multiline=False, limit=MAX_LINE, what=what)
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ class Finding:
 
 def check_finding(framework: Framework, finding: Finding) -> Finding:
     """The finding cleaned and checked; its evidence must be given (existence is the store's)."""
-    text = clean_text(finding.text)
+    text = clean_text(finding.text, what="finding's text")
     if not text:
         raise InvalidInput("The finding's text is empty; write the statement.")
     evidence = _unique(e.strip() for e in finding.evidence if e.strip())
@@ -347,7 +349,7 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
     outcomes = _unique(framework.check_outcome(o) for o in note.outcomes)
     if not outcomes and require_tags:
         raise InvalidInput("A note needs at least one outcome category.")
-    text = clean_text(note.text)
+    text = clean_text(note.text, what="note's text")
     if not text:
         raise InvalidInput("The note's text is empty; write what you saw or heard.")
     fields = {}
@@ -360,7 +362,7 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
         questions=tuple(sorted(questions)),
         outcomes=outcomes,
         judgement=framework.check_judgement(note.judgement),
-        title=clean_line(note.title),
+        title=clean_line(note.title, "title"),
         text=text,
         children=_unique(clean_child_ref(c) for c in note.children),
         fields=fields,
@@ -368,7 +370,7 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
 
 
 def clean_child_ref(ref: str) -> str:
-    text = clean_text(ref, multiline=False, limit=60)
+    text = clean_text(ref, multiline=False, limit=60, what="child's pseudonym")
     if not text:
         raise InvalidInput("A child reference is empty; use a pseudonym such as 'Child A'.")
     return text
@@ -380,7 +382,7 @@ def check_field(spec: Any, value: Any) -> Any:
         return None
     where = f"'{spec.label}'"
     if spec.type == "text":
-        return clean_line(str(value))
+        return clean_line(str(value), where)
     if spec.type == "date":
         return check_date(str(value).strip(), where)
     if spec.type == "number":

@@ -561,7 +561,7 @@ class Inspection:
         names depends on the register holding the right one.
         """
         self.refresh()
-        child = Child(clean_child_ref(ref), clean_line(name))
+        child = Child(clean_child_ref(ref), clean_line(name, "real name"))
         known = self.children.get(child.ref)
         if known is not None and not replace_name:
             if child.name in ("", known.name):
@@ -601,8 +601,10 @@ class Inspection:
             on_site_start=_date(values["on_site_start"], "first day on site"),
             on_site_end=_date(values["on_site_end"], "last day on site"),
             wsoa=_choice(values["wsoa"], ("", *WSOA), "WSOA decision"),
-            addressees=tuple(a for a in (clean_line(x) for x in values["addressees"]) if a),
-            team=tuple(t for t in (clean_line(x) for x in values["team"]) if t),
+            addressees=tuple(
+                a for a in (clean_line(x, "addressee") for x in values["addressees"]) if a
+            ),
+            team=tuple(t for t in (clean_line(x, "team line") for x in values["team"]) if t),
         )
         if info.on_site_start and info.on_site_end and info.on_site_end < info.on_site_start:
             raise InvalidInput("The last day on site is before the first; check the dates.")
@@ -634,7 +636,7 @@ def _sha(data: bytes) -> str:
 
 
 def _required_line(value: str, what: str) -> str:
-    text = clean_line(value or "")
+    text = clean_line(value or "", what)
     if not text:
         raise InvalidInput(f"The {what} is empty; give one.")
     return text

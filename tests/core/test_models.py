@@ -2,6 +2,7 @@
 
 import datetime as dt
 import unicodedata
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from inspector_app.core import framework
 from inspector_app.core.errors import InvalidInput
-from inspector_app.core.models import check_field, clean_line, clean_text
+from inspector_app.core.models import Note, check_field, check_note, clean_line, clean_text
 from inspector_app.core.timescales import check_timescales
 
 FW = framework.load()
@@ -72,6 +73,15 @@ def test_control_characters_are_removed_and_newlines_kept():
 def test_text_over_the_limit_is_refused_with_the_limit():
     with pytest.raises(InvalidInput, match="200,000"):
         clean_text("x" * 200_001)
+
+
+def test_a_line_over_the_limit_is_named_in_the_refusal():
+    note = Note(id="x", kind="meeting", author="Sam", questions=("A",),
+                outcomes=("identification",), judgement="context", title="t" * 301, text="Seen.")
+    with pytest.raises(InvalidInput, match="^The title is 301 characters; the limit is 300.$"):
+        check_note(FW, note)
+    with pytest.raises(InvalidInput, match="^The child's pseudonym is 61 characters"):
+        check_note(FW, replace(note, title="", children=("C" * 61,)))
 
 
 @given(st.text())
