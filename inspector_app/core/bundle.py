@@ -29,7 +29,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from inspector_app.core import crypto, history, images, outfile, team
-from inspector_app.core.errors import BundleRejected, InspectorError, InvalidInput
+from inspector_app.core.errors import (
+    BundleRejected,
+    InspectorError,
+    IntegrityError,
+    InvalidInput,
+)
 from inspector_app.core.models import (
     Attachment,
     Child,
@@ -69,6 +74,7 @@ class ImportResult:
     conflicts: list[str] = field(default_factory=list)
     photos: int = 0
     findings: int = 0  # new or changed
+    repaired: int = 0  # records damaged in this file, replaced by the bundle's copy
     finding_conflicts: list[str] = field(default_factory=list)
     already: bool = False
 
@@ -84,6 +90,8 @@ class ImportResult:
                 f"; {self.findings} findings new or changed, "
                 f"{len(self.finding_conflicts)} in conflict"
             )
+        if self.repaired:
+            text += f"; {self.repaired} damaged here and restored from the bundle"
         return text
 
 
@@ -423,7 +431,8 @@ class _Reader:
         if self.expected.pop(key, None) != _sha(raw) or key[0] not in SYNCED:
             raise BundleRejected("A record in the bundle does not match its manifest.")
         incoming = _state(raw)
-        found = self.inspection.file.read(*key) if key[1] in self.stored[key[0]] else None
+        known = key[1] in self.stored[key[0]]
+        found = self._stored_state(key) if known else None
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
         if found and merged == found[1]:
             return  # nothing new: a record sent again, as every nightly bundle sends it
@@ -433,21 +442,33 @@ class _Reader:
                 if had[head["v"]] != head:  # a version is never changed, only followed
                     raise _invalid()
                 continue  # what was here already was checked on its way in
-            self._check_version(key, head, found[1] if found else None)
+            if known and not found:  # restoring a damaged copy: any author's, but valid
+                _check_data(self.inspection, key, head)
+            else:
+                self._check_version(key, head, found[1] if found else None)
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
         in_conflict = len(merged["heads"]) > 1
         if key[0] == "note":
             deleted = history.current(merged)[0].get("deleted", False)
-            self.result.new += found is None and not deleted
-            self.result.updated += found is not None
+            self.result.new += not known and not deleted
+            self.result.updated += known
             if in_conflict:
                 self.result.conflicts.append(key[1])
         elif key[0] == "finding":
             self.result.findings += 1
             if in_conflict:
                 self.result.finding_conflicts.append(key[1])
+
+    def _stored_state(self, key: tuple[str, str]) -> tuple[int, dict[str, Any]] | None:
+        """The file's copy of a record, or None if it has none it can read: a copy damaged
+        on disk is replaced by the bundle's, which is checked like a new record."""
+        try:
+            return self.inspection.file.read(*key)
+        except IntegrityError:
+            self.result.repaired += 1
+            return None
 
     def _check_version(
         self, key: tuple[str, str], head: dict[str, Any], known: dict[str, Any] | None

@@ -1,5 +1,8 @@
 """The team as the lead sees it: what is waiting for the next bundle, and who sent what."""
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 
 from inspector_app.core import bundle, outfile, team
@@ -197,3 +200,24 @@ def test_the_changed_count_opens_only_what_was_written_since_it_last_looked(
     assert team.changed_since_export(member) == 31
     assert asked == [last]  # not from the start of the day
     assert team.changed_since_export(member) == 31
+
+
+def test_a_note_damaged_in_the_leads_file_is_restored_from_the_next_bundle(pair, tmp_path):
+    lead, member = pair
+    note = add_fixture_note(member, text="Kept safe by the member's copy.")
+    bundle.export_bundle(member, tmp_path / "day1.bundle")
+    bundle.import_bundle(lead, tmp_path / "day1.bundle")
+    lead.close()
+    with closing(sqlite3.connect(lead.path)) as conn:  # a sector gone bad on the lead's disk
+        (body,) = conn.execute("SELECT body FROM records WHERE id = ?", (note.id,)).fetchone()
+        spoiled = bytes([body[0] ^ 1]) + body[1:]
+        conn.execute("UPDATE records SET body = ? WHERE id = ?", (spoiled, note.id))
+        conn.commit()
+    with Inspection.open(lead.path, PASSPHRASE) as again:
+        assert not again.verify().ok
+        bundle.export_bundle(member, tmp_path / "day2.bundle")
+        result = bundle.import_bundle(again, tmp_path / "day2.bundle")
+        assert (result.new, result.updated, result.repaired) == (0, 1, 1)
+        assert "1 damaged here and restored from the bundle" in result.describe()
+        assert again.note(note.id).text == "Kept safe by the member's copy."
+        assert again.verify().ok
