@@ -105,7 +105,14 @@ class ChildrenView(QWidget):
         layout.addWidget(self.message)
 
     def reload(self) -> None:
-        self.session.run(ops.children, on_success=self.model.set_rows)
+        self.session.run(ops.children, on_success=self._show)
+
+    def _show(self, children: list[Child]) -> None:
+        self.model.set_rows(children)
+        # Nothing to reveal until a real name is kept.
+        self.reveal.setEnabled(any(child.name for child in children))
+        if not self.reveal.isEnabled():
+            self.reveal.setChecked(False)
 
     def clear(self) -> None:
         self.reveal.setChecked(False)

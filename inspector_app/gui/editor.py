@@ -86,6 +86,10 @@ class NoteEditor(QWidget):
     def _form(self) -> QWidget:
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of evidence")
+        self.kind.setToolTip(
+            "The kind of evidence, chosen for a new note; a saved note keeps its kind "
+            "(its details depend on it)"
+        )
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.state = QLabel()
         self.state.setObjectName("saveState")

@@ -45,8 +45,10 @@ def test_real_names_stay_hidden_until_revealed(
     qtbot, register: ChildrenView, inspection_path: Path, settings_path: Path
 ) -> None:
     assert shown(register) == {"Child A": "—", "Child B": "—"}
+    assert not register.reveal.isEnabled()  # no real name kept yet: nothing to reveal
     add(qtbot, register, "Child D", REAL_NAME)
     qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)
+    assert register.reveal.isEnabled()
 
     assert shown(register)["Child D"] == HIDDEN
     assert "hidden" in HIDDEN
