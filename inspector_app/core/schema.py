@@ -39,3 +39,7 @@ def upgrade(db: sqlite_utils.Database) -> None:
         )
     if MIGRATIONS.pending(db):
         MIGRATIONS.apply(db)
+        # Only coarse times may be plaintext: keep the day each upgrade ran, not the moment.
+        db.execute(
+            f"UPDATE [{MIGRATIONS.migrations_table}] SET applied_at = substr(applied_at, 1, 10)"
+        )

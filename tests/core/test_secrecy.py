@@ -8,6 +8,7 @@ every byte the app left in the folder, while the file is open and after it is cl
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
@@ -209,3 +210,11 @@ def test_a_passphrase_that_is_not_utf8_fails_cleanly(inspection, tmp_path):
     assert result.returncode in (2, 3)
     assert "Traceback" not in result.stderr
     assert "Tangerine" not in result.stderr
+
+
+def test_the_only_plaintext_time_is_the_day_the_file_was_made(inspection):
+    """A moment to the microsecond would say when an inspector was at work; a day does not."""
+    rows = inspection.file.db.conn.execute(
+        "SELECT applied_at FROM _sqlite_migrations"
+    ).fetchall()
+    assert rows and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", at) for (at,) in rows)
