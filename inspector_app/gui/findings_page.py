@@ -119,6 +119,8 @@ class FindingsPage(QWidget):
         # Typing is kept: saved after a pause, before another finding is shown, and on lock;
         # a reload of the page never replaces what is being typed.
         self.dirty, self.edits, self.filling = False, 0, False
+        self.draft = ""  # text typed for a new finding, kept while another one is shown
+        self.shown_evidence = 0
         self.timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self.timer.timeout.connect(self._autosave)
         self.text.textChanged.connect(self._edited)
@@ -253,14 +255,22 @@ class FindingsPage(QWidget):
                     if finding.id == keep:
                         column.setCurrentItem(item)
             column.blockSignals(False)
-        shown = next((f for f in self.items if f.id == keep), None)
-        if self.dirty:  # a reload while typing: keep the typing, refresh only the evidence
-            self.current = shown or self.current
+        # The form shows a finding of the question chosen, or none (its typing already sent).
+        shown = next((f for f in self.items if f.id == keep and f.question == code), None)
+        if self.dirty and (shown is not None or self.current is None):
+            # A reload while typing (or a new finding's text): keep the typing.
+            self.current = shown
             return
         self._fill(shown)
 
     def _selected(self, item: QListWidgetItem | None, _previous=None) -> None:
         if item is not None:
+            for column in self.columns.values():  # one finding is chosen across the columns,
+                if column is not item.listWidget():  # so choosing another one again counts
+                    column.blockSignals(True)
+                    column.setCurrentRow(-1)
+                    column.blockSignals(False)
+            self._keep_draft()
             self._save_pending()
             self._fill(next((f for f in self.items if f.id == item.data(ID_ROLE)), None))
 
@@ -276,15 +286,21 @@ class FindingsPage(QWidget):
         self.filling, self.dirty = False, False
         self.timer.stop()
         self.evidence.clear()
-        for note_id in finding.evidence if finding else ():
+        self.shown_evidence += 1  # an answer for a finding shown before this one is dropped
+        if finding and finding.evidence:
             self.session.run(
-                ops.get_note, note_id, on_success=self._evidence_item, on_failure=lambda _exc: None
+                ops.get_notes,
+                list(finding.evidence),
+                on_success=lambda notes, n=self.shown_evidence: self._evidence_items(notes, n),
             )
 
-    def _evidence_item(self, note) -> None:
-        item = QListWidgetItem(f"{note.heading[:100]}  ·  {note.author}")
-        item.setData(ID_ROLE, note.id)
-        self.evidence.addItem(item)
+    def _evidence_items(self, notes: list, generation: int) -> None:
+        if generation != self.shown_evidence:
+            return
+        for note in notes:
+            item = QListWidgetItem(f"{note.heading[:100]}  ·  {note.author}")
+            item.setData(ID_ROLE, note.id)
+            self.evidence.addItem(item)
 
     def clear(self) -> None:
         self.timer.stop()
@@ -307,7 +323,7 @@ class FindingsPage(QWidget):
         self._save_pending()
         # With no finding shown, what was typed is the new finding; otherwise the editor holds
         # the shown finding (already saved), and the new one starts as a line to replace.
-        typed = self.text.toPlainText().strip() if self.current is None else ""
+        typed = (self.text.toPlainText().strip() if self.current is None else "") or self.draft
         values = {
             "question": self.question.currentData(),
             "judgement": self.judgement.currentData(),
@@ -324,11 +340,20 @@ class FindingsPage(QWidget):
         )
 
     def _created(self, finding: Finding) -> None:
-        self.current, self.dirty = finding, False  # the reload shows it, ready to edit
+        self.current, self.dirty, self.draft = finding, False, ""  # the reload shows it
         self.message.setText("Finding saved.")
 
     def _new(self) -> None:
         self.selected_note_wanted.emit()
+
+    def _keep_draft(self) -> None:
+        """Text typed for a new finding is set aside, not lost, when a finding is shown."""
+        if self.current is None and self.dirty and self.text.toPlainText().strip():
+            self.draft = self.text.toPlainText().strip()
+            self.message.setText(
+                "The text you typed for a new finding is kept: New finding from the selected "
+                "note will use it."
+            )
 
     def _edited(self, *_args) -> None:
         if self.filling:
@@ -407,7 +432,7 @@ class FindingsPage(QWidget):
                 ops.delete_finding,
                 finding.id,
                 changes=True,
-                on_success=lambda _f: self._fill(None),
+                on_success=lambda _f: (self._fill(None), self.message.setText("Finding deleted.")),
                 on_failure=lambda exc: show_error(self, exc),
             ),
         )
@@ -426,22 +451,24 @@ class FindingsPage(QWidget):
         if self.current is None or item is None:
             self.message.setText("Choose one of the finding's evidence notes to remove.")
             return
+        self._save_pending()  # typing first, so the change lands on the latest text
         self.session.run(
             ops.remove_evidence,
             self.current.id,
             item.data(ID_ROLE),
             changes=True,
-            on_success=self._saved,
+            on_success=lambda finding, edits=self.edits: self._saved(finding, edits),
             on_failure=lambda exc: show_error(self, exc),
         )
 
     def _notes_dropped(self, finding_id: str, note_ids: list[str]) -> None:
+        self._save_pending()  # typing first, so the change lands on the latest text
         self.session.run(
             ops.add_evidence,
             finding_id,
             note_ids,
             changes=True,
-            on_success=self._saved,
+            on_success=lambda finding, edits=self.edits: self._saved(finding, edits),
             on_failure=lambda exc: show_error(self, exc),
         )
 
@@ -512,12 +539,14 @@ class FindingsPage(QWidget):
         found = next((f for f in self.items if f.id.startswith(prefix)), None)
         if found is None:
             return
-        self.current = found
+        # Choosing it in its column saves what is being typed and then shows it.
         self.question.setCurrentIndex(max(self.question.findData(found.question), 0))
         column = self.columns.get(found.judgement)
-        if column is not None:
-            row = column.ids().index(found.id) if found.id in column.ids() else -1
-            column.setCurrentRow(row)
+        if column is not None and found.id in column.ids():
+            column.setCurrentRow(column.ids().index(found.id))
+            if self.current is None or self.current.id != found.id:  # it was already current
+                self._selected(column.currentItem())  # in its column, so no signal came
+            column.setFocus()
 
 
 class NamesDialog(QDialog):

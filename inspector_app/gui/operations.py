@@ -38,6 +38,17 @@ def get_note(inspection: Inspection, note_id: str) -> Note:
     return inspection.note(note_id)
 
 
+def get_notes(inspection: Inspection, note_ids: list[str]) -> list[Note]:
+    """The notes that still exist, in the order asked (a finding's evidence)."""
+    out = []
+    for note_id in note_ids:
+        try:
+            out.append(inspection.note(note_id))
+        except InspectorError:
+            continue
+    return out
+
+
 def save_note(inspection: Inspection, note_id: str | None, values: dict[str, Any]) -> Note:
     """Create the note on its first save, edit it afterwards; untagged drafts are allowed."""
     if note_id is None:

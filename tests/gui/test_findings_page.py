@@ -287,3 +287,85 @@ def test_evidence_is_added_from_the_selected_note_and_removed_from_the_finding(
     window.lock()
     [saved] = on_disk(inspection_path)
     assert saved.evidence == first.evidence
+
+
+def test_the_names_dialog_shows_the_finding_it_names_and_overwrites_nothing(
+    qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
+) -> None:
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        inspection.add_child("Child A", "Jordan Whitfield")
+    named_id, _ = make_finding(inspection_path, "Jordan Whitfield waited a year.", "strength")
+    page = open_with_finding(qtbot, window, inspection_path, "Another finding.")
+    strength, development = page.columns["strength"], page.columns["development"]
+    qtbot.waitUntil(lambda: strength.count() == 1, timeout=WAIT_MS)
+    strength.setCurrentRow(0)  # the named one is current in its column...
+    development.setCurrentRow(0)  # ...but another finding is shown
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Another finding.", timeout=WAIT_MS)
+    page.export_to(tmp_path / "draft.docx")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
+                    timeout=WAIT_MS)
+    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    place = next(i for i in range(box.places.count())
+                 if box.places.item(i).text().startswith("The finding"))
+    box.places.itemActivated.emit(box.places.item(place))
+    assert page.current.id == named_id
+    assert page.text.toPlainText() == "Jordan Whitfield waited a year."
+    qtbot.keyClicks(page.text, "X")  # and typing now edits that one
+    window.lock()
+    texts = {f.id: f.text for f in on_disk(inspection_path)}
+    assert texts[named_id].startswith("X") and "Another finding." in texts.values()
+
+
+def test_evidence_changes_keep_what_is_being_typed(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Waits are long.", timeout=WAIT_MS)
+    [first] = on_disk_while_open(window)
+    other = next(n for n in window.workspace.list.model.rows if n.id not in first.evidence)
+    page.timer.setInterval(60_000)  # the pause has not ended when the button is pressed
+    page.text.moveCursor(page.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.text, " Typed")
+    page.add_evidence(other.id)
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: "2 notes" in column.item(0).text(), timeout=WAIT_MS)
+    assert page.text.toPlainText() == "Waits are long. Typed"
+    window.lock()
+    [saved] = on_disk(inspection_path)
+    assert saved.text == "Waits are long. Typed" and len(saved.evidence) == 2
+
+
+def test_the_form_follows_the_question_and_a_new_findings_text_is_kept(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "A question A finding.")
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "A question A finding.", timeout=WAIT_MS)
+    page.question.setCurrentIndex(page.question.findData("B"))
+    assert page.current is None and page.text.toPlainText() == ""  # nothing of A's shown
+
+    qtbot.keyClicks(page.text, "A new finding, not yet made.")
+    page.question.setCurrentIndex(page.question.findData("A"))
+    page.columns["development"].setCurrentRow(0)
+    assert page.text.toPlainText() == "A question A finding."
+    assert "kept" in page.message.text()
+    select_note(qtbot, window, "EHC plan timeliness")
+    page = page_of(window)
+    press(page, "New finding")  # with a finding shown, the kept text starts the new one
+    qtbot.waitUntil(lambda: "A new finding, not yet made." in
+                    [f.text for f in on_disk_while_open(window)], timeout=WAIT_MS)
+
+
+def test_quick_moves_between_findings_show_each_ones_own_evidence(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    make_finding(inspection_path, "Second finding.")
+    page = open_with_finding(qtbot, window, inspection_path, "First finding.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    for row in (0, 1, 0, 1, 0):
+        column.setCurrentRow(row)
+    runner = window.session.runner
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=WAIT_MS)  # every answer has arrived
+    shown = [page.evidence.item(i).data(Qt.ItemDataRole.UserRole)
+             for i in range(page.evidence.count())]
+    assert shown == list(page.current.evidence)
