@@ -562,6 +562,10 @@ class Inspection:
         """
         self.refresh()
         child = Child(clean_child_ref(ref), clean_line(name, "real name"))
+        # "child c" is Child C: a pseudonym already in the register is found whatever its case.
+        same = [r for r in self.children if r.casefold() == child.ref.casefold()]
+        if same and child.ref not in self.children:
+            child = replace(child, ref=same[0])
         known = self.children.get(child.ref)
         if known is not None and not replace_name:
             if child.name in ("", known.name):

@@ -317,7 +317,11 @@ class MainWindow(QMainWindow):
 
     def delete_note(self) -> None:
         # The Delete key reaches this only outside text (a text field keeps the key for
-        # itself), so from the menu it works wherever the cursor is.
+        # itself), so from the menu it works wherever the cursor is. On another tab the note
+        # in the editor is out of sight, and Delete there is not about it.
+        if self.workspace.tabs.currentIndex() != 0:
+            self.statusBar().showMessage("Notes are deleted on the Evidence tab.", 8000)
+            return
         self.workspace.delete_current()
 
     def _name_undo(self, *_args) -> None:
@@ -329,7 +333,10 @@ class MainWindow(QMainWindow):
         ):
             if isinstance(focus, (QLineEdit, QPlainTextEdit)):
                 action.setText(f"&{verb} typing")
-                action.setEnabled(True)
+                text = focus.document() if isinstance(focus, QPlainTextEdit) else focus
+                action.setEnabled(
+                    text.isUndoAvailable() if verb == "Undo" else text.isRedoAvailable()
+                )
             else:
                 action.setText(f"&{verb} {what}" if can else f"&{verb}")
                 action.setEnabled(can)

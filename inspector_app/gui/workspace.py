@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
@@ -24,7 +26,7 @@ class DeleteNote(QUndoCommand):
     """Deleting a note is undoable: undo restores it as a new revision."""
 
     def __init__(self, workspace: Workspace, note: Note) -> None:
-        super().__init__(f"delete “{note.heading[:40]}”")
+        super().__init__(f"delete “{textwrap.shorten(note.heading, 40, placeholder='…')}”")
         self.workspace, self.note = workspace, note
 
     def redo(self) -> None:
@@ -64,6 +66,21 @@ class ChangeTags(QUndoCommand):
             on_failure=workspace.failed,
         )
 
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return 1  # consecutive tag changes may merge (see mergeWith)
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        """Typing in a detail field is one change, not one per key."""
+        if not isinstance(other, ChangeTags) or other.note_id != self.note_id:
+            return False
+        typed = {"fields"}
+        if typed != _changed(self.before, self.after) or typed != _changed(
+            other.before, other.after
+        ):
+            return False
+        self.after = other.after
+        return True
+
     def redo(self) -> None:
         if self.done:
             self.done = False
@@ -72,6 +89,10 @@ class ChangeTags(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.before)
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {key for key in after if before.get(key) != after[key]}
 
 
 class Workspace(QWidget):
@@ -197,6 +218,7 @@ class Workspace(QWidget):
         self.list.prefer(note.id)
 
     def delete_current(self) -> None:
+        self.editor.flush()  # what was just typed is part of what undo brings back
         note = self.editor.note
         if note is None or not self.editor.note_id:
             self.status.emit("Select a note to delete.")

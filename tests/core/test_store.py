@@ -207,6 +207,9 @@ def test_a_kept_real_name_is_never_lost_by_adding_its_pseudonym_again(inspection
     # A different name is refused, in a sentence saying the kept one stays.
     with pytest.raises(NameHeld, match="Child A already has a different real name.*kept"):
         inspection.add_child("Child A", "Someone Else")
+    # The pseudonym is the register's whatever the case it is typed in.
+    assert inspection.add_child("child a", "Jamie Smith").ref == "Child A"
+    assert sorted(inspection.children) == ["Child A"]
     again = reopen(inspection)
     try:
         assert again.children["Child A"].name == "Jamie Smith"

@@ -459,3 +459,50 @@ def test_tab_goes_down_the_left_column_then_down_the_tags(qtbot, opened: MainWin
     assert order[start + 3] in editor.judgement.buttons()
     assert order[start + 4] is editor.outcomes.filter
     assert editor.scroll not in order  # no stop on the pane itself
+
+
+def test_delete_on_another_tab_leaves_the_note_in_the_editor(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    select_note(qtbot, window, "EHC plan timeliness")
+    children = window.workspace.children
+    window.workspace.tabs.setCurrentWidget(children)
+    children.table.setFocus()
+    qtbot.keyClick(children.table, Qt.Key.Key_Delete)
+    assert "Evidence tab" in window.statusBar().currentMessage()
+    assert window.workspace.list.model.rowCount() == len(FIXTURE_NOTES)
+    assert len(notes_on_disk(inspection_path)) == len(FIXTURE_NOTES)
+
+
+def test_a_deleted_note_comes_back_with_what_was_typed_just_before(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    editor.title.setFocus()
+    editor.title.end(False)
+    qtbot.keyClicks(editor.title, " (checked)")
+    menu_action(window, "Note", "Delete note").trigger()  # before the pause ends
+    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    ctrl(qtbot, window.workspace.list.table, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: editor.note_id == note_id, timeout=WAIT_MS)
+    assert editor.title.text() == "EHC plan timeliness (checked)"
+
+
+def test_typing_in_a_detail_field_is_one_undo(qtbot, opened: MainWindow) -> None:
+    window = opened
+    editor = window.workspace.editor
+    select_note(qtbot, window, "Supported internships at the FE college")  # a visit
+    stack = window.workspace.undo_stack
+    [field] = [w for w in editor.fields.findChildren(QLineEdit)
+               if w.accessibleName() == "Provider name"]
+    before = stack.count()
+    field.setFocus()
+    qtbot.keyClicks(field, "Northmoor College")
+    assert stack.count() == before + 1
+    assert window.undo_action.text() == "&Undo typing"
+    editor.questions["A"].setFocus()  # outside a text box, Ctrl+Z takes the whole name back
+    ctrl(qtbot, editor.questions["A"], Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: editor.fields.values()["provider_name"] is None, timeout=WAIT_MS)

@@ -110,6 +110,9 @@ def test_unlock_with_the_recovery_key(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == len(FIXTURE_NOTES))
     assert window.windowTitle() == "Northmoor — Inspector"
+    window.lock()  # the page comes back in passphrase mode, saying it is locked
+    assert page.message.text() == "Locked. Your notes are saved."
+    assert page.secret.echoMode() == QLineEdit.EchoMode.Password
 
 
 def test_a_file_that_is_not_an_inspection_shows_one_dialog(
