@@ -82,7 +82,9 @@ class ConflictDialog(QDialog):
         buttons.addStretch()
         buttons.addWidget(save)
         layout.addLayout(buttons)
-        self.resize(1000, 620)
+        # Roomy, but never larger than the screen it opens on (less room for its title bar).
+        room = self.screen().availableGeometry()
+        self.resize(min(1000, room.width() - 40), min(620, room.height() - 60))
         session.run(
             ops.versions,
             note_id,
