@@ -113,13 +113,20 @@ def test_editing_and_saving_a_finding(qtbot, window: MainWindow, inspection_path
     assert saved.text.startswith("Families of under-fives")
 
 
+def waits_are_long(qtbot, window: MainWindow, path: Path):
+    """The page showing one finding, its column, the finding as saved, and the notes that
+    are not its evidence."""
+    page = open_with_finding(qtbot, window, path, "Waits are long.")
+    [first] = on_disk(path)
+    others = [n for n in window.workspace.list.model.rows if n.id not in first.evidence]
+    return page, page.columns["development"], first, others
+
+
 def test_notes_dropped_on_a_finding_become_its_evidence(
     qtbot, window: MainWindow, inspection_path: Path
 ) -> None:
-    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
-    column = page.columns["development"]
-    [first] = on_disk(inspection_path)
-    others = [n for n in window.workspace.list.model.rows if n.id not in first.evidence][:2]
+    page, column, first, others = waits_are_long(qtbot, window, inspection_path)
+    others = others[:2]
     mime = QMimeData()
     mime.setData(NOTE_IDS_MIME, "\n".join(n.id for n in others).encode())
     centre = QPointF(column.visualItemRect(column.item(0)).center())
@@ -188,13 +195,19 @@ def test_every_control_on_the_findings_page_is_named(qtbot, opened: MainWindow) 
     assert unnamed == []
 
 
+def two_findings(qtbot, window: MainWindow, path: Path):
+    """The Findings page with "First finding." and "Second finding." in one column."""
+    make_finding(path, "Second finding.")
+    page = open_with_finding(qtbot, window, path, "First finding.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    return page, column
+
+
 def test_typing_in_a_finding_is_never_lost(
     qtbot, window: MainWindow, inspection_path: Path
 ) -> None:
-    make_finding(inspection_path, "Second finding.")
-    page = open_with_finding(qtbot, window, inspection_path, "First finding.")
-    column = page.columns["development"]
-    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    page, column = two_findings(qtbot, window, inspection_path)
     column.setCurrentRow(next(r for r in range(2) if column.item(r).text().startswith("First")))
     qtbot.waitUntil(lambda: page.text.toPlainText() == "First finding.", timeout=WAIT_MS)
 
@@ -262,10 +275,7 @@ def on_disk_while_open(window: MainWindow) -> list:
 def test_evidence_is_added_from_the_selected_note_and_removed_from_the_finding(
     qtbot, window: MainWindow, inspection_path: Path
 ) -> None:
-    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
-    column = page.columns["development"]
-    [first] = on_disk(inspection_path)
-    other = next(n for n in window.workspace.list.model.rows if n.id not in first.evidence)
+    page, column, first, [other, *_] = waits_are_long(qtbot, window, inspection_path)
     select_note(qtbot, window, other.heading)
     page = page_of(window)
     press(page, "Add the selected note as evidence")
@@ -358,10 +368,7 @@ def test_the_form_follows_the_question_and_a_new_findings_text_is_kept(
 def test_quick_moves_between_findings_show_each_ones_own_evidence(
     qtbot, window: MainWindow, inspection_path: Path
 ) -> None:
-    make_finding(inspection_path, "Second finding.")
-    page = open_with_finding(qtbot, window, inspection_path, "First finding.")
-    column = page.columns["development"]
-    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    page, column = two_findings(qtbot, window, inspection_path)
     for row in (0, 1, 0, 1, 0):
         column.setCurrentRow(row)
     runner = window.session.runner
