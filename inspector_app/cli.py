@@ -312,7 +312,7 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
             ) from exc
     if os.environ.get(PASSPHRASE_ENV):
         return _valid_text(os.environ[PASSPHRASE_ENV], PASSPHRASE_ENV)
-    return _prompt("Passphrase: ", confirm)
+    return _prompt("Passphrase: ", confirm, PASSPHRASE_ENV)
 
 
 def _valid_text(value: str, where: str) -> str:
@@ -324,9 +324,11 @@ def _valid_text(value: str, where: str) -> str:
     return value
 
 
-def _prompt(label: str, confirm: bool) -> str:
+def _prompt(label: str, confirm: bool, env: str) -> str:
     if not sys.stdin.isatty():
-        raise InvalidInput(f"No passphrase given; set {PASSPHRASE_ENV} or use --passphrase-file.")
+        if env == NEW_PASSPHRASE_ENV:
+            raise InvalidInput(f"No new passphrase given; set {env}, or run this in a terminal.")
+        raise InvalidInput(f"No passphrase given; set {env} or use --passphrase-file.")
     first = getpass.getpass(label)
     if confirm and getpass.getpass("Again: ") != first:
         raise InvalidInput("The two passphrases differ; nothing was changed.")
@@ -612,7 +614,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
-        new = os.environ.get(NEW_PASSPHRASE_ENV) or _prompt("New passphrase: ", confirm=True)
+        new = os.environ.get(NEW_PASSPHRASE_ENV) or _prompt(
+            "New passphrase: ", confirm=True, env=NEW_PASSPHRASE_ENV
+        )
         _valid_text(new, NEW_PASSPHRASE_ENV)
         inspection.change_passphrase(new)
     print("Passphrase changed; the recovery key still works.")

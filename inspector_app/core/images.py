@@ -40,11 +40,13 @@ class CleanPhoto:
 
 def normalise(path: Path) -> CleanPhoto:
     """A clean JPEG and thumbnail from an image file, or ``ImageError`` saying why not."""
-    name = path.name
+    name = path.name or str(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ImageError(f"'{name}' cannot be read; check the file is still there.") from exc
+    if not path.is_file():
+        raise ImageError(f"'{name}' is a folder, not a photo; choose the photo's file.")
     if size > MAX_FILE_BYTES:
         raise ImageError(
             f"'{name}' is {size / 2**20:.0f} MB; photos up to {MAX_FILE_BYTES // 2**20} MB "

@@ -65,6 +65,8 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
         raise InvalidInput(f"There is no inspection file at {path}.")
     if create and path.exists():
         raise InvalidInput(f"{path} already exists; choose another name.")
+    if create and not path.parent.is_dir():
+        raise InvalidInput(f"The folder {path.parent} does not exist; choose another place.")
     try:
         conn = sqlite3.connect(
             path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False

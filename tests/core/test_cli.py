@@ -190,3 +190,15 @@ def test_an_export_never_writes_over_an_inspection_or_into_a_folder_name(pair, t
         assert why in result.stderr and result.stderr.count("\n") == 1
     assert file.read_bytes() == kept  # not even a bundle number was taken
     assert cli("verify", lead.path, check=0).returncode == 0
+
+
+def test_mistakes_in_paths_and_passphrases_are_named_for_what_they_are(file, tmp_path):
+    missing = cli("new", tmp_path / "no such folder" / "x.inspection", "--area", "A",
+                  "--inspector", "B", check=2).stderr
+    assert "folder" in missing and "does not exist" in missing and "read-only" not in missing
+    folder = cli("add", file, "--kind", "meeting", "--question", "A", "--outcome",
+                 "identification", "--judgement", "context", "--text", "Seen.",
+                 "--photo", tmp_path, check=2).stderr
+    assert "is a folder, not a photo" in folder
+    no_new = cli("passwd", file, check=2).stderr
+    assert "INSPECTOR_APP_NEW_PASSPHRASE" in no_new and "No new passphrase" in no_new
