@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -84,6 +85,13 @@ class NoteRow(NamedTuple):
     conflict: bool
     questions: tuple[str, ...]
     outcomes: tuple[str, ...]
+
+
+def _fold(text: str) -> str:
+    """Text as the index compares it: case and accents set aside."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
 
 
 def fts_query(text: str) -> str | None:
@@ -245,6 +253,30 @@ class WorkingSet:
                 _ROW_COLUMNS, where, order, page
             )
         ]
+
+    def excerpts(self, note_ids: list[str], text: str) -> dict[str, str]:
+        """For notes found by searching ``text``: about twelve words around what matched,
+        for each note whose heading shows none of the words (so a list can say why it was
+        found). Asked for the rows on show, after the page itself: a search stays as fast as
+        plain FTS5."""
+        match = fts_query(text)
+        if match is None or not note_ids:
+            return {}
+        self._index_text()
+        words = [_fold(w) for w in _WORD.findall(text)]
+        rows = self.db.conn.execute(
+            "SELECT notes.id, notes.title, notes.text, "
+            "snippet(notes_fts, -1, '', '', '…', 12) FROM notes "
+            "JOIN notes_fts ON notes_fts.rowid = notes.rowid "
+            "WHERE notes_fts MATCH ? AND notes.id IN (SELECT value FROM json_each(?))",
+            (match, json.dumps(note_ids)),
+        )
+        out = {}
+        for note_id, title, body, excerpt in rows:
+            heading = _WORD.findall(_fold(title or body.split("\n", 1)[0]))
+            if not any(t.startswith(w) for w in words for t in heading):
+                out[note_id] = " ".join(excerpt.split())
+        return out
 
     def count(self, where: NoteFilter | None = None) -> int:
         """How many notes match (all notes without a filter)."""

@@ -458,6 +458,11 @@ class Inspection:
         """
         return self.rows(NoteFilter(text=text), limit=limit)
 
+    def excerpts(self, note_ids: list[str], text: str) -> dict[str, str]:
+        """What matched ``text`` in each of these notes, where its heading does not show it."""
+        self.refresh()
+        return self.index.excerpts(note_ids, text)
+
     def _checked(self, where: NoteFilter) -> NoteFilter:
         """The filter with its codes checked against the framework (and normalised)."""
         self.refresh()

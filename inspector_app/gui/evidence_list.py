@@ -252,10 +252,12 @@ class EvidenceList(QWidget):
         if offset:
             if offset == len(self.model.rows):
                 self.model.append_rows(rows)
+                self._ask_excerpts(where, rows)
             return
         self.delegate.query = where.text
         previous = self.selected_id()  # a reset clears the selection; keep it
         self.model.set_rows(rows, total)
+        self._ask_excerpts(where, rows)
         total_hint = "" if where == NoteFilter() else " match"
         self.count.setText(f"{total} note{'s' if total != 1 else ''}{total_hint}")
         self._empty_state(where, rows)
@@ -263,6 +265,18 @@ class EvidenceList(QWidget):
         if target:
             self.select(target, emit=False)
         self.loaded.emit(len(rows))
+
+    def _ask_excerpts(self, where: NoteFilter, rows: list) -> None:
+        """After the page is on show, ask what matched in the notes' text (a search)."""
+        if where.text.strip() and rows:
+            self.session.run(
+                ops.excerpts,
+                [row.id for row in rows],
+                where.text,
+                on_success=lambda found: (
+                    self.model.set_excerpts(found) if where == self.current_filter() else None
+                ),
+            )
 
     def _empty_state(self, where: NoteFilter, rows: list) -> None:
         if rows:

@@ -49,6 +49,7 @@ class EvidenceModel(RowsModel):
         super().__init__(parent)
         self.framework = framework
         self.rows: list[NoteRow] = []
+        self.excerpts: dict[str, str] = {}  # note id -> what matched, in a search
         self.total = 0
         self._fetching = False
 
@@ -58,9 +59,18 @@ class EvidenceModel(RowsModel):
     def set_rows(self, rows: list[NoteRow], total: int | None = None) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.excerpts = {}
         self.total = len(rows) if total is None else total
         self._fetching = False
         self.endResetModel()
+
+    def set_excerpts(self, found: dict[str, str]) -> None:
+        """What matched in the text of the notes whose titles do not show it (a search)."""
+        self.excerpts.update(found)
+        for row, note in enumerate(self.rows):
+            if note.id in found:
+                index = self.index(row, TITLE_COLUMN)
+                self.dataChanged.emit(index, index)
 
     def append_rows(self, rows: list[NoteRow]) -> None:
         self._fetching = False
@@ -137,7 +147,10 @@ class EvidenceModel(RowsModel):
         if column == "Judgement":
             return self._label("judgements", row.judgement)
         if column == "Title":
-            return ("⚠ " if row.conflict else "") + row.heading
+            # In a search, the words that matched in the text follow a title without them.
+            excerpt = self.excerpts.get(row.id)
+            shown = f"{row.heading}  —  {excerpt}" if excerpt else row.heading
+            return ("⚠ " if row.conflict else "") + shown
         return str(row.photos) if row.photos else ""
 
     def _tooltip(self, row: NoteRow, column: str) -> str | None:
@@ -146,5 +159,6 @@ class EvidenceModel(RowsModel):
         if column == "Questions" and row.questions and self.framework:
             return "\n".join(f"{q}: {self._label('questions', q)}" for q in row.questions)
         if column == "Title":
-            return row.heading
+            excerpt = self.excerpts.get(row.id)
+            return f"{row.heading}\n{excerpt}" if excerpt else row.heading
         return None

@@ -28,6 +28,11 @@ def list_rows(
     return where, sort, offset, rows, total
 
 
+def excerpts(inspection: Inspection, note_ids: list[str], text: str) -> dict[str, str]:
+    """Why each of these notes was found by searching ``text``, where its heading does not say."""
+    return inspection.excerpts(note_ids, text)
+
+
 def compare_history(inspection: Inspection, seq: int, digest: str) -> tuple[int | None, tuple]:
     """How many changes this copy lacks against where its history ended when last closed here
     (None: the copies diverged), and where its history ends now."""

@@ -1,5 +1,7 @@
 """The working set's full-text index, brought up to date only when a search needs it."""
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,3 +72,19 @@ def test_saving_does_not_touch_the_full_text_index_until_a_search(monkeypatch):
     assert found(working_set, "health") == [f"note-{n}" for n in range(5)]
     assert found(working_set, "waits") == []  # note-1 was saved again without it
     assert any("INSERT INTO notes_fts" in sql for sql in writes)
+
+
+def test_excerpts_show_what_matched_where_the_title_does_not():
+    working_set = WorkingSet()
+    long_text = ("The provider visit covered transition planning in depth. " * 3
+                 + "Families waited forty weeks for speech therapy after the referral.")
+    working_set.upsert(replace(note(1, "visit", False), title="Visit to the hub",
+                               text=long_text))
+    working_set.upsert(note(2, "waits therapy", False))  # its title shows no "therap"...
+    working_set.upsert(note(3, "therapy waits", False))  # ...this one's does
+    excerpts = working_set.excerpts(["note-1", "note-2", "note-3"], "therap")
+    assert set(excerpts) == {"note-1", "note-2"}
+    assert "speech therapy" in excerpts["note-1"] and "\n" not in excerpts["note-1"]
+    assert excerpts["note-1"].startswith("…")  # cut from the middle of the text
+    assert working_set.excerpts(["note-1"], "visít hub") == {}  # the title shows it
+    assert working_set.excerpts(["note-1"], '"(*') == {}  # not a search at all

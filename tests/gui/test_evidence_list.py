@@ -178,7 +178,11 @@ def test_the_list_stays_responsive_with_2000_notes(
     with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
         qtbot.keyClicks(evidence.search, "note 1997")
     assert shown.args == [1]
-    assert visible_headings(window) == ["Supported internships at the FE college"]
+    # The words matched in the text, not the title, follow the title once they are found.
+    qtbot.waitUntil(lambda: visible_headings(window) == [
+        "Supported internships at the FE college  —  "
+        "Three of five recent interns are in paid work. (note 1997)"
+    ], timeout=WAIT_MS)
 
     # Scrolling to the end reaches the last of the 2,000 notes.
     evidence.clear_filters()
