@@ -114,7 +114,7 @@ class EvidenceList(QWidget):
         new.clicked.connect(self.new_note_wanted)
         bar.addWidget(new)
         self.search.setMinimumWidth(160)
-        bar.addWidget(self.search, 3)
+        bar.addWidget(self.search, 2)
         for name in ("question", "outcome", "kind", "judgement", "author"):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter by {name}")
@@ -123,7 +123,8 @@ class EvidenceList(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(7)  # so the window fits a 1024-pixel screen
+            # Narrow enough for a 1024-pixel screen, wide enough to read "Any judgement".
+            combo.setMinimumContentsLength(11 if name == "judgement" else 7)
             self.filters[name] = combo
             bar.addWidget(combo, 1)
         clear = QPushButton("Clear")

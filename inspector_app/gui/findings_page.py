@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +88,23 @@ class FindingColumn(QListWidget):
             self.reordered.emit(self.ids())
 
 
+class ElidedComboBox(QComboBox):
+    """Shows a long choice (a whole question) cut with an ellipsis where the box ends."""
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        room = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, room.width()
+        )
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
 class FindingsPage(QWidget):
     open_note = Signal(str)
     selected_note_wanted = Signal()  # asks the workspace which note is selected
@@ -97,8 +117,12 @@ class FindingsPage(QWidget):
         self.framework: Framework | None = None
         self.items: list[Finding] = []
         self.current: Finding | None = None
-        self.question = QComboBox()
+        self.question = ElidedComboBox()
         self.question.setAccessibleName("Question")
+        self.question.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.question.setMinimumContentsLength(20)
         self.question.currentIndexChanged.connect(self._question_changed)
         self.columns: dict[str, FindingColumn] = {}
         self.boxes: list[QGroupBox] = []

@@ -419,6 +419,8 @@ def test_the_window_fits_a_1024_pixel_screen_with_nothing_cut_off(
     window.resize(1024, 640)
     window.workspace.new_note(kind)
     qtbot.wait(50)
+    judgement = window.workspace.list.filters["judgement"]  # its longest "any" reads whole
+    assert judgement.width() > judgement.fontMetrics().horizontalAdvance("Any judgement") + 20
     # The tags pane is never wider than the room it has (nothing hidden to its right).
     assert editor.scroll.horizontalScrollBar().maximum() == 0
     assert editor.tags.width() <= editor.scroll.viewport().width()
