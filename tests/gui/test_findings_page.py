@@ -59,7 +59,10 @@ def test_a_question_without_findings_says_how_to_start_and_alt_q_chooses_the_que
     page = page_of(opened)
     page.question.setCurrentIndex(page.question.findData("C"))
     qtbot.waitUntil(page.empty.isVisible, timeout=WAIT_MS)
-    # A whole question is long: its box is cut with an ellipsis, not sized to it.
+    # A whole question is long: in a narrow window its box ends with an ellipsis.
+    page.question.resize(300, page.question.height())
+    shown = page.question.shown_text()
+    assert shown.endswith("…") and page.question.currentText().startswith(shown[:-1])
     assert page.question.minimumSizeHint().width() < 400 and not page.question.grab().isNull()
     assert "No findings for question C yet" in page.empty.text()
     page.text.setFocus()
