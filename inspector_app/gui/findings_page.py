@@ -293,6 +293,7 @@ class FindingsPage(QWidget):
         if self.dirty and (shown is not None or self.current is None):
             # A reload while typing (or a new finding's text): keep the typing.
             self.current = shown
+            self._load_evidence(shown)
             return
         self._fill(shown)
 
@@ -318,6 +319,9 @@ class FindingsPage(QWidget):
             self.judgement.setCurrentIndex(max(self.judgement.findData(finding.judgement), 0))
         self.filling, self.dirty = False, False
         self.timer.stop()
+        self._load_evidence(finding)
+
+    def _load_evidence(self, finding: Finding | None) -> None:
         self.evidence.clear()
         self.shown_evidence += 1  # an answer for a finding shown before this one is dropped
         if finding and finding.evidence:

@@ -344,6 +344,7 @@ def test_evidence_changes_keep_what_is_being_typed(
     page.add_evidence(other.id)
     column = page.columns["development"]
     qtbot.waitUntil(lambda: "2 notes" in column.item(0).text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.evidence.count() == 2, timeout=WAIT_MS)
     assert page.text.toPlainText() == "Waits are long. Typed"
     window.lock()
     [saved] = on_disk(inspection_path)
