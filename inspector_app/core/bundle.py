@@ -36,6 +36,7 @@ from inspector_app.core.errors import (
     InvalidInput,
 )
 from inspector_app.core.models import (
+    MAX_PHOTO_BYTES,
     Attachment,
     Child,
     Finding,
@@ -55,12 +56,13 @@ from inspector_app.core.store import Inspection
 MAGIC = b"INSPBNDL"
 VERSION = 2  # 2: a record frame names its record in a few bytes (1: a JSON line)
 SYNCED = ("note", "attachment", "finding")  # record types that travel, as version histories
+VARIANTS = ("photo", "thumb")  # what a photo record's chunks are
 MAX_HEADER = 64 * 1024
 MAX_RECIPIENTS = 64
 MAX_FRAME = 8 * 1024 * 1024
 MAX_MANIFEST = 64 * 1024 * 1024
 MAX_RECORDS = 1_000_000
-MAX_PHOTO = 64 * 1024 * 1024
+MAX_PHOTO = MAX_PHOTO_BYTES
 BATCH = 500  # merged records written together (one sealed audit head per batch)
 _SEALED_CHUNK = crypto.CHUNK_BYTES + 64
 Progress = Callable[[int, int], None]
@@ -363,6 +365,7 @@ class _Reader:
         self.photo_key: tuple[str, str] | None = None
         self.photo_parts: list[bytes] = []
         self.received: dict[tuple[str, str], tuple[int, str]] = {}  # photos: size, hash
+        self.new_photos: set[str] = set()  # photo records this file did not have
         self.raw = b""  # the manifest as signed
         self.pending: list[Change] = []  # merged records, written in batches
         self.stored: dict[str, set[str]] = {}  # ids already in the file, read in the transaction
@@ -412,8 +415,19 @@ class _Reader:
                 raise ValueError("too many")
             self.expected = {(str(t), str(i)): str(h) for t, i, h in records}
             self.photos = {(str(a), str(v)): (int(s), str(h)) for a, v, s, h in photos}
+            if not all(history.is_id(i) for _, i in self.expected) or not all(
+                history.is_id(a) and v in VARIANTS for a, v in self.photos
+            ):
+                raise ValueError("names")
             self.children = [clean_child_ref(str(c)) for c in children]
-        except (ValueError, TypeError, KeyError, RecursionError, InspectorError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            OverflowError,
+            RecursionError,
+            InspectorError,
+        ) as exc:
             raise BundleRejected(
                 "The bundle's manifest is malformed; nothing was imported."
             ) from exc
@@ -436,6 +450,11 @@ class _Reader:
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
         if found and merged == found[1]:
             return  # nothing new: a record sent again, as every nightly bundle sends it
+        if found and any(  # a version keeps its parents: history is never rewritten
+            found[1]["history"].get(v, parents) != parents
+            for v, parents in incoming["history"].items()
+        ):
+            raise _invalid()
         had = {head["v"]: head for head in found[1]["heads"]} if found else {}
         for head in merged["heads"]:
             if head["v"] in had:
@@ -446,6 +465,11 @@ class _Reader:
                 _check_data(self.inspection, key, head)
             else:
                 self._check_version(key, head, found[1] if found else None)
+            if key[0] == "attachment" and found and not head["data"].get("deleted"):
+                if all(head["data"] != had_head["data"] for had_head in found[1]["heads"]):
+                    raise _invalid()  # a photo record is never changed, only deleted
+        if key[0] == "attachment" and not found:
+            self.new_photos.add(key[1])  # its photo must be in the bundle or the file
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
@@ -531,11 +555,13 @@ class _Reader:
             self.result.photos += key[1] == "photo"
 
     def _check_photos_belong(self) -> None:
-        """Every photo received is a variant of an attachment record, as that record says."""
-        for attachment_id in {a for a, _ in self.received}:
+        """Every photo received is a variant of a photo record, as that record says; and a
+        new photo record comes with its photo (or this file already holds it)."""
+        conn = self.inspection.file.db.conn
+        for attachment_id in {a for a, _ in self.received} | self.new_photos:
             found = self.inspection.file.read("attachment", attachment_id)
             data = history.current(found[1])[0] if found else {"deleted": True}
-            for variant in ("photo", "thumb"):
+            for variant in VARIANTS:
                 sent = self.received.get((attachment_id, variant))
                 if sent and (
                     data.get("deleted")
@@ -543,6 +569,15 @@ class _Reader:
                 ):
                     raise BundleRejected(
                         "A photo in the bundle belongs to no photo record; nothing was "
+                        "imported."
+                    )
+                held = sent or conn.execute(
+                    "SELECT 1 FROM chunks WHERE attachment_id = ? AND variant = ? LIMIT 1",
+                    (attachment_id, variant),
+                ).fetchone()
+                if attachment_id in self.new_photos and not data.get("deleted") and not held:
+                    raise BundleRejected(
+                        "A photo record in the bundle comes without its photo; nothing was "
                         "imported."
                     )
 
@@ -574,17 +609,7 @@ def _state(raw: bytes) -> dict[str, Any]:
     """A record's history, parsed and checked for shape, so it can be merged."""
     try:
         state = json.loads(raw)
-        heads, versions = state["heads"], state["history"]
-        if not heads or not isinstance(heads, list) or not isinstance(versions, dict):
-            raise ValueError("empty")
-        for parents in versions.values():  # JSON keys are always text
-            if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
-                raise ValueError("history")
-        for head in heads:
-            if head["v"] not in versions or not all(isinstance(head[k], str) for k in ("by", "at")):
-                raise ValueError("head")
-            if not isinstance(head["data"], dict):
-                raise ValueError("data")
+        history.check_shape(state)
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
         raise _invalid() from exc
     return state
@@ -607,8 +632,17 @@ def _check_data(inspection: Inspection, key: tuple[str, str], head: dict[str, An
         if rtype == "note":
             note = Note.from_payload(rid, 0, data)
             cleaned: Any = check_note(inspection.framework, note, require_tags=False)
+            if not all(history.is_id(a) for a in note.attachments):
+                raise ValueError("attachments")
         elif rtype == "finding":
-            cleaned = check_finding(inspection.framework, Finding.from_payload(rid, 0, data))
+            if type(data.get("main")) is not bool or type(data.get("order")) is not int:
+                raise ValueError("main or order")
+            if not -(10**6) < data["order"] < 10**6:
+                raise ValueError("order")
+            finding = Finding.from_payload(rid, 0, data)
+            if not all(history.is_id(e) for e in finding.evidence):
+                raise ValueError("evidence")
+            cleaned = check_finding(inspection.framework, finding)
         else:
             cleaned = check_attachment(Attachment.from_payload(data), rid)
         if cleaned.to_payload() != data:
@@ -618,7 +652,15 @@ def _check_data(inspection: Inspection, key: tuple[str, str], head: dict[str, An
             check_stamp(data["updated_at"])
             if clean_line(data["author"]) != data["author"]:
                 raise ValueError("author")
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, InspectorError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        InspectorError,
+    ) as exc:
         raise _invalid() from exc
 
 

@@ -310,6 +310,28 @@ def wrap_for(receive_public: bytes, key: bytes, info: bytes) -> bytes:
         raise CryptoError("not a recipient key") from exc
 
 
+# Ed25519 public keys of small order (with the sign bit cleared; the last three are y = -1,
+# p, p + 1): for these, forged signatures verify on any message, so no card may carry one.
+_SMALL_ORDER = {
+    bytes.fromhex(h)
+    for h in (
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    )
+}
+
+
+def check_signer(sign_public: bytes) -> None:
+    """``CryptoError`` for a signing key anyone can forge signatures for (small order)."""
+    if len(sign_public) != 32 or sign_public[:31] + bytes([sign_public[31] & 0x7F]) in _SMALL_ORDER:
+        raise CryptoError("not a signing key")
+
+
 def check_recipient(receive_public: bytes) -> None:
     """``CryptoError`` unless something can be wrapped for this key (checked on a card, so a
     bad key never reaches the roster and every later export)."""

@@ -14,6 +14,7 @@ until someone resolves it, and nothing is overwritten silently.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -90,6 +91,67 @@ def current(state: State) -> tuple[dict[str, Any], bool]:
 def normalised(state: State) -> State:
     """A state in its canonical form (what ``merge`` returns), for comparing and hashing."""
     return merge(state, state)
+
+
+MAX_VERSIONS = 10_000  # versions a record's history may hold (a busy note has tens)
+MAX_PARENTS = 64  # parents one version may have (a merge of that many competing heads)
+HEAD_KEYS = {"v", "by", "at", "data"}
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def is_id(value: Any) -> bool:
+    """An id as the app makes them (``uuid4`` text)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def check_shape(state: Any) -> None:
+    """``ValueError`` unless ``state`` is a history the app could have made: versions named
+    by ids, no cycle, and heads that are exactly the versions nothing descends from, each
+    with its data. (Merging a state without these would lose heads or loop.)"""
+    if not isinstance(state, dict) or set(state) != {"history", "heads"}:
+        raise ValueError("not a state")
+    versions, heads = state["history"], state["heads"]
+    if not isinstance(versions, dict) or not isinstance(heads, list) or not heads:
+        raise ValueError("empty")
+    if len(versions) > MAX_VERSIONS:
+        raise ValueError("too many versions")
+    for version, parents in versions.items():
+        if not is_id(version) or not isinstance(parents, list) or len(parents) > MAX_PARENTS:
+            raise ValueError("history")
+        if not all(is_id(p) for p in parents):
+            raise ValueError("parents")
+    for head in heads:
+        if not isinstance(head, dict) or set(head) != HEAD_KEYS:
+            raise ValueError("head")
+        if not isinstance(head["by"], str) or not isinstance(head["at"], str):
+            raise ValueError("head")
+        if not isinstance(head["data"], dict):
+            raise ValueError("data")
+    named = [h["v"] for h in heads]
+    followed = {p for parents in versions.values() for p in parents}
+    if len(set(named)) != len(named) or set(named) != set(versions) - followed:
+        raise ValueError("heads")
+    _check_acyclic(versions)
+
+
+def _check_acyclic(versions: Mapping[str, list[str]]) -> None:
+    done: set[str] = set()
+    for start in versions:
+        if start in done:
+            continue
+        path, stack = {start}, [(start, iter(versions.get(start, ())))]
+        while stack:
+            version, parents = stack[-1]
+            parent = next(parents, None)
+            if parent is None:
+                stack.pop()
+                path.discard(version)
+                done.add(version)
+            elif parent in path:
+                raise ValueError("a version descends from itself")
+            elif parent not in done:
+                path.add(parent)
+                stack.append((parent, iter(versions.get(parent, ()))))
 
 
 def _order(head: Mapping[str, Any]) -> tuple[str, str]:

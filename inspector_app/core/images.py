@@ -120,12 +120,18 @@ def check_clean(data: bytes, edge: int) -> tuple[int, int]:
         at, size = 2, None
         while True:
             marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
-            if data[at] != 0xFF or length < 2:
+            if data[at] != 0xFF or length < 2 or at + 2 + length > len(data) - 2:
                 raise ValueError("broken segment")
             if marker == 0xDA:
+                if length != 6 + 2 * data[at + 4]:  # a scan header holds nothing else
+                    raise ValueError("scan header")
                 break
-            if marker not in _SEGMENTS or (marker == 0xE0 and length != _JFIF_LENGTH):
+            if marker not in _SEGMENTS:
                 raise ValueError(f"segment {marker:#x}")
+            if marker == 0xE0 and (at != 2 or length != _JFIF_LENGTH or data[6:11] != b"JFIF\0"):
+                raise ValueError("not one bare JFIF marker, first")
+            if marker == 0xDB and (length - 2) % 65:  # whole 8-bit tables and nothing more
+                raise ValueError("quantisation tables")
             if marker == 0xC0:
                 height, width = struct.unpack(">HH", data[at + 5 : at + 9])
                 size = (width, height)

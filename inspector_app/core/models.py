@@ -307,6 +307,7 @@ def check_stamp(value: Any) -> str:
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 MAX_EDGE = 2560  # the long edge of a cleaned photo
+MAX_PHOTO_BYTES = 64 * 1024 * 1024  # far above any cleaned photo's size
 
 
 def check_attachment(attachment: Attachment, attachment_id: str) -> Attachment:
@@ -328,7 +329,7 @@ def check_attachment(attachment: Attachment, attachment_id: str) -> Attachment:
         raise InvalidInput("A photo record does not list its photo and thumbnail.")
     for variant in variants:
         size, digest = attachment.sizes[variant], attachment.sha256[variant]
-        if type(size) is not int or size <= 0 or not isinstance(digest, str):
+        if type(size) is not int or not 0 < size <= MAX_PHOTO_BYTES or not isinstance(digest, str):
             raise InvalidInput("A photo record has an impossible size.")
         if not _HEX64.fullmatch(digest):
             raise InvalidInput("A photo record has a damaged digest.")

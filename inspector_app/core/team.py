@@ -226,6 +226,7 @@ def read_card(path: Path) -> Card:
         if len(receive) != 32 or len(sign) != 32:
             raise ValueError("key length")
         crypto.check_recipient(receive)
+        crypto.check_signer(sign)
     except (
         ValueError,
         TypeError,
@@ -298,6 +299,15 @@ def add_member(inspection: Inspection, card_path: Path) -> Member:
     if card.fingerprint == fingerprint(inspection):
         raise InvalidInput("That is this file's own card.")
     known = {m.fingerprint: m for m in roster(inspection)}
+    # Work in bundles is told apart by name, so no two people on a team may share one.
+    taken = {inspection.info.inspector} | {
+        m.name for m in known.values() if m.fingerprint != card.fingerprint
+    }
+    if card.name.casefold() in {name.casefold() for name in taken}:
+        raise BundleRejected(
+            f"Someone on this team is already called {card.name}; ask them to join again "
+            "with a name that tells them apart (an initial, say)."
+        )
     member = card.member()
     _save_member(inspection, member, "update" if member.fingerprint in known else "create")
     return member

@@ -353,8 +353,8 @@ def with_exif(data: bytes) -> bytes:
 
 
 def photo_bundle(world: World, out: Path, *, photo: bytes | None = None, record: bool = True,
-                 **record_changes) -> Path:
-    """A signed bundle from Ali: a note, its photo record and the photo's two variants."""
+                 variants: tuple[str, ...] = ("photo", "thumb"), **record_changes) -> Path:
+    """A signed bundle from Ali: a note, its photo record and the photo's ``variants``."""
     clean = clean_jpegs()
     photo = clean.photo if photo is None else photo
     note_id, note_raw = note_record()
@@ -375,10 +375,13 @@ def photo_bundle(world: World, out: Path, *, photo: bytes | None = None, record:
         **EMPTY,
         "records": [[t, rid, bundle._sha(raw)] for t, rid, raw in records],
         "photos": [[attachment_id, v, len(d), bundle._sha(d)]
-                   for v, d in (("photo", photo), ("thumb", clean.thumb))],
+                   for v, d in (("photo", photo), ("thumb", clean.thumb), ("evil", photo))
+                   if v in variants],
     }
     frames = [record_frame(rid, raw, t) for t, rid, raw in records]
-    for variant, content in (("photo", photo), ("thumb", clean.thumb)):
+    for variant, content in (("photo", photo), ("thumb", clean.thumb), ("evil", photo)):
+        if variant not in variants:
+            continue
         name = f"{attachment_id}/{variant}".encode()
         frames.append(bundle._frame(b"P", bytes([len(name)]) + name + content))
     return forge(world.ali, world.lead, manifest, frames, out)
@@ -390,14 +393,36 @@ def test_a_well_formed_photo_is_accepted_so_the_refusals_below_mean_something(wo
         assert lead.verify().ok
 
 
+def jpeg_with(data: bytes, segment: bytes, at: int = 2) -> bytes:
+    """A JPEG with ``segment`` (marker, length and content) inserted at byte ``at``."""
+    return data[:at] + segment + data[at:]
+
+
 @pytest.mark.parametrize(
     "case",
-    ["exif", "no record", "path in the name", "negative width", "other digest"],
+    ["exif", "no record", "path in the name", "negative width", "other digest", "huge size",
+     "no photo sent", "another variant", "two JFIF markers", "text in a table",
+     "scan header past the end"],
 )
 def test_photos_that_are_not_clean_or_not_recorded_are_refused(world, tmp_path, case):
     out = tmp_path / "photo.bundle"
+    clean = clean_jpegs().photo
     if case == "exif":
-        path = photo_bundle(world, out, photo=with_exif(clean_jpegs().photo))
+        path = photo_bundle(world, out, photo=with_exif(clean))
+    elif case == "huge size":
+        path = photo_bundle(world, out, sizes={"photo": 10**30, "thumb": 10})
+    elif case == "no photo sent":
+        path = photo_bundle(world, out, variants=())
+    elif case == "another variant":
+        path = photo_bundle(world, out, variants=("photo", "thumb", "evil"))
+    elif case == "two JFIF markers":
+        path = photo_bundle(world, out, photo=jpeg_with(clean, clean[2:20], at=20))
+    elif case == "text in a table":
+        path = photo_bundle(world, out, photo=jpeg_with(
+            clean, b"\xff\xdb\x00\x12" + b"Jordan Whitfield", at=20))
+    elif case == "scan header past the end":
+        scan = clean.index(b"\xff\xda")
+        path = photo_bundle(world, out, photo=clean[:scan + 2] + b"\xff\xf0" + clean[scan + 4:])
     elif case == "no record":
         path = photo_bundle(world, out, record=False)
     elif case == "path in the name":
@@ -407,3 +432,100 @@ def test_photos_that_are_not_clean_or_not_recorded_are_refused(world, tmp_path, 
     else:
         path = photo_bundle(world, out, sha256={"photo": "0" * 64, "thumb": "0" * 64})
     refused(world.lead, path, tmp_path)
+
+
+
+# -- histories a merge would lose heads or loop on, and history rewritten ------------------------
+
+
+def shaped(rid_state: dict) -> tuple[str, bytes]:
+    return str(uuid.uuid4()), canonical(rid_state)
+
+
+@pytest.mark.parametrize("case", ["cycle", "head not a tip", "record id not an id",
+                                  "extra head field", "version not an id"])
+def test_histories_that_are_not_histories_are_refused(world, tmp_path, case):
+    rid, raw = note_record()
+    state = json.loads(raw)
+    [head] = state["heads"]
+    if case == "cycle":
+        state["history"][head["v"]] = [head["v"]]
+    elif case == "head not a tip":
+        later = str(uuid.uuid4())
+        state["history"][later] = [head["v"]]
+    elif case == "record id not an id":
+        rid = "\x1b[31mnote"
+    elif case == "extra head field":
+        head["smuggled"] = "\x07"
+    else:
+        state["history"] = {"v1": []}
+        head["v"] = "v1"
+    path = forge_one(world, rid, canonical(state), tmp_path / "shape.bundle")
+    refused(world.lead, path, tmp_path)
+
+
+def test_a_known_version_cannot_be_given_other_parents(world, tmp_path):
+    rid, raw = note_record()
+    first = forge_one(world, rid, raw, tmp_path / "first.bundle", seq=1)
+    state = json.loads(raw)
+    [head] = state["heads"]
+    older = str(uuid.uuid4())
+    state["history"] = {older: [], head["v"]: [older]}  # now "descends" from something else
+    second = forge_one(world, rid, canonical(state), tmp_path / "second.bundle", seq=2)
+    with fresh(world.lead, tmp_path) as lead:
+        bundle.import_bundle(lead, first)
+        with pytest.raises(BundleRejected, match="not valid"):
+            bundle.import_bundle(lead, second)
+
+
+@pytest.mark.parametrize("case", ["order infinite", "order as text", "main as 1",
+                                  "evidence not ids", "note's photos not ids"])
+def test_numbers_and_links_the_app_never_writes_are_refused(world, tmp_path, case):
+    if case.startswith("note"):
+        rid, raw = note_record(attachments=["\x1b[31m", {"deep": [1]}])
+        path = forge_one(world, rid, raw, tmp_path / "odd.bundle")
+    else:
+        rid, note_raw = note_record()
+        data = {"question": "A", "judgement": "development", "text": "A finding.",
+                "evidence": [rid], "main": False, "order": 1, "author": "Ali Member",
+                "created_at": "2026-03-16T09:00:00+00:00",
+                "updated_at": "2026-03-16T09:00:00+00:00"}
+        data.update({
+            "order infinite": {"order": float("inf")}, "order as text": {"order": "1"},
+            "main as 1": {"main": 1}, "evidence not ids": {"evidence": ["does-not-exist"]},
+        }[case])
+        finding_id = str(uuid.uuid4())
+        finding_raw = canonical(history.start(data, "Ali Member", "2026-03-16T09:00:00+00:00"))
+        manifest = {**EMPTY, "records": [["note", rid, bundle._sha(note_raw)],
+                                         ["finding", finding_id, bundle._sha(finding_raw)]]}
+        frames = [record_frame(rid, note_raw), record_frame(finding_id, finding_raw, "finding")]
+        path = forge(world.ali, world.lead, manifest, frames, tmp_path / "odd.bundle")
+    refused(world.lead, path, tmp_path)
+
+
+def test_a_manifest_with_an_infinite_size_is_refused(world, tmp_path):
+    attachment = str(uuid.uuid4())
+    manifest = {**EMPTY, "photos": [[attachment, "photo", float("inf"), "0" * 64]]}
+    path = forge(world.ali, world.lead, manifest, [], tmp_path / "inf.bundle")
+    assert "manifest" in str(refused(world.lead, path, tmp_path))
+
+
+def test_a_photo_record_is_never_changed_only_deleted(world, tmp_path):
+    first = photo_bundle(world, tmp_path / "first.bundle")
+    with fresh(world.lead, tmp_path) as lead:
+        bundle.import_bundle(lead, first)
+        [(attachment_id, _, state)] = list(lead.file.scan("attachment"))
+    changed = history.advance(
+        state, {**state["heads"][0]["data"], "sha256": {"photo": "0" * 64, "thumb": "0" * 64}},
+        "Ali Member", "2026-03-17T09:00:00+00:00",
+    )
+    raw = canonical(changed)
+    second = forge(world.ali, world.lead,
+                   {**EMPTY, "records": [["attachment", attachment_id, bundle._sha(raw)]]},
+                   [record_frame(attachment_id, raw, "attachment")], tmp_path / "second.bundle",
+                   seq=2)
+    with fresh(world.lead, tmp_path) as lead:
+        bundle.import_bundle(lead, first)
+        with pytest.raises(BundleRejected, match="not valid"):
+            bundle.import_bundle(lead, second)
+        assert lead.verify().ok

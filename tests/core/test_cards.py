@@ -226,3 +226,29 @@ def test_exporting_from_the_lead_without_to_team_exits_2(world, tmp_path):
     result = cli("bundle", "export", lead, "--out", tmp_path / "out.bundle")
     assert result.returncode == 2 and "--to-team" in result.stderr
     assert result.stderr.count("\n") == 1 and not (tmp_path / "out.bundle").exists()
+
+
+def test_a_signing_key_anyone_can_sign_for_is_refused(world, tmp_path):
+    """The identity point: "signature" 01 00..00 | 00..00 verifies on any message for it."""
+    card = card_json(world.ali_card)
+    card["sign"] = team.to_b64(bytes([1]) + bytes(31))
+    card["signature"] = team.to_b64(bytes([1]) + bytes(63))
+    path = write_card(tmp_path / "anyone.card", card)
+    assert "not an inspection or member card" in card_refused(world, path, tmp_path)
+
+
+def test_a_card_with_a_name_already_on_the_team_is_refused(world, tmp_path):
+    """Work in bundles is told apart by name: a second "Sam Lead" could pass as the lead."""
+    with Inspection.open(world.ali, PASSPHRASE) as ali:
+        keys, _ = team.identity(ali)
+    for name in ("Sam Lead", "jo member"):
+        card = {**card_json(world.ali_card), "name": name}
+        fields = {k: v for k, v in card.items() if k != "signature"}
+        card["signature"] = team.to_b64(crypto.sign(keys, team._signed_bytes(fields)))
+        path = write_card(tmp_path / "same-name.card", card)
+        with fresh(world.lead, tmp_path) as lead:
+            team.add_member(lead, world.folder / "jo.card")
+            before = seen(lead)
+            with pytest.raises(BundleRejected, match="already called"):
+                team.add_member(lead, path)
+            assert seen(lead) == before
