@@ -444,9 +444,12 @@ class _Reader:
             raise BundleRejected("A record in the bundle is malformed.") from exc
         if self.expected.pop(key, None) != _sha(raw) or key[0] not in SYNCED:
             raise BundleRejected("A record in the bundle does not match its manifest.")
-        incoming = _state(raw)
+        incoming = _parsed(raw)
         known = key[1] in self.stored[key[0]]
         found = self._stored_state(key) if known else None
+        if found and incoming == found[1]:
+            return  # sent again exactly as this file holds it (checked when it first came)
+        _check_shape(incoming)
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
         if found and merged == found[1]:
             return  # nothing new: a record sent again, as every nightly bundle sends it
@@ -605,14 +608,19 @@ class _Reader:
         )
 
 
-def _state(raw: bytes) -> dict[str, Any]:
-    """A record's history, parsed and checked for shape, so it can be merged."""
+def _parsed(raw: bytes) -> Any:
     try:
-        state = json.loads(raw)
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise _invalid() from exc
+
+
+def _check_shape(state: Any) -> None:
+    """A record's history has the shape a merge needs (``history.check_shape``)."""
+    try:
         history.check_shape(state)
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
         raise _invalid() from exc
-    return state
 
 
 def _check_data(inspection: Inspection, key: tuple[str, str], head: dict[str, Any]) -> None:
