@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,7 +218,11 @@ def read_card(path: Path) -> Card:
         _signed_bytes(data)  # every field is text that can be signed (no half surrogates)
         for name in ("name", "area"):
             if name in data and (
-                not isinstance(data[name], str) or clean_line(data[name]) != data[name]
+                not isinstance(data[name], str)
+                or clean_line(data[name]) != data[name]
+                # invisible format characters (zero-width, direction marks) make one name
+                # look like another
+                or any(unicodedata.category(c) == "Cf" for c in data[name])
             ):
                 raise ValueError(name)  # not a line of plain text
         if data["kind"] == "inspection" and not data.get("area"):

@@ -97,9 +97,11 @@ def test_a_card_changed_after_signing_is_refused(world, tmp_path, change):
         {"name": "Ali\x1b[31m Member"},
         {"name": "Ali \ud800 Member"},
         {"area": ["not", "text"]},
+        {"name": "\u200b"},
+        {"name": "Sam \u2067Lead\u2069"},
     ],
     ids=["zero key", "member as lead", "blank name", "escape codes", "half surrogate",
-         "area not text"],
+         "area not text", "only a zero-width space", "direction isolates"],
 )
 def test_a_card_its_holder_signed_is_still_refused_if_it_makes_no_sense(world, tmp_path, change):
     card = {**card_json(world.ali_card), **change}
