@@ -28,8 +28,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["audit"].create({"seq": int, "hash": bytes, "body": bytes}, pk="seq")
 
 
-def upgrade(db: sqlite_utils.Database) -> None:
-    """Refuse a file from a newer release; otherwise apply any pending migrations."""
+def refuse_newer(db: sqlite_utils.Database) -> None:
+    """``NewerVersion`` for a file a newer release has upgraded (reads only)."""
     known = {m.name for m in MIGRATIONS._migrations}
     unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
     if unknown:
@@ -37,6 +37,11 @@ def upgrade(db: sqlite_utils.Database) -> None:
             "This inspection file was saved by a newer version of the app; "
             "update the app to open it."
         )
+
+
+def upgrade(db: sqlite_utils.Database) -> None:
+    """Refuse a file from a newer release; otherwise apply any pending migrations."""
+    refuse_newer(db)
     if MIGRATIONS.pending(db):
         MIGRATIONS.apply(db)
         # Only coarse times may be plaintext: keep the day each upgrade ran, not the moment.

@@ -160,9 +160,11 @@ class Inspection:
         path = Path(path)
         db = records.connect(path, create=False)
         try:
-            schema.upgrade(db)
+            schema.refuse_newer(db)
             head = keys.read(db)
-            inspection = cls(path, db, head, keys.unlock(head, secret))
+            key = keys.unlock(head, secret)
+            schema.upgrade(db)  # only once the file has proved to be ours and unlocked
+            inspection = cls(path, db, head, key)
             inspection.reload()
         except sqlite3.Error as exc:
             db.close()

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from inspector_app.core import crypto
+from inspector_app.core import crypto, records
 from inspector_app.core.errors import (
+    InspectorError,
     IntegrityError,
     NotAnInspectionFile,
     NotFound,
@@ -269,6 +270,20 @@ def test_without_its_format_row_the_file_is_not_an_inspection(path, notes):
     change(path, "DELETE FROM meta WHERE key = 'format'")
     with pytest.raises(NotAnInspectionFile, match="not an inspection file"):
         Inspection.open(path, PASSPHRASE)
+
+
+def test_a_foreign_file_claiming_the_format_is_refused_before_anything_is_written(tmp_path):
+    """Another program's SQLite file with a format row: no schema upgrade is written into it
+    before it has proved to be an inspection that this secret opens."""
+    path = tmp_path / "impostor.inspection"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        conn.execute("INSERT INTO meta VALUES ('format', ?)", (records.FORMAT,))
+        conn.commit()
+    with pytest.raises(InspectorError) as caught:
+        Inspection.open(path, PASSPHRASE)
+    assert caught.value.exit_code == 4
+    assert fetch(path, "SELECT name FROM sqlite_master") == [("meta",)]
 
 
 # -- photos ------------------------------------------------------------------------------------
