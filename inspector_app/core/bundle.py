@@ -37,6 +37,7 @@ from inspector_app.core.errors import (
 )
 from inspector_app.core.models import (
     MAX_PHOTO_BYTES,
+    PHOTO_VARIANTS,
     Attachment,
     Child,
     Finding,
@@ -56,7 +57,6 @@ from inspector_app.core.store import Inspection
 MAGIC = b"INSPBNDL"
 VERSION = 2  # 2: a record frame names its record in a few bytes (1: a JSON line)
 SYNCED = ("note", "attachment", "finding")  # record types that travel, as version histories
-VARIANTS = ("photo", "thumb")  # what a photo record's chunks are
 MAX_HEADER = 64 * 1024
 MAX_RECIPIENTS = 64
 MAX_FRAME = 8 * 1024 * 1024
@@ -416,7 +416,7 @@ class _Reader:
             self.expected = {(str(t), str(i)): str(h) for t, i, h in records}
             self.photos = {(str(a), str(v)): (int(s), str(h)) for a, v, s, h in photos}
             if not all(history.is_id(i) for _, i in self.expected) or not all(
-                history.is_id(a) and v in VARIANTS for a, v in self.photos
+                history.is_id(a) and v in PHOTO_VARIANTS for a, v in self.photos
             ):
                 raise ValueError("names")
             self.children = [clean_child_ref(str(c)) for c in children]
@@ -564,7 +564,7 @@ class _Reader:
         for attachment_id in {a for a, _ in self.received} | self.new_photos:
             found = self.inspection.file.read("attachment", attachment_id)
             data = history.current(found[1])[0] if found else {"deleted": True}
-            for variant in VARIANTS:
+            for variant in PHOTO_VARIANTS:
                 sent = self.received.get((attachment_id, variant))
                 if sent and (
                     data.get("deleted")

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from inspector_app.core.models import Note
+from inspector_app.core.models import Note, fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_PREFIX = 2  # a one-letter prefix matches nearly everything and helps nobody
@@ -85,13 +84,6 @@ class NoteRow(NamedTuple):
     conflict: bool
     questions: tuple[str, ...]
     outcomes: tuple[str, ...]
-
-
-def _fold(text: str) -> str:
-    """Text as the index compares it: case and accents set aside."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
-    )
 
 
 def fts_query(text: str) -> str | None:
@@ -263,7 +255,7 @@ class WorkingSet:
         if match is None or not note_ids:
             return {}
         self._index_text()
-        words = [_fold(w) for w in _WORD.findall(text)]
+        words = [fold(w) for w in _WORD.findall(text)]
         rows = self.db.conn.execute(
             "SELECT notes.id, notes.title, notes.text, "
             "snippet(notes_fts, -1, '', '', '…', 12) FROM notes "
@@ -273,7 +265,7 @@ class WorkingSet:
         )
         out = {}
         for note_id, title, body, excerpt in rows:
-            heading = _WORD.findall(_fold(title or body.split("\n", 1)[0]))
+            heading = _WORD.findall(fold(title or body.split("\n", 1)[0]))
             if not any(t.startswith(w) for w in words for t in heading):
                 out[note_id] = " ".join(excerpt.split())
         return out

@@ -56,6 +56,16 @@ def clean_line(value: str, what: str = "line") -> str:
     return clean_text(value, multiline=False, limit=MAX_LINE, what=what)
 
 
+def fold(text: str) -> str:
+    """Text as searches and name checks compare it: case, accents and the invisible format
+    characters (soft hyphens, zero-width spaces) that a page shows as nothing set aside."""
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.casefold())
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
+
+
 @dataclass(frozen=True)
 class InspectionInfo:
     """What the file says about its inspection and its inspector (sealed, never plaintext)."""
@@ -308,6 +318,7 @@ def check_stamp(value: Any) -> str:
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 MAX_EDGE = 2560  # the long edge of a cleaned photo
 MAX_PHOTO_BYTES = 64 * 1024 * 1024  # far above any cleaned photo's size
+PHOTO_VARIANTS = ("photo", "thumb")  # what a photo record keeps: the photo and its thumbnail
 
 
 def check_attachment(attachment: Attachment, attachment_id: str) -> Attachment:
@@ -322,12 +333,10 @@ def check_attachment(attachment: Attachment, attachment_id: str) -> Attachment:
     for edge in (attachment.width, attachment.height):
         if type(edge) is not int or not 0 < edge <= MAX_EDGE:
             raise InvalidInput("A photo record has an impossible size.")
-    variants = ("photo", "thumb")
-    if sorted(attachment.sizes) != sorted(variants) or sorted(attachment.sha256) != sorted(
-        variants
-    ):
+    variants = sorted(PHOTO_VARIANTS)
+    if sorted(attachment.sizes) != variants or sorted(attachment.sha256) != variants:
         raise InvalidInput("A photo record does not list its photo and thumbnail.")
-    for variant in variants:
+    for variant in PHOTO_VARIANTS:
         size, digest = attachment.sizes[variant], attachment.sha256[variant]
         if type(size) is not int or not 0 < size <= MAX_PHOTO_BYTES or not isinstance(digest, str):
             raise InvalidInput("A photo record has an impossible size.")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
-import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -34,7 +33,7 @@ from inspector_app.core import outfile
 from inspector_app.core.deadlines import inspection_deadlines
 from inspector_app.core.errors import FrameworkError, NamesInReport
 from inspector_app.core.findings import findings as all_findings
-from inspector_app.core.models import Finding, Note
+from inspector_app.core.models import Finding, Note, fold
 from inspector_app.core.paths import resources_dir
 from inspector_app.core.store import Inspection
 from inspector_app.core.timescales import check_timescales
@@ -72,16 +71,6 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching names, without the invisible format
-    characters (soft hyphens, zero-width spaces) that Word shows as nothing."""
-    return "".join(
-        c
-        for c in unicodedata.normalize("NFKD", text.casefold())
-        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    )
-
-
 def find_names(
     names: Iterable[tuple[str, str]], places: Iterable[tuple[str, str]]
 ) -> list[NameHit]:
@@ -90,7 +79,7 @@ def find_names(
     # Words joined by any run of space or none, so a double space, a line break or a
     # zero-width space between them hides nothing.
     patterns = [
-        (ref, re.compile(r"(?<!\w)" + r"\s*".join(map(re.escape, _fold(name).split())) + r"(?!\w)"))
+        (ref, re.compile(r"(?<!\w)" + r"\s*".join(map(re.escape, fold(name).split())) + r"(?!\w)"))
         for ref, name in names
         if name.strip()
     ]
@@ -98,7 +87,7 @@ def find_names(
         NameHit(place, ref)
         for place, text in ((p, xml_safe(t)) for p, t in places)
         for ref, pattern in patterns
-        if pattern.search(_fold(text))
+        if pattern.search(fold(text))
     ]
 
 

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -650,6 +651,10 @@ def _required_line(value: str, what: str) -> str:
     text = clean_line(value or "", what)
     if not text:
         raise InvalidInput(f"The {what} is empty; give one.")
+    if any(unicodedata.category(c) == "Cf" for c in text):  # as cards refuse them
+        raise InvalidInput(
+            f"The {what} holds invisible characters (such as a zero-width space); type it again."
+        )
     return text
 
 

@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from inspector_app.core import framework
 from inspector_app.core.errors import InvalidInput
-from inspector_app.core.models import Note, check_field, check_note, clean_line, clean_text
+from inspector_app.core.models import (
+    Attachment,
+    Note,
+    check_attachment,
+    check_field,
+    check_note,
+    clean_line,
+    clean_text,
+)
 from inspector_app.core.timescales import check_timescales
 
 FW = framework.load()
@@ -109,3 +117,15 @@ def test_fields_are_parsed_to_their_stored_form():
         check_field(review.field("support_level"), "statement")
     with pytest.raises(InvalidInput, match="between 1 and 500"):
         check_field(FW.kind("meeting").field("participant_count"), "0")
+
+
+def test_a_photo_record_with_an_impossible_size_is_refused():
+    record = Attachment(
+        id="a" * 8 + "-0000-4000-8000-" + "0" * 12, note_id="n", filename="photo.jpg",
+        width=64, height=48, sizes={"photo": 10**30, "thumb": 10},
+        sha256={"photo": "0" * 64, "thumb": "0" * 64}, created_at="2026-03-16T09:00:00+00:00",
+    )
+    with pytest.raises(InvalidInput, match="impossible size"):
+        check_attachment(record, record.id)
+    fine = replace(record, sizes={"photo": 1000, "thumb": 10})
+    assert check_attachment(fine, record.id) == fine

@@ -222,6 +222,14 @@ def test_a_kept_real_name_is_never_lost_by_adding_its_pseudonym_again(inspection
         again.close()
 
 
+def test_a_name_with_invisible_characters_is_refused_when_the_file_is_made(tmp_path, cheap_kdf):
+    # Its card would be refused by every teammate: say so at once.
+    with pytest.raises(InvalidInput, match="invisible characters"):
+        Inspection.create(tmp_path / "x.inspection", PASSPHRASE, area="Northmoor",
+                          inspector="Sam\u200b Lead", kdf=cheap_kdf)
+    assert not (tmp_path / "x.inspection").exists()
+
+
 def test_every_change_is_in_the_audit_log(inspection):
     note = add_fixture_note(inspection)
     inspection.edit_note(note.id, title="Renamed")
