@@ -58,10 +58,11 @@ def clean_line(value: str, what: str = "line") -> str:
 
 def fold(text: str) -> str:
     """Text as searches and name checks compare it: case, accents and the invisible format
-    characters (soft hyphens, zero-width spaces) that a page shows as nothing set aside."""
+    characters (soft hyphens, zero-width spaces) that a page shows as nothing set aside, and
+    the modifier-letter apostrophe some keyboards type (a letter to Unicode) read as one."""
     return "".join(
         c
-        for c in unicodedata.normalize("NFKD", text.casefold())
+        for c in unicodedata.normalize("NFKD", text.casefold()).replace("\u02bc", "'")
         if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
     )
 

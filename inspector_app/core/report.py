@@ -74,21 +74,40 @@ def xml_safe(text: str) -> str:
 def find_names(
     names: Iterable[tuple[str, str]], places: Iterable[tuple[str, str]]
 ) -> list[NameHit]:
-    """Every place whose text contains a real name (``(pseudonym, name)`` pairs) as whole
-    words, ignoring case and accents."""
-    # Words joined by any run of space or none, so a double space, a line break or a
-    # zero-width space between them hides nothing.
-    patterns = [
-        (ref, re.compile(r"(?<!\w)" + r"\s*".join(map(re.escape, fold(name).split())) + r"(?!\w)"))
-        for ref, name in names
-        if name.strip()
-    ]
+    """Every place whose text contains a real name (``(pseudonym, name)`` pairs), ignoring
+    case and accents, written as the register has it or surname first."""
+    patterns = [(ref, _name_pattern(name)) for ref, name in names if _letters(name)]
     return [
         NameHit(place, ref)
         for place, text in ((p, xml_safe(t)) for p, t in places)
         for ref, pattern in patterns
         if pattern.search(fold(text))
     ]
+
+
+def _letters(text: str) -> list[str]:
+    """The runs of letters in text, folded: "O’Brien" and "O'Brien" both give o, brien."""
+    return re.findall(r"[^\W_]+", fold(text))
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name's words as whole words, in its order or surname first ("Smith, Jane").
+
+    Between the parts of a word ("O'Brien", "Smith-Jones") any apostrophe, hyphen or nothing
+    may stand; between words, up to a few spaces, hyphens, commas or line breaks. So none of
+    what Word, a phone or a tired typist puts there hides the name.
+    """
+    words = [parts for parts in map(_letters, name.split()) if parts]
+    orders = [words] if len(words) < 2 else [words, words[-1:] + words[:-1]]
+    inner, between = r"[\W_]{0,2}", r"[\W_]{0,4}"
+    return re.compile(
+        "|".join(
+            r"(?<![^\W_])"
+            + between.join(inner.join(map(re.escape, parts)) for parts in order)
+            + r"(?![^\W_])"
+            for order in orders
+        )
+    )
 
 
 def template() -> docx.document.Document:

@@ -576,11 +576,42 @@ def test_a_name_split_by_extra_space_or_a_line_break_is_still_caught(inspection,
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("registered", "written"),
+    [
+        ("Aoife O'Brien", "Aoife O\u2019Brien"),  # the apostrophe Word and phones type
+        ("Aoife O'Brien", "Aoife O\u02bcBrien"),  # a modifier-letter apostrophe
+        ("Aoife O'Brien", "Aoife OBrien"),
+        ("Jordan Whitfield", "Jordan-Whitfield"),
+        ("Jordan Whitfield", "Jordan \u2013 Whitfield"),
+        ("Jordan Whitfield", "Whitfield, Jordan"),
+        ("Jordan Whitfield", "WHITFIELD Jordan"),
+        ("Mary Ann Smith-Jones", "Smith-Jones, Mary Ann"),
+        ("Mary Ann Smith-Jones", "Mary-Ann Smith Jones"),
+    ],
+)
+def test_names_match_however_apostrophes_hyphens_or_order_are_written(
+    make_inspection, tmp_path, registered, written
+):
+    inspection = make_inspection()
+    inspection.add_child("Child A", registered)
+    note = add_fixture_note(inspection)
+    add_finding(inspection, question="B", judgement="development",
+                text=f"Plans for {written} were late.", evidence=[note.id])
+    with pytest.raises(NamesInReport):
+        write_report(inspection, tmp_path / "draft.docx")
+    assert leftovers(tmp_path) == []
+
+
 def test_names_match_whole_words_only(inspection, tmp_path):
     inspection.add_child("Child A", "Jordan")
     note = add_fixture_note(inspection, title="Visit to Jordanstown family hub")
     add_finding(inspection, question="B", judgement="development",
                 text="Families from Jordanstown and Newjordan wait longest.", evidence=[note.id])
+    inspection.add_child("Child B", "Jane Smith")
+    add_finding(inspection, question="C", judgement="development",
+                text="Janet Smithson, Jane Smithers and Smithy Jane spoke for parents.",
+                evidence=[note.id])
     out = tmp_path / "draft.docx"
     assert write_report(inspection, out) == []
     assert "Families from Jordanstown and Newjordan wait longest." in paragraphs(out)
