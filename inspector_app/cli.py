@@ -557,7 +557,7 @@ def _describe(inspection: Inspection, note: Note) -> str:
         if value not in (None, "", []):
             shown = ", ".join(value) if isinstance(value, list) else value
             lines.append(f"  {field.label}: {shown}")
-    for check in check_timescales(fw, note.fields):
+    for check in check_timescales(fw, note.fields, inspection.info.on_site_start):
         lines.append(f"  timescale:  {check.describe()}")
     if note.attachments:
         lines.append(f"  photos:     {len(note.attachments)}")

@@ -7,6 +7,7 @@ Adding a framework means adding a file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,9 @@ from inspector_app.core.errors import FrameworkError, InvalidInput
 from inspector_app.core.paths import frameworks_dir
 
 FIELD_TYPES = ("text", "choice", "multi", "date", "number")
+INSPECTION = "inspection"  # a timescale that ends at the inspection's first day on site
+LIMITS = {"within_weeks": ("within", "weeks"), "within_months": ("within", "months"),
+          "at_least_days": ("at-least", "days")}
 DEFAULT_FRAMEWORK = "send-2016"
 
 
@@ -54,10 +58,37 @@ class Kind:
 
 @dataclass(frozen=True)
 class Timescale:
+    """A statutory time limit between two dates of a case record review.
+
+    ``rule`` is "within" (at most ``amount`` ``unit``) or "at-least"; ``unit`` is weeks, days
+    or months. ``end`` may be ``INSPECTION``: the first day on site. ``or_start`` stands in
+    when ``start`` is not given; the check is shown only when ``shown_if`` is given, and not
+    when ``hidden_if`` is.
+    """
+
     id: str
     start: str
     end: str
-    weeks: int
+    rule: str
+    amount: int
+    unit: str
+    label: str
+    or_start: str = ""
+    shown_if: str = ""
+    hidden_if: str = ""
+
+    @property
+    def limit(self) -> str:
+        """ "within 20 weeks", "at least 15 days"."""
+        return f"{self.rule.replace('-', ' ')} {self.amount} {self.unit}"
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A period in which the time limits were relaxed (1 May – 25 September 2020)."""
+
+    start: str
+    end: str
     label: str
 
 
@@ -82,6 +113,7 @@ class Framework:
     judgements: tuple[Option, ...]
     kinds: tuple[Kind, ...]
     timescales: tuple[Timescale, ...]
+    relaxed_limits: tuple[Relaxation, ...] = ()
     finding_judgements: tuple[str, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     holidays: tuple[str, str] = ("GB", "ENG")  # country and subdivision for bank holidays
@@ -223,20 +255,55 @@ class _Parser:
         out = []
         for i, item in enumerate(data.get("timescales", [])):
             where = f"timescales[{i}]"
-            start, end = self.get(item, "from", str, where), self.get(item, "to", str, where)
-            for key, value in (("from", start), ("to", end)):
-                if value not in dates:
-                    raise self.fail(f"{where}.{key}", f"'{value}' is not a date field of any kind")
-            weeks = self.get(item, "weeks", int, where)
-            out.append(
-                Timescale(
-                    id=self.get(item, "id", str, where),
-                    start=start,
-                    end=end,
-                    weeks=weeks,
-                    label=self.get(item, "label", str, where),
-                )
+            limits = [key for key in LIMITS if key in item]
+            if len(limits) != 1:
+                raise self.fail(where, f"needs exactly one of {', '.join(LIMITS)}")
+            amount = self.get(item, limits[0], int, where)
+            if amount < 1:
+                raise self.fail(f"{where}.{limits[0]}", "must be at least 1")
+            timescale = Timescale(
+                id=self.get(item, "id", str, where),
+                start=self.get(item, "from", str, where),
+                end=self.get(item, "to", str, where),
+                rule=LIMITS[limits[0]][0],
+                amount=amount,
+                unit=LIMITS[limits[0]][1],
+                label=self.get(item, "label", str, where),
+                **{
+                    name: self.get(item, key, str, where)
+                    for name, key in (
+                        ("or_start", "or_from"),
+                        ("shown_if", "shown_if"),
+                        ("hidden_if", "hidden_if"),
+                    )
+                    if key in item
+                },
             )
+            ends = dates | {INSPECTION} if timescale.unit == "months" else dates
+            for key, value in (
+                ("from", timescale.start),
+                ("to", timescale.end),
+                ("or_from", timescale.or_start),
+                ("shown_if", timescale.shown_if),
+                ("hidden_if", timescale.hidden_if),
+            ):
+                if value and value not in (ends if key == "to" else dates):
+                    raise self.fail(f"{where}.{key}", f"'{value}' is not a date field of any kind")
+            out.append(timescale)
+        self.unique("timescales", [t.id for t in out])
+        return tuple(out)
+
+    def relaxations(self, data: dict) -> tuple[Relaxation, ...]:
+        out = []
+        for i, item in enumerate(data.get("relaxed_limits", [])):
+            where = f"relaxed_limits[{i}]"
+            start, end = self.get(item, "from", str, where), self.get(item, "to", str, where)
+            try:
+                if dt.date.fromisoformat(start) > dt.date.fromisoformat(end):
+                    raise ValueError("ends before it starts")
+            except ValueError as exc:
+                raise self.fail(where, f"must run from one date to a later one ({exc})") from exc
+            out.append(Relaxation(start, end, self.get(item, "label", str, where)))
         return tuple(out)
 
     def deadlines(self, data: dict) -> tuple[Deadline, ...]:
@@ -310,4 +377,5 @@ class _Parser:
             judgements=judgements,
             kinds=kinds,
             timescales=self.timescales(data, kinds),
+            relaxed_limits=self.relaxations(data),
         )

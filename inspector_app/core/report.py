@@ -391,20 +391,25 @@ class _Draft:
             c
             for n in self.notes.values()
             if n.kind == "case-review"
-            for c in check_timescales(self.fw, n.fields)
+            for c in check_timescales(self.fw, n.fields, self.info.on_site_start)
         ]
         lines = []
         for timescale in self.fw.timescales:
             known = [c for c in checks if c.timescale.id == timescale.id and c.days is not None]
             if not known:
-                lines.append(f"{timescale.label}: no case record with both dates.")
+                lines.append(f"{timescale.label}: no case record holds the dates.")
                 continue
             met = sum(c.status == "met" for c in known)
-            median = statistics.median(c.days for c in known) / 7
+            relaxed = [c for c in known if c.status == "relaxed"]
+            breaches = len(known) - met - len(relaxed)
+            median = statistics.median(c.taken or 0 for c in known)
+            over = _count(breaches, "breach", "breaches")
+            if relaxed and relaxed[0].relaxation is not None:
+                over += f"; {len(relaxed)} more over the limit while {relaxed[0].relaxation.label}"
+            limit = timescale.limit if timescale.rule == "within" else f"with {timescale.limit}"
             lines.append(
-                f"{timescale.label}: {met} of {len(known)} within {timescale.weeks} "
-                f"weeks (median {median:.1f} weeks; "
-                f"{_count(len(known) - met, 'breach', 'breaches')}).",
+                f"{timescale.label}: {met} of {len(known)} {limit} "
+                f"(median {median:.1f} {timescale.unit}; {over}).",
             )
         return lines
 

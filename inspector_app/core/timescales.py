@@ -1,51 +1,142 @@
-"""Statutory timescales for EHC needs assessments, computed from a case record review's dates.
+"""Statutory timescales for EHC needs assessments and plans, computed from a case record
+review's dates.
 
-Which dates are compared and the limit in weeks come from the framework file, so a change in
-the regulations is a data change.
+Which dates are compared, the limit and its unit, and the periods in which the limits were
+relaxed all come from the framework file, so a change in the regulations is a data change.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from inspector_app.core.framework import Framework, Timescale
+from inspector_app.core.framework import INSPECTION, Framework, Relaxation, Timescale
 
 
 @dataclass(frozen=True)
 class TimescaleCheck:
     timescale: Timescale
     days: int | None  # None when a date is missing or the dates are out of order
-    status: str  # "met", "breached", "missing", "out-of-order"
+    # "met", "breached", "relaxed" (over a limit that was relaxed at the time), "missing" or
+    # "out-of-order"
+    status: str
+    months: int | None = None  # whole months, for a limit in months
+    relaxation: Relaxation | None = None
+    to_today: bool = False  # ends today, as the inspection's first day on site is not known
+    stand_in: str = ""  # the label of the date counted from, as the first is not given
+    missing: str = ""  # and the label of that first date
+    extra_days: int = 0  # beyond the whole months
 
     @property
     def weeks(self) -> float | None:
         return None if self.days is None else round(self.days / 7, 1)
 
+    @property
+    def taken(self) -> float | None:
+        """The time between the dates, in the unit of the limit."""
+        if self.days is None:
+            return None
+        return {"weeks": self.weeks, "days": self.days, "months": self.months}[
+            self.timescale.unit
+        ]
+
     def describe(self) -> str:
-        limit = f"{self.timescale.weeks} weeks"
+        t = self.timescale
         if self.status == "missing":
-            return f"{self.timescale.label}: not known (a date is missing)"
+            return f"{t.label}: not known (a date is missing)"
         if self.status == "out-of-order":
-            return f"{self.timescale.label}: the dates are out of order; check them"
-        verdict = "met" if self.status == "met" else f"BREACHED (limit {limit})"
-        return f"{self.timescale.label}: {self.weeks:g} weeks, {verdict}"
+            return f"{t.label}: the dates are out of order; check them"
+        taken = _amount(self.taken or 0, t.unit)
+        if self.extra_days:
+            taken += f" {_amount(self.extra_days, 'days')}"
+        if t.end == INSPECTION:
+            taken += " ago" if self.to_today else " before the inspection"
+        if self.stand_in:
+            taken += f" (from {self.stand_in.lower()}, as {self.missing.lower()} is not given)"
+        if self.status == "met":
+            return f"{t.label}: {taken}, met"
+        if self.status == "relaxed" and self.relaxation is not None:
+            return f"{t.label}: {taken}, over the limit while {self.relaxation.label}"
+        limit = f"limit {_amount(t.amount, t.unit)}" if t.rule == "within" else t.limit
+        return f"{t.label}: {taken}, BREACHED ({limit})"
 
 
-def check_timescales(framework: Framework, fields: Mapping[str, Any]) -> list[TimescaleCheck]:
-    """Every framework timescale checked against the note's dates; empty if none apply."""
-    if not any(fields.get(t.start) or fields.get(t.end) for t in framework.timescales):
-        return []
-    return [_check(t, fields.get(t.start), fields.get(t.end)) for t in framework.timescales]
+def check_timescales(
+    framework: Framework, fields: Mapping[str, Any], on_site: str = ""
+) -> list[TimescaleCheck]:
+    """Every timescale that applies to a case's dates; empty if none does.
+
+    A timescale applies once one of its dates is given (and its ``shown_if`` date is, and its
+    ``hidden_if`` date is not). ``on_site`` is the inspection's first day on site, where a
+    timescale ending at the inspection ends; without it, today.
+    """
+    checks = []
+    for t in framework.timescales:
+        own = (t.start, t.or_start, t.end)
+        if not any(fields.get(name) for name in own if name and name != INSPECTION):
+            continue
+        if (t.shown_if and not fields.get(t.shown_if)) or (t.hidden_if and fields.get(t.hidden_if)):
+            continue
+        stand_in = bool(not fields.get(t.start) and t.or_start and fields.get(t.or_start))
+        start = fields.get(t.or_start) if stand_in else fields.get(t.start)
+        end = (on_site or dt.date.today().isoformat()) if t.end == INSPECTION else fields.get(t.end)
+        check = _check(framework, t, start, end, to_today=t.end == INSPECTION and not on_site)
+        if stand_in:
+            check = replace(
+                check, stand_in=_label(framework, t.or_start), missing=_label(framework, t.start)
+            )
+        checks.append(check)
+    return checks
 
 
-def _check(timescale: Timescale, start: str | None, end: str | None) -> TimescaleCheck:
+def _check(
+    framework: Framework, t: Timescale, start: str | None, end: str | None, to_today: bool
+) -> TimescaleCheck:
     if not start or not end:
-        return TimescaleCheck(timescale, None, "missing")
-    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+        return TimescaleCheck(t, None, "missing")
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    days = (last - first).days
     if days < 0:
-        return TimescaleCheck(timescale, None, "out-of-order")
-    status = "met" if days <= timescale.weeks * 7 else "breached"
-    return TimescaleCheck(timescale, days, status)
+        return TimescaleCheck(t, None, "out-of-order")
+    months, extra = None, 0
+    if t.unit == "months":
+        months = (last.year - first.year) * 12 + last.month - first.month
+        months -= _add_months(first, months) > last
+        extra = (last - _add_months(first, months)).days
+        within = last <= _add_months(first, t.amount)
+    else:
+        within = days <= t.amount * (7 if t.unit == "weeks" else 1)
+    met = within if t.rule == "within" else days >= t.amount
+    if met:
+        return TimescaleCheck(t, days, "met", months, to_today=to_today, extra_days=extra)
+    relaxed = next(
+        (
+            r
+            for r in framework.relaxed_limits
+            if t.rule == "within" and t.end != INSPECTION and start <= r.end and end >= r.start
+        ),
+        None,
+    )
+    status = "relaxed" if relaxed else "breached"
+    return TimescaleCheck(t, days, status, months, relaxed, to_today, extra_days=extra)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day (31 January + 1 month = 28 or
+    29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(
+        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
+    )
+
+
+def _label(framework: Framework, field_id: str) -> str:
+    return next(f.label for k in framework.kinds for f in k.fields if f.id == field_id)
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:g} {unit[:-1] if value == 1 else unit}"

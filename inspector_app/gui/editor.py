@@ -56,6 +56,7 @@ class NoteEditor(QWidget):
         super().__init__(parent)
         self.session = session
         self.framework: Framework | None = None
+        self.on_site = ""  # the inspection's first day on site: see set_on_site
         self.note: Note | None = None
         self.note_id: str | None = None
         self.dirty = False
@@ -345,10 +346,17 @@ class NoteEditor(QWidget):
         codes = [j.code for j in self.framework.judgements] if self.framework else [""]
         return "context" if "context" in codes else codes[0]
 
+    def set_on_site(self, day: str) -> None:
+        """The inspection's first day on site (ISO), which a plan's annual review is counted
+        to; until it is known, today."""
+        if day != self.on_site:
+            self.on_site = day
+            self._show_timescales()
+
     def _show_timescales(self) -> None:
         if self.framework is None:
             return
-        checks = check_timescales(self.framework, self.fields.values())
+        checks = check_timescales(self.framework, self.fields.values(), self.on_site)
         lines = [
             f"<span style='color:{'#c62828' if c.status == 'breached' else 'palette(text)'}'>"
             f"{'⚠ ' if c.status != 'met' else '✓ '}{c.describe()}</span>"

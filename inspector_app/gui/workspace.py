@@ -165,6 +165,7 @@ class Workspace(QWidget):
     def reload(self) -> None:
         if not self.session.is_open:
             return
+        self.editor.set_on_site(self.session.inspection.info.on_site_start)
         self.list.reload()
         self.coverage.reload()
         self.children.reload()

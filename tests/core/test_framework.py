@@ -24,7 +24,14 @@ def test_default_framework_has_the_domain_facts():
     ]
     assert [k.code for k in fw.kinds] == ["case-review", "meeting", "visit", "document"]
     assert "Looked-after child" in fw.kind("case-review").field("groups").choices
-    assert [t.weeks for t in fw.timescales] == [6, 16, 20]
+    assert [(t.id, t.limit) for t in fw.timescales] == [
+        ("decision", "within 6 weeks"),
+        ("no-plan", "within 16 weeks"),
+        ("comment", "at least 15 days"),
+        ("final", "within 20 weeks"),
+        ("review", "within 12 months"),
+    ]
+    assert [(r.start, r.end) for r in fw.relaxed_limits] == [("2020-05-01", "2020-09-25")]
 
 
 def test_unknown_codes_are_refused_with_the_valid_ones():
@@ -74,6 +81,35 @@ def test_timescale_on_an_unknown_date_field_is_named(tmp_path):
         d["timescales"][0]["to"] = "ehc_nowhere"
 
     assert "timescales[0].to" in broken(tmp_path, mutate)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"within_weeks": None}, "needs exactly one of"),
+        ({"at_least_days": 15}, "needs exactly one of"),
+        ({"within_weeks": 0}, "timescales[0].within_weeks: must be at least 1"),
+        ({"or_from": "ehc_nowhere"}, "timescales[0].or_from"),
+        ({"shown_if": "age_band"}, "timescales[0].shown_if"),
+        ({"to": "inspection"}, "timescales[0].to"),  # only a limit in months ends there
+    ],
+)
+def test_a_broken_timescale_rule_is_named(tmp_path, change, where):
+    def mutate(d):
+        for key, value in change.items():
+            if value is None:
+                d["timescales"][0].pop(key)
+            else:
+                d["timescales"][0][key] = value
+
+    assert where in broken(tmp_path, mutate)
+
+
+def test_a_relaxation_that_ends_before_it_starts_is_named(tmp_path):
+    def mutate(d):
+        d["relaxed_limits"][0]["to"] = "2020-04-01"
+
+    assert "relaxed_limits[0]" in broken(tmp_path, mutate)
 
 
 def test_outcome_in_an_unknown_group_is_named(tmp_path):

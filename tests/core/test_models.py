@@ -40,7 +40,8 @@ def test_child_a_final_plan_at_week_27_breaches_the_20_week_limit():
     }))
     assert checks["final"].status == "breached" and checks["final"].weeks == 27
     assert checks["decision"].status == "met" and checks["decision"].weeks == 6
-    assert checks["draft"].status == "missing"
+    assert checks["comment"].status == "missing"  # no draft date
+    assert "no-plan" not in checks  # only with a decision not to issue a plan
     assert "BREACHED" in checks["final"].describe()
 
 
@@ -59,6 +60,76 @@ def test_dates_out_of_order_are_flagged_not_computed():
                                          "ehc_decision": "2024-04-01"}))
     assert checks["decision"].status == "out-of-order" and checks["decision"].weeks is None
     assert "out of order" in checks["decision"].describe()
+
+
+def test_a_draft_plan_late_by_week_16_is_no_breach_when_the_final_is_in_time():
+    # There is no limit on the draft plan itself (DOMAIN.md: reg 10 is the decision not to
+    # issue a plan); parents' 15 days to comment on it are the rule.
+    checks = by_id(check_timescales(FW, {
+        "ehc_request": "2025-01-06", "ehc_decision": "2025-02-10",
+        "ehc_draft": "2025-05-05", "ehc_final": "2025-05-09",
+    }, "2025-06-02"))
+    assert {i: c.status for i, c in checks.items()} == {
+        "decision": "met", "comment": "breached", "final": "met", "review": "met"
+    }
+    assert checks["comment"].describe() == (
+        "Parents had at least 15 days to comment on the draft plan (reg 13(1)): 4 days, "
+        "BREACHED (at least 15 days)"
+    )
+    fifteen = by_id(check_timescales(FW, {"ehc_draft": "2025-05-05", "ehc_final": "2025-05-20"}))
+    assert fifteen["comment"].status == "met" and fifteen["comment"].days == 15
+
+
+def test_a_decision_not_to_issue_a_plan_has_16_weeks_and_no_final_plan_is_due():
+    request = "2024-01-08"
+    late = by_id(check_timescales(FW, {"ehc_request": request,
+                                       "ehc_no_plan": weeks_after(request, 16, 1)}))
+    assert late["no-plan"].status == "breached"
+    assert "final" not in late  # no plan is coming, so no final plan is overdue
+    on_time = by_id(check_timescales(FW, {"ehc_request": request,
+                                          "ehc_no_plan": weeks_after(request, 16)}))
+    assert on_time["no-plan"].status == "met"
+
+
+def test_a_plan_not_reviewed_in_the_12_months_before_the_inspection_is_a_breach():
+    on_site = "2026-09-14"
+    reviewed = by_id(check_timescales(FW, {"last_annual_review": "2025-09-14"}, on_site))
+    assert reviewed["review"].status == "met" and reviewed["review"].months == 12
+    late = by_id(check_timescales(FW, {"last_annual_review": "2025-09-13"}, on_site))
+    assert late["review"].status == "breached"
+    assert late["review"].describe().endswith(
+        ": 12 months 1 day before the inspection, BREACHED (limit 12 months)"
+    )
+    # Never reviewed: counted from the final plan, and the line says so.
+    never = by_id(check_timescales(FW, {"ehc_final": "2024-03-01"}, on_site))
+    assert never["review"].status == "breached" and never["review"].months == 30
+    assert "(from final plan issued, as last annual review is not given)" in (
+        never["review"].describe()
+    )
+    young = by_id(check_timescales(FW, {"ehc_final": "2026-05-01"}, on_site))
+    assert young["review"].status == "met"  # the first review is not due yet
+
+
+def test_without_dates_on_site_a_review_is_counted_to_today():
+    today = dt.date.today()
+    check = by_id(check_timescales(FW, {"last_annual_review": "2000-01-01"}))["review"]
+    assert check.status == "breached" and check.days == (today - dt.date(2000, 1, 1)).days
+    assert " ago, BREACHED" in check.describe()
+
+
+def test_limits_passed_while_they_were_relaxed_in_2020_are_not_breaches():
+    request = "2020-04-06"
+    checks = by_id(check_timescales(FW, {"ehc_request": request,
+                                         "ehc_decision": weeks_after(request, 8),
+                                         "ehc_final": "2020-09-28"}))
+    assert checks["decision"].status == "relaxed" and checks["final"].status == "relaxed"
+    assert checks["final"].describe().endswith(
+        ": 25 weeks, over the limit while time limits were relaxed from 1 May to "
+        "25 September 2020"
+    )
+    before = by_id(check_timescales(FW, {"ehc_request": "2019-10-07",
+                                         "ehc_final": "2020-04-27"}))
+    assert before["final"].status == "breached"  # all of it before the relaxation
 
 
 def test_no_ehc_dates_means_no_timescales():

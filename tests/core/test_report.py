@@ -341,7 +341,7 @@ def test_appendix_tables_coverage_ehc_timeliness_and_every_note(rich, rich_text)
     )
     assert "Decision whether to assess within 6 weeks of the request (SEND Regulations 2014, " \
         "reg 5): 1 of 1 within 6 weeks" in appendix
-    assert "within 16 weeks of the request (reg 10): no case record with both dates." in appendix
+    assert "within 16 weeks of the request (reg 10): no case record holds the dates." in appendix
     index = appendix[appendix.index("Evidence index"):]
     for note in rich.notes.values():
         assert f"[{note.id[:8]}]" in index, note.heading
@@ -492,13 +492,35 @@ def test_an_empty_inspection_still_yields_a_useful_draft(inspection, tmp_path):
         *[part for heading in QUESTION_HEADINGS
           for part in (heading, "Evidence to consider", "No evidence for this question yet.")],
         "Appendix: coverage, timeliness and evidence",
-        "Final EHC plan within 20 weeks of the request (reg 13(2)): no case record with both "
+        "Final EHC plan within 20 weeks of the request (reg 13(2)): no case record holds the "
         "dates.",
         "Evidence index",
     )
     document = docx.Document(str(out))
     assert len(list(document.comments)) == 0
     assert len(document.tables[1].rows) == 1  # the index's header only
+
+
+def test_the_appendix_counts_breaches_apart_from_limits_passed_while_relaxed(
+    inspection, tmp_path
+):
+    inspection.set_details(on_site_start="2021-03-01", on_site_end="2021-03-05")
+    add_fixture_note(inspection, fields={"ehc_request": "2020-04-06", "ehc_final": "2020-09-28"})
+    add_fixture_note(inspection, fields={"ehc_request": "2020-10-05", "ehc_draft": "2021-02-22",
+                                         "ehc_final": "2021-03-01"})
+    out = tmp_path / "draft.docx"
+    write_report(inspection, out)
+    text = "\n".join(paragraphs(out))
+    assert (
+        "Final EHC plan within 20 weeks of the request (reg 13(2)): 0 of 2 within 20 weeks "
+        "(median 23.0 weeks; 1 breach; 1 more over the limit while time limits were relaxed "
+        "from 1 May to 25 September 2020)."
+    ) in text
+    assert (
+        "Parents had at least 15 days to comment on the draft plan (reg 13(1)): 0 of 1 with "
+        "at least 15 days (median 7.0 days; 1 breach)."
+    ) in text
+    assert "(Children and Families Act 2014, s.44): 2 of 2 within 12 months" in text
 
 
 # -- the names guard --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from inspector_app.core.store import Inspection
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, menu_action
+from tests.gui.helpers import WAIT_MS, menu_action, select_note
 
 
 def open_details(qtbot, window: MainWindow) -> DetailsDialog:
@@ -75,3 +75,22 @@ def test_every_control_in_the_details_dialog_is_named(qtbot, opened: MainWindow)
         assert widget.accessibleName()
     dialog.reject()
     QApplication.processEvents()
+
+
+def test_a_plans_annual_review_is_counted_to_the_first_day_on_site_once_it_is_set(
+    qtbot, opened: MainWindow
+) -> None:
+    editor = opened.workspace.editor
+    select_note(qtbot, opened, "EHC plan timeliness")  # final plan issued on 2024-07-15
+    review = "Plan reviewed in the 12 months before the inspection"
+    assert f"{review} (Children and Families Act 2014, s.44): " in editor.timescales.text()
+    assert " ago (from final plan issued" in editor.timescales.text()  # until then, today
+    dialog = open_details(qtbot, opened)
+    dialog.start.setDate(QDate(2025, 3, 3))
+    dialog.end.setDate(QDate(2025, 3, 7))
+    save(dialog)
+    qtbot.waitUntil(
+        lambda: "7 months 16 days before the inspection (from final plan issued, as last annual "
+        "review is not given), met" in editor.timescales.text(),
+        timeout=WAIT_MS,
+    )
