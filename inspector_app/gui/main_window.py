@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.demo import Demo, build_demo
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
+from inspector_app.core.store import Inspection
 from inspector_app.gui import operations as ops
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.errors import show_error
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
             self.settings.forget(path)
             self.start.refresh()
             return
+        self._close_current("Opening another inspection")
         self.session.hint = hint
         self.unlock.prepare(path, hint)
         self.pages.setCurrentWidget(self.unlock)
@@ -168,15 +171,18 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def new_inspection(self) -> None:
-        dialog = NewInspectionDialog(self.session.runner, self, kdf=self.kdf)
-        dialog.created.connect(self.session.adopt)
+    def new_inspection(self, join: bool = False) -> None:
+        dialog = NewInspectionDialog(self.session.runner, self, kdf=self.kdf, join=join)
+        dialog.created.connect(self._adopt)
         dialog.open()
 
     def join_inspection(self) -> None:
-        dialog = NewInspectionDialog(self.session.runner, self, kdf=self.kdf, join=True)
-        dialog.created.connect(self.session.adopt)
-        dialog.open()
+        self.new_inspection(join=True)
+
+    def _adopt(self, inspection: Inspection) -> None:
+        """A file just made (new or joined) replaces the open one, which is saved and closed."""
+        self._close_current("Opening the new inspection")
+        self.session.adopt(inspection)
 
     def open_demo(self) -> None:
         progress = QProgressDialog("Preparing the demo inspection…", "", 0, 0, self)
@@ -288,19 +294,28 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Save what is being typed, drop the key, clear every view, show the unlock screen."""
-        if not self.session.is_open:
-            return
-        self._finish_work("Locking")
-        self.workspace.flush()
         path = self.session.path
+        if self._close_current("Locking"):
+            self.unlock.prepare(path, self.session.hint, "Locked. Your notes are saved.")
+            self.pages.setCurrentWidget(self.unlock)
+
+    def _close_current(self, doing: str) -> bool:
+        """Save and close the open inspection before the key goes or another file opens: its
+        dialogs shut, its views and undo history cleared. False if none was open."""
+        if not self.session.is_open:
+            return False
+        self._finish_work(doing)
+        self.workspace.flush()
         self._remember_history()
+        for dialog in self.findChildren(QDialog):  # a photo, the details, a question
+            if dialog.isVisible() and not isinstance(dialog, NewInspectionDialog):
+                dialog.reject()
         self.session.lock()
         self.idle.stop()
         self._set_open_actions(False)
         self.counts.clear()
         self.setWindowTitle("Inspector")
-        self.unlock.prepare(path, self.session.hint, "Locked. Your notes are saved.")
-        self.pages.setCurrentWidget(self.unlock)
+        return True
 
     def _finish_work(self, doing: str) -> None:
         """Work under way (photos, an import) must end before the key goes; say so meanwhile."""
@@ -388,11 +403,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self.session.is_open:
-            self._finish_work("Closing")
-            self.workspace.flush()
-            self._remember_history()
-            self.session.lock()
+        self._close_current("Closing")
         self.session.runner.wait()
         self.settings.sync()
         super().closeEvent(event)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
+    QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.errors import StorageError
 from inspector_app.core.records import RecordFile
 from inspector_app.core.store import Inspection
+from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
 from tests.gui.helpers import (
@@ -321,4 +323,40 @@ def test_locking_while_work_runs_says_it_is_finishing_it(qtbot, opened: MainWind
         runner.wait = real_wait
     assert seen[0] == ("Locking: finishing the work in progress first…", True)
     assert QApplication.overrideCursor() is None and window.statusBar().currentMessage() == ""
+    assert_views_cleared(window)
+
+
+def test_opening_another_file_first_saves_and_closes_the_open_one(
+    qtbot, opened: MainWindow, make_inspection, inspection_path: Path
+) -> None:
+    window = opened
+    workspace = window.workspace
+    other = make_inspection(name="southdale.inspection", area="Southdale")
+    other.close()
+    deleted = select_note(qtbot, window, "EHC plan timeliness")
+    workspace.list.table.setFocus()
+    qtbot.keyClick(workspace.list.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: workspace.undo_stack.count() == 1, timeout=WAIT_MS)
+
+    window.open_path(other.path)
+    assert_views_cleared(window)  # the first file is locked: key dropped, undo history gone
+    assert window.unlock.path == other.path
+    assert not Path(f"{inspection_path}-wal").exists()  # closed, not left open
+    unlock(qtbot, window, other.path)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("Southdale"), timeout=WAIT_MS)
+    assert not window.undo_action.isEnabled()  # nothing of the first file to undo here
+    with Inspection.open(other.path, PASSPHRASE) as southdale:
+        assert southdale.notes() == []
+    with Inspection.open(inspection_path, PASSPHRASE) as northmoor:
+        assert deleted not in {n.id for n in northmoor.notes()}
+
+
+def test_locking_closes_the_dialogs_that_show_the_inspection(qtbot, opened: MainWindow) -> None:
+    window = opened
+    window.edit_details()
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in window.findChildren(DetailsDialog)), timeout=WAIT_MS
+    )
+    window.lock()
+    assert not any(d.isVisible() for d in window.findChildren(QDialog))
     assert_views_cleared(window)
