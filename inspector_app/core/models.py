@@ -361,7 +361,8 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
     if not outcomes and require_tags:
         raise InvalidInput("A note needs at least one outcome category.")
     text = clean_text(note.text, what="note's text")
-    if not text:
+    title = clean_line(note.title, "title")
+    if not text and not title:
         raise InvalidInput("The note's text is empty; write what you saw or heard.")
     fields = {}
     for field_id, value in note.fields.items():
@@ -373,7 +374,7 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
         questions=tuple(sorted(questions)),
         outcomes=outcomes,
         judgement=framework.check_judgement(note.judgement),
-        title=clean_line(note.title, "title"),
+        title=title,
         text=text,
         children=_unique(clean_child_ref(c) for c in note.children),
         fields=fields,

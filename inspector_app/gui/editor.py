@@ -408,8 +408,9 @@ class NoteEditor(QWidget):
         if not self.dirty or self._saving:
             return
         values = self.values()
-        if self.note_id is None and not values["text"].strip():
-            return  # nothing worth keeping yet
+        if self.note_id is None and not _worth_keeping(values):
+            self.state.setText("Write a title or some text to keep this note.")
+            return
         self._saving, self.dirty = True, False
         self.state.setText("Saving…")
         self.session.run(
@@ -481,7 +482,7 @@ class NoteEditor(QWidget):
         if not self.dirty or self.session.inspection is None:
             return
         values = self.values()
-        if self.note_id is None and not values["text"].strip():
+        if self.note_id is None and not _worth_keeping(values):
             return
         try:
             note = ops.save_note(self.session.inspection, self.note_id, values)
@@ -496,8 +497,8 @@ class NoteEditor(QWidget):
         if self.pages.currentIndex() != 1:
             return
         if self.note_id is None:
-            if not self.text.toPlainText().strip():
-                self.state.setText("Write a line of text first, then add photos.")
+            if not _worth_keeping(self.values()):
+                self.state.setText("Write a title or a line of text first, then add photos.")
                 return
             self._pending_photos += paths
             self.dirty = True
@@ -558,3 +559,8 @@ class NoteEditor(QWidget):
         if paths:
             self.add_photos(paths)
             event.acceptProposedAction()
+
+
+def _worth_keeping(values: dict) -> bool:
+    """A new note is saved once it has a title or some text (the core's rule too)."""
+    return bool(values["text"].strip() or values["title"].strip())

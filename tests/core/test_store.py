@@ -127,8 +127,10 @@ def test_edit_makes_a_new_revision_and_no_change_makes_none(inspection):
     with pytest.raises(InvalidInput, match="cannot be edited"):
         inspection.edit_note(note.id, author="Someone else")
     with pytest.raises(InvalidInput, match="text is empty"):
-        inspection.edit_note(note.id, text=" \n\t ")
+        inspection.edit_note(note.id, text=" \n\t ", title="")
     assert inspection.note(note.id).text == note.text
+    # A title alone is a note: what was captured in a hurry is kept.
+    assert inspection.edit_note(note.id, text=" \n\t ").heading == note.title
 
 
 def test_edit_merges_fields_rather_than_replacing_them(inspection):
@@ -173,7 +175,7 @@ def test_ids_can_be_shortened_to_a_unique_prefix(northmoor):
         ({"outcomes": ["happiness"]}, "Unknown outcome"),
         ({"outcomes": []}, "at least one outcome"),
         ({"judgement": "outstanding"}, "Unknown judgement"),
-        ({"text": ""}, "text is empty"),
+        ({"text": "", "title": ""}, "text is empty"),
         ({"children": ["  "]}, "child reference is empty"),
         ({"fields": {"ehc_request": "next tuesday"}}, "date like"),
     ],

@@ -149,7 +149,7 @@ def test_a_photo_on_a_new_note_saves_the_note_first(
     editor = opened.workspace.editor
     ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)
     editor.photos.add_requested.emit([jpeg])
-    assert editor.state.text() == "Write a line of text first, then add photos."
+    assert editor.state.text() == "Write a title or a line of text first, then add photos."
     assert editor.note_id is None
 
     qtbot.keyClicks(editor.text, "Noticeboard in the reception area")

@@ -360,3 +360,22 @@ def test_locking_closes_the_dialogs_that_show_the_inspection(qtbot, opened: Main
     window.lock()
     assert not any(d.isVisible() for d in window.findChildren(QDialog))
     assert_views_cleared(window)
+
+
+def test_a_new_note_with_a_title_but_no_text_yet_is_kept_on_lock(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    ctrl(qtbot, window.workspace.list.search, Qt.Key.Key_N)
+    ctrl(qtbot, editor.text, Qt.Key.Key_3)
+    qtbot.waitUntil(  # a tick alone is not a note yet, and the editor says why
+        lambda: editor.state.text() == "Write a title or some text to keep this note.",
+        timeout=WAIT_MS,
+    )
+    qtbot.keyClicks(editor.title, "Visit to Brookfield School")
+    ctrl(qtbot, editor.title, Qt.Key.Key_L)
+    assert_views_cleared(window)
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        [kept] = [n for n in inspection.notes() if n.title == "Visit to Brookfield School"]
+    assert kept.text == "" and kept.questions == ("C",)
