@@ -11,10 +11,24 @@ from typing import Any
 
 from inspector_app.core import history
 from inspector_app.core.errors import InvalidInput, NotFound
-from inspector_app.core.models import Finding, check_finding, new_id, now
+from inspector_app.core.models import Finding, check_finding, clean_text, new_id, now
+from inspector_app.core.records import Change
 from inspector_app.core.store import Inspection
 
 EDITABLE = ("question", "judgement", "text", "evidence", "main", "order")
+DRAFT = ("finding-draft", "new")  # a finding's text typed before its evidence was chosen
+
+
+def keep_draft(inspection: Inspection, text: str) -> None:
+    """Keep the text of a finding not made yet (sealed, never sent), or with "" drop it."""
+    text = clean_text(text, what="finding's text")
+    if text != kept_draft(inspection):
+        inspection.commit([Change(*DRAFT, {"text": text}, "draft")])
+
+
+def kept_draft(inspection: Inspection) -> str:
+    found = inspection.file.read(*DRAFT)
+    return str(found[1].get("text", "")) if found else ""
 
 
 def findings(inspection: Inspection) -> list[Finding]:

@@ -119,6 +119,7 @@ class FindingsPage(QWidget):
     selected_note_wanted = Signal()  # asks the workspace which note is selected
     evidence_note_wanted = Signal()  # the same, to add that note to the shown finding
     details_wanted = Signal()  # a real name is in the inspection's details
+    saving_wanted = Signal()  # the draft is about to be built: save the note being typed
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -342,7 +343,7 @@ class FindingsPage(QWidget):
     def clear(self) -> None:
         self.timer.stop()
         self.dirty = False
-        self.items, self.current = [], None
+        self.items, self.current, self.draft = [], None, ""
         for column in self.columns.values():
             column.clear()
         self.text.clear()
@@ -445,12 +446,30 @@ class FindingsPage(QWidget):
         self.session.runner.wait()
         QCoreApplication.processEvents()  # deliver a save that just finished
         inspection = self.session.inspection
-        if not self.dirty or self.current is None or inspection is None:
+        if inspection is None:
             return
+        typed = self.text.toPlainText().strip() if self.current is None and self.dirty else ""
         try:
-            self._saved(ops.edit_finding(inspection, self.current.id, self._values()))
+            if typed or self.draft:  # a new finding's text, kept in the file until it is made
+                ops.keep_finding_draft(inspection, typed or self.draft)
+            if self.dirty and self.current is not None:
+                self._saved(ops.edit_finding(inspection, self.current.id, self._values()))
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
             show_error(self, exc)
+
+    def restore_draft(self) -> None:
+        """Bring back the text of a finding not made yet, kept when the file was locked."""
+        self.session.run(ops.finding_draft, on_success=self._restored)
+
+    def _restored(self, text: str) -> None:
+        if text and self.current is None and not self.text.toPlainText().strip():
+            self.filling = True
+            self.text.setPlainText(text)
+            self.filling, self.dirty = False, True
+            self.message.setText(
+                "The text you typed for a new finding is back: select its evidence note and "
+                "press New finding from the selected note."
+            )
 
     def _delete(self) -> None:
         """Ask first: a deleted finding is gone from the draft."""
@@ -527,6 +546,10 @@ class FindingsPage(QWidget):
             self.export_to(Path(path))
 
     def export_to(self, path: Path, allow_names: bool = False) -> None:
+        # What is being typed goes into the draft (and through the names check): its saves
+        # are queued on the worker before the draft is built.
+        self._save_pending()
+        self.saving_wanted.emit()
         self.progress.setRange(0, 0)
         self.progress.show()
         self.session.run(

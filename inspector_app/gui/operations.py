@@ -213,7 +213,18 @@ def list_findings(inspection: Inspection) -> list[Finding]:
 
 
 def add_finding(inspection: Inspection, values: dict[str, Any]) -> Finding:
-    return findings.add_finding(inspection, **values)
+    """The new finding; the text kept for it while it had no evidence is dropped."""
+    finding = findings.add_finding(inspection, **values)
+    findings.keep_draft(inspection, "")
+    return finding
+
+
+def keep_finding_draft(inspection: Inspection, text: str) -> None:
+    findings.keep_draft(inspection, text)
+
+
+def finding_draft(inspection: Inspection) -> str:
+    return findings.kept_draft(inspection)
 
 
 def edit_finding(inspection: Inspection, finding_id: str, changes: dict[str, Any]) -> Finding:

@@ -140,6 +140,7 @@ class Workspace(QWidget):
             lambda: self.findings.add_evidence(self.list.selected_id() or self.editor.note_id)
         )
         self.findings.details_wanted.connect(self.details_wanted)
+        self.findings.saving_wanted.connect(self.editor.save)
         self.editor.resolve_requested.connect(self.resolve)
         self.editor.tags_changed.connect(
             lambda note_id, before, after: self.undo_stack.push(
@@ -157,6 +158,7 @@ class Workspace(QWidget):
         self.list.set_framework(inspection.framework)
         self.editor.set_framework(inspection.framework)
         self.findings.set_framework(inspection.framework)
+        self.findings.restore_draft()
         self.editor.clear()
         self.list.clear_filters()
         self.tabs.setCurrentIndex(0)

@@ -14,7 +14,7 @@ from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.findings_page import FindingsPage, NamesDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, select_note
+from tests.gui.helpers import WAIT_MS, select_note, unlock
 
 
 def page_of(window: MainWindow) -> FindingsPage:
@@ -382,3 +382,50 @@ def test_quick_moves_between_findings_show_each_ones_own_evidence(
     shown = [page.evidence.item(i).data(Qt.ItemDataRole.UserRole)
              for i in range(page.evidence.count())]
     assert shown == list(page.current.evidence)
+
+
+def test_a_new_findings_text_typed_before_its_evidence_survives_a_lock(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    page = page_of(window)
+    qtbot.keyClicks(page.text, "Health advice is late in most plans.")
+    window.lock()
+    assert page.text.toPlainText() == ""  # nothing of it shown while locked
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert findings.findings(inspection) == []  # not a finding: it has no evidence yet
+    unlock(qtbot, window, inspection_path)
+    page = page_of(window)
+    qtbot.waitUntil(
+        lambda: page.text.toPlainText() == "Health advice is late in most plans.",
+        timeout=WAIT_MS,
+    )
+    assert "is back" in page.message.text()
+    select_note(qtbot, window, "EHC plan timeliness")
+    press(page_of(window), "New finding")
+    qtbot.waitUntil(
+        lambda: "Health advice is late in most plans." in
+        [f.text for f in on_disk_while_open(window)],
+        timeout=WAIT_MS,
+    )
+    window.lock()  # made into a finding, the kept text is gone: it does not come back
+    unlock(qtbot, window, inspection_path)
+    page = page_of(window)
+    qtbot.wait(300)
+    assert page.text.toPlainText() == ""
+
+
+def test_the_draft_holds_what_was_typed_a_moment_before_export(
+    qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "First finding.")
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "First finding.", timeout=WAIT_MS)
+    page.timer.setInterval(60_000)  # no autosave: only the export can save it
+    page.text.moveCursor(page.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(page.text, " Typed just now.")
+    out = tmp_path / "draft.docx"
+    page.export_to(out)
+    qtbot.waitUntil(out.exists, timeout=WAIT_MS)
+    import docx
+
+    assert "First finding. Typed just now." in [p.text for p in docx.Document(str(out)).paragraphs]
