@@ -42,6 +42,7 @@ SHORTCUTS = """<table>
 <tr><td>Ctrl+L</td><td>lock now</td></tr>
 <tr><td>Ctrl+I</td><td>inspection details and deadlines</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
+<tr><td>Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y</td><td>undo, redo (typing, ticks, choices, a delete)</td></tr>
 <tr><td>Alt+V / Alt+O / Alt+G / Alt+Y / Alt+D</td><td>Evidence, Coverage, Child register,
 Team &amp; sync, Findings</td></tr>
 </table>"""
@@ -91,8 +92,13 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu, text: str, slot, shortcut=None, needs_open: bool = False) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Every binding of the platform, not only the first: Redo is Ctrl+Y and
+            # Ctrl+Shift+Z.
+            action.setShortcuts(QKeySequence.keyBindings(shortcut))
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         action.triggered.connect(slot)
         menu.addAction(action)
@@ -113,7 +119,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Lock", self.lock, "Ctrl+L", needs_open=True)
         self._action(file, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "&Quit", self.close, "Ctrl+Q")
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "&Redo", self.redo, QKeySequence.StandardKey.Redo)

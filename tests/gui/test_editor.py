@@ -263,6 +263,17 @@ def test_delete_a_note_then_undo_brings_it_back(
     assert restored.text == "The forum co-wrote the local offer pages."
     assert restored.outcomes == ("co-production",)
 
+    # Redo deletes it again, by either of the usual keys.
+    for redo in (Qt.KeyboardModifier.ShiftModifier, None):
+        table.setFocus()
+        if redo is None:
+            ctrl(qtbot, table, Qt.Key.Key_Y)
+        else:
+            qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | redo)
+        qtbot.waitUntil(lambda: workspace.list.model.row_of(note_id) == -1, timeout=WAIT_MS)
+        ctrl(qtbot, table, Qt.Key.Key_Z)
+        qtbot.waitUntil(lambda: workspace.list.model.row_of(note_id) >= 0, timeout=WAIT_MS)
+
 
 def test_undo_of_a_delete_selects_the_note_again(qtbot, opened: MainWindow) -> None:
     window = opened
