@@ -29,6 +29,7 @@ class DetailsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Inspection details")
         self.session = session
+        self.dates_set = False  # see _show
         self.area = QLineEdit()
         self.start = QDateEdit()
         self.end = QDateEdit()
@@ -88,6 +89,11 @@ class DetailsDialog(QDialog):
         today = QDate.currentDate()
         for edit, value in ((self.start, info.on_site_start), (self.end, info.on_site_end)):
             edit.setDate(QDate.fromString(value, Qt.DateFormat.ISODate) if value else today)
+        # Until a date is chosen, today only stands in for it: saving other details does not
+        # make today the dates on site.
+        self.dates_set = bool(info.on_site_start and info.on_site_end)
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(self._dates_chosen)
         self.wsoa.setCurrentIndex(max(self.wsoa.findData(info.wsoa), 0))
         self.addressees.setPlainText("\n".join(info.addressees))
         self.team.setPlainText("\n".join(info.team))
@@ -96,15 +102,22 @@ class DetailsDialog(QDialog):
     def _show_deadlines(self, info: InspectionInfo, dates: list) -> None:
         self.deadlines.setText(
             "<br>".join(f"<b>{d.spoken}</b>: {d.deadline.label}" for d in dates)
-            or "Set the last day on site to see the deadlines."
+            or "Choose the dates on site to see the deadlines (today's date only stands in "
+            "until you do)."
         )
+
+    def _dates_chosen(self) -> None:
+        self.dates_set = True
 
     def changes(self) -> dict:
         iso = Qt.DateFormat.ISODate
-        return {
-            "area": self.area.text(),
+        dates = {
             "on_site_start": self.start.date().toString(iso),
             "on_site_end": self.end.date().toString(iso),
+        }
+        return {
+            "area": self.area.text(),
+            **(dates if self.dates_set else {}),
             "wsoa": self.wsoa.currentData(),
             "addressees": self.addressees.toPlainText().splitlines(),
             "team": self.team.toPlainText().splitlines(),

@@ -42,7 +42,8 @@ SHORTCUTS = """<table>
 <tr><td>Ctrl+L</td><td>lock now</td></tr>
 <tr><td>Ctrl+I</td><td>inspection details and deadlines</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
-<tr><td>Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y</td><td>undo, redo (typing, ticks, choices, a delete)</td></tr>
+<tr><td>Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y</td><td>undo, redo (typing, ticks, choices,
+a delete)</td></tr>
 <tr><td>Alt+V / Alt+O / Alt+G / Alt+Y / Alt+D</td><td>Evidence, Coverage, Child register,
 Team &amp; sync, Findings</td></tr>
 </table>"""
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.unlock.unlock_requested.connect(self._unlock)
         self.unlock.back_requested.connect(self.show_start)
         self.session.opened.connect(self._opened)
+        self.session.changed.connect(self._retitle)  # the area may have been renamed
         self.workspace.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.workspace.summary_changed.connect(self._summary)
         self.workspace.details_wanted.connect(self.edit_details)
@@ -229,7 +231,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=kind.code: self.workspace.new_note(k))
         self._set_open_actions(True)
         self.pages.setCurrentWidget(self.workspace)
-        self.setWindowTitle(f"{inspection.info.area} — Inspector")
+        self._retitle()
         self.idle.set_minutes(self.settings.idle_minutes)
         self.workspace.list.search.setFocus()
         file_id = inspection.file.file_id
@@ -240,6 +242,10 @@ class MainWindow(QMainWindow):
             digest,
             on_success=lambda result: self._history_compared(file_id, *result),
         )
+
+    def _retitle(self) -> None:
+        if self.session.is_open:
+            self.setWindowTitle(f"{self.session.inspection.info.area} — Inspector")
 
     def _history_compared(self, file_id: str, behind: int | None, end: tuple) -> None:
         """Warn when this is an older copy of the file last closed here, or a diverged one;

@@ -94,3 +94,20 @@ def test_a_plans_annual_review_is_counted_to_the_first_day_on_site_once_it_is_se
         "review is not given), met" in editor.timescales.text(),
         timeout=WAIT_MS,
     )
+
+
+def test_saving_other_details_does_not_make_today_the_dates_on_site(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    assert "today's date only stands in" in dialog.deadlines.text()
+    dialog.area.setText("Northmoor and Eastvale")
+    dialog.team.setPlainText("Sam Lead, HMI")
+    save(dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert opened.windowTitle() == "Northmoor and Eastvale — Inspector"
+    opened.lock()
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        info = inspection.info
+    assert (info.area, info.team) == ("Northmoor and Eastvale", ("Sam Lead, HMI",))
+    assert (info.on_site_start, info.on_site_end) == ("", "")
