@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -466,7 +466,10 @@ class NoteEditor(QWidget):
             show_error(self, exc)
 
     def _saved_text(self, note: Note) -> str:
-        stamp = QTime.currentTime().toString("HH:mm")
+        """When the note was last saved (by anyone), in local time, and what it still needs."""
+        saved = QDateTime.fromString(note.updated_at, Qt.DateFormat.ISODate).toLocalTime()
+        today = saved.date() == QDate.currentDate()
+        stamp = saved.toString("HH:mm" if today else "d MMM yyyy HH:mm")
         untagged = (
             " · untagged: tick a question and an outcome"
             if (not note.questions or not note.outcomes)

@@ -22,6 +22,7 @@ from tests.gui.helpers import (
     notes_on_disk,
     select_note,
     tab_to,
+    unlock,
 )
 
 KINDS = [(kind.code, kind.label) for kind in load().kinds]
@@ -519,3 +520,23 @@ def test_typing_in_a_detail_field_is_one_undo(qtbot, opened: MainWindow) -> None
     editor.questions["A"].setFocus()  # outside a text box, Ctrl+Z takes the whole name back
     ctrl(qtbot, editor.questions["A"], Qt.Key.Key_Z)
     qtbot.waitUntil(lambda: editor.fields.values()["provider_name"] is None, timeout=WAIT_MS)
+
+
+def test_a_note_says_when_it_was_last_saved_not_when_it_was_opened(
+    qtbot, window: MainWindow, make_inspection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inspector_app.core.store as store
+
+    monkeypatch.setattr(store, "now", lambda: "2025-01-02T09:30:00+00:00")
+    inspection = make_inspection(name="old.inspection")
+    inspection.add_note(**{**FIXTURE_NOTES[0], "title": "Saved long ago"})
+    inspection.close()
+    monkeypatch.undo()
+    unlock(qtbot, window, inspection.path)
+    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == 1, timeout=WAIT_MS)
+    select_note(qtbot, window, "Saved long ago")
+    from PySide6.QtCore import QDateTime
+
+    local = QDateTime.fromString("2025-01-02T09:30:00+00:00", Qt.DateFormat.ISODate)
+    expected = local.toLocalTime().toString("d MMM yyyy HH:mm")
+    assert window.workspace.editor.state.text() == f"Saved {expected}"
