@@ -1,5 +1,6 @@
-"""Files the app writes for people to take away (bundles, cards, drafts): written whole or not
-at all, and never over a folder or a database such as an inspection file."""
+"""Files the app writes for people to take away (bundles, cards, drafts, a recovery key):
+written whole or not at all, readable by their owner only, and never over a folder or a
+database such as an inspection file."""
 
 from __future__ import annotations
 
@@ -38,11 +39,13 @@ def check_target(out: Path, what: str) -> Path:
 
 def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) -> None:
     """Write through ``write(handle)`` to a temporary file beside ``out``, flush it to disk,
-    then rename it over ``out``: a reader sees the old file or the whole new one."""
+    then rename it over ``out``: a reader sees the old file or the whole new one. Only its
+    owner may read it (a draft or a recovery key is not for others on the computer)."""
     out = check_target(out, what)
     temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
-        with open(temp, "wb") as handle:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

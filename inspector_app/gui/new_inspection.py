@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core import framework as frameworks
-from inspector_app.core import team
-from inspector_app.core.errors import FrameworkError, InvalidInput
+from inspector_app.core import outfile, team
+from inspector_app.core.errors import FrameworkError, InspectorError, InvalidInput
 from inspector_app.core.models import FIRST_YEAR, LAST_YEAR
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
 from inspector_app.core.store import MIN_PASSPHRASE, ROLE_LABELS, ROLES, Inspection
@@ -61,10 +61,13 @@ def strength(passphrase: str) -> tuple[int, str]:
         )
         or 26
     )
-    bits = len(passphrase) * math.log2(pool)
+    # Repeats add little: "password password" or "aaaa…" count by their distinct runs of
+    # three characters, not their length.
+    runs = {passphrase[i : i + 3] for i in range(len(passphrase) - 2)}
+    bits = min(len(passphrase), len(runs) + 2) * math.log2(pool)
     if bits < 50:
         return 1, "Weak: add another word or two."
-    if bits < 75:
+    if bits < 80:
         return 2, "Fair: one more word makes it strong."
     return 3, "Strong."
 
@@ -239,6 +242,10 @@ class NewInspectionDialog(QDialog):
         row.addWidget(copy)
         row.addWidget(save)
         box.addLayout(row)
+        self.recovery_message = QLabel()
+        self.recovery_message.setWordWrap(True)
+        self.recovery_message.setAccessibleName("Recovery key saved")
+        box.addWidget(self.recovery_message)
         self.kept = QCheckBox("I have &kept the recovery key somewhere safe")
         self.kept.setAccessibleName("I have kept the recovery key")
         self.kept.toggled.connect(lambda on: self.next.setEnabled(on))
@@ -344,8 +351,8 @@ class NewInspectionDialog(QDialog):
             return
         self.passphrase_message.clear()
         self.working.show()
-        self.next.setEnabled(False)
-        self.back.setEnabled(False)
+        for button in (self.next, self.back, self.cancel):  # the file is being made: no way back
+            button.setEnabled(False)
         if self.join:
             self.runner.run(
                 team.join,
@@ -385,8 +392,8 @@ class NewInspectionDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self.working.hide()
-        self.next.setEnabled(True)
-        self.back.setEnabled(True)
+        for button in (self.next, self.back, self.cancel):
+            button.setEnabled(True)
         show_error(self, exc)
 
     def _browse(self) -> None:
@@ -401,9 +408,28 @@ class NewInspectionDialog(QDialog):
             self, "Save the recovery key", str(Path.home() / "recovery-key.txt")
         )
         if path:
-            Path(path).write_text(f"Inspection recovery key: {self.recovery.text()}\n")
+            self.save_recovery_to(Path(path))
+
+    def save_recovery_to(self, path: Path) -> None:
+        """Write the key to a file only its owner can read, and say how that went."""
+        try:
+            outfile.write_atomically(
+                path,
+                "recovery key",
+                lambda handle: handle.write(
+                    f"Inspection recovery key: {self.recovery.text()}\n".encode()
+                ),
+            )
+        except InspectorError as exc:
+            self.recovery_message.setStyleSheet("color: #c62828;")
+            self.recovery_message.setText(f"Not saved: {exc}")
+            return
+        self.recovery_message.setStyleSheet("")
+        self.recovery_message.setText(
+            f"Saved to {path}. Keep that file apart from this laptop (a USB stick, a safe)."
+        )
 
     def reject(self) -> None:
-        if self.pages.currentIndex() == 2:
-            return  # the file exists now; the key must be acknowledged first
+        if self.pages.currentIndex() == 2 or self.working.isVisible():
+            return  # the file exists (or is being made); the key must be acknowledged first
         super().reject()

@@ -662,6 +662,7 @@ def test_allow_names_writes_the_draft_and_says_where(inspection, tmp_path):
     assert hits[0].describe() == f"finding {finding.id[:8]} contains Child A's real name"
     assert "Jordan Whitfield waited 27 weeks for the final plan." in paragraphs(out)
     assert leftovers(tmp_path) == ["draft.docx"]
+    assert out.stat().st_mode & 0o077 == 0  # others on the computer cannot read it
 
 
 # -- writing the file -------------------------------------------------------------------------

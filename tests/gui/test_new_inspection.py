@@ -128,11 +128,21 @@ def test_new_inspection_end_to_end(
         qtbot.keyClicks(edit, NEW_PASSPHRASE)
     assert dialog.hint.text() == "Strong." and dialog.meter.value() == 3
     click(qtbot, dialog.next)
+    # While the file is being made there is no way out that would hide its recovery key.
+    assert not dialog.cancel.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 2, timeout=WAIT_MS)
+    assert dialog.isVisible()
 
     # The recovery key is shown once; Finish waits for the user to say it was kept.
     recovery_key = dialog.recovery.text()
     assert len(recovery_key) >= 20
+    dialog.save_recovery_to(tmp_path / "no such folder" / "key.txt")
+    assert "Not saved" in dialog.recovery_message.text()
+    dialog.save_recovery_to(tmp_path / "key.txt")
+    assert dialog.recovery_message.text().startswith(f"Saved to {tmp_path / 'key.txt'}.")
+    assert recovery_key in (tmp_path / "key.txt").read_text()
+    assert (tmp_path / "key.txt").stat().st_mode & 0o077 == 0  # for its owner's eyes only
     assert dialog.passphrase.text() == "" and dialog.again.text() == ""
     assert not dialog.next.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -190,3 +200,12 @@ def test_demo_opens_with_its_passphrase_hint(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == 63, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.counts.text().startswith("63 notes"), timeout=WAIT_MS)
     assert sum(row.conflict for row in window.workspace.list.model.rows) == 1
+
+
+def test_repeats_do_not_make_a_passphrase_strong() -> None:
+    from inspector_app.gui.new_inspection import strength
+
+    assert strength("aaaaaaaaaaaaaaaaaaaa")[0] == 1
+    assert strength("password password")[0] < 3
+    assert strength("Password1!Password1!")[0] < 3
+    assert strength("lantern meadow copper")[0] == 3
