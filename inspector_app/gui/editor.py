@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import InvalidInput
+from inspector_app.core.errors import ImageError, InvalidInput
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Note
 from inspector_app.core.timescales import check_timescales
@@ -433,6 +433,7 @@ class NoteEditor(QWidget):
                     note.id,
                     paths,
                     changes=True,
+                    on_success=lambda result: self._say_refused(result[1], len(paths)),
                     on_failure=lambda exc: show_error(self, exc),
                 )
             if self.dirty:
@@ -513,7 +514,7 @@ class NoteEditor(QWidget):
             self.note_id,
             paths,
             on_progress=self.photos.set_busy,
-            on_success=self._photos_changed,
+            on_success=lambda result: self._photos_added(*result, wanted=len(paths)),
             on_failure=self._photo_failed,
             changes=True,
         )
@@ -521,6 +522,17 @@ class NoteEditor(QWidget):
     def _photo_failed(self, exc: Exception) -> None:
         self.photos.set_busy(1, 1)
         show_error(self, exc)
+
+    def _photos_added(self, note: Note, refused: list[str], wanted: int) -> None:
+        self._photos_changed(note)
+        self._say_refused(refused, wanted)
+
+    def _say_refused(self, refused: list[str], wanted: int) -> None:
+        if refused:
+            added = wanted - len(refused)
+            reasons = " ".join(refused)
+            show_error(self, ImageError(f"{added} of {wanted} photos were added. {reasons}"
+                                        if added else reasons))
 
     def _photos_changed(self, note: Note) -> None:
         self.photos.set_busy(1, 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from inspector_app.core import bundle, findings, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
-from inspector_app.core.errors import InspectorError, InvalidInput
+from inspector_app.core.errors import ImageError, InspectorError, InvalidInput
 from inspector_app.core.index import NoteFilter, NoteRow
 from inspector_app.core.models import Child, Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
@@ -70,13 +70,20 @@ def restore_note(inspection: Inspection, note: Note) -> Note:
     return inspection.restore_note(note)
 
 
-def add_photos(inspection: Inspection, note_id: str, paths: list[Path], progress=None) -> Note:
-    note = inspection.note(note_id)
+def add_photos(
+    inspection: Inspection, note_id: str, paths: list[Path], progress=None
+) -> tuple[Note, list[str]]:
+    """Attach each photo in turn; an image that cannot be used is skipped and said why, so
+    the others still go in. Returns the note and those reasons."""
+    note, refused = inspection.note(note_id), []
     for done, path in enumerate(paths, start=1):
-        note = inspection.add_photo(note.id, path)
+        try:
+            note = inspection.add_photo(note.id, path)
+        except ImageError as exc:
+            refused.append(str(exc))
         if progress:
             progress(done, len(paths))
-    return note
+    return note, refused
 
 
 def remove_photo(inspection: Inspection, note_id: str, attachment_id: str) -> Note:

@@ -180,6 +180,21 @@ def test_a_broken_photo_shows_one_dialog_and_the_window_carries_on(
         qtbot.keyClicks(editor.text, " Checked again.")
 
 
+def test_a_broken_photo_among_several_stops_none_of_the_others(
+    qtbot, opened: MainWindow, editor: NoteEditor, tmp_path: Path, inspection_path: Path
+) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("this is a shopping list, not a photo\n")
+    first, last = make_jpeg(tmp_path / "first.jpg"), make_jpeg(tmp_path / "last.jpg")
+    editor.photos.add_requested.emit([first, broken, last])
+    qtbot.waitUntil(lambda: len(error_dialogs(opened)) == 1, timeout=WAIT_MS)
+    [box] = error_dialogs(opened)
+    assert box.text().startswith("2 of 3 photos were added.") and "broken.jpg" in box.text()
+    box.close()
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 2, timeout=WAIT_MS)
+    assert len(attachments(inspection_path, editor.note_id)) == 2
+
+
 def test_closing_the_window_while_a_photo_is_added_keeps_it(
     qtbot, opened: MainWindow, editor: NoteEditor, jpeg: Path, inspection_path: Path
 ) -> None:
