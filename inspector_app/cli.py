@@ -445,6 +445,9 @@ def cmd_show(args: argparse.Namespace) -> int:
                 print("\nIN CONFLICT: competing versions (keep one with 'resolve --keep'):")
                 for version in versions:
                     print(f"  {version.describe()}")
+                    others = [v for v in versions if v is not version]
+                    for what, value in version.differences(others):
+                        print(f"      {what}: {value}")
     return 0
 
 

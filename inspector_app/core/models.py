@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -257,6 +258,30 @@ class Version:
             text = self.data.get("title") or self.data.get("text", "")
             what = f"“{text.splitlines()[0][:50] if text else ''}”"
         return f"version {self.short} by {self.by or 'unknown'} at {self.at}: {what}"
+
+    def differences(self, others: Sequence[Version]) -> list[tuple[str, str]]:
+        """What this version says where the others differ, as (what, value) lines: the text,
+        the tags, a detail field. Bookkeeping (when, by whom) is left out."""
+        mine, theirs = _flat(self.data), [_flat(v.data) for v in others]
+        keys = sorted({k for flat in (mine, *theirs) for k in flat} - _BOOKKEEPING)
+        out = []
+        for key in keys:
+            if any(flat.get(key) != mine.get(key) for flat in theirs):
+                value = mine.get(key)
+                shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+                text = " / ".join(str("" if shown is None else shown).splitlines())
+                out.append((key, textwrap.shorten(text, 300, placeholder=" …") or "(none)"))
+        return out
+
+
+_BOOKKEEPING = {"updated_at", "created_at", "author", "id", "revision"}
+
+
+def _flat(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A version's data with each detail field as its own key."""
+    out = {k: v for k, v in data.items() if k != "fields"}
+    out.update({f"field {k}": v for k, v in dict(data.get("fields") or {}).items()})
+    return out
 
 
 @dataclass(frozen=True)

@@ -200,3 +200,19 @@ def test_a_photo_record_with_an_impossible_size_is_refused():
         check_attachment(record, record.id)
     fine = replace(record, sizes={"photo": 1000, "thumb": 10})
     assert check_attachment(fine, record.id) == fine
+
+
+def test_a_conflicts_versions_show_only_what_differs():
+    from inspector_app.core.models import Version
+
+    base = {"title": "Same title", "text": "Line one\nline two", "questions": ["B"],
+            "fields": {"participant_count": 4}, "updated_at": "2026-03-16T09:00:00+00:00"}
+    mine = Version("a" * 32, "Sam", "t1", base)
+    theirs = Version("b" * 32, "Ali", "t2", {**base, "questions": ["B", "C"],
+                                             "fields": {"participant_count": 5},
+                                             "updated_at": "2026-03-16T10:00:00+00:00"})
+    assert mine.differences([theirs]) == [("field participant_count", "4"), ("questions", "B")]
+    assert theirs.differences([mine]) == [("field participant_count", "5"),
+                                          ("questions", "B, C")]
+    gone = Version("c" * 32, "Ali", "t3", {"deleted": True})
+    assert ("text", "Line one / line two") in mine.differences([gone])

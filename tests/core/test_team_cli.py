@@ -103,6 +103,10 @@ def test_a_team_of_three_syncs_through_the_command_line(tmp_path):
     shorts = [v["version"][:8] for v in note["versions"]]
     text = run("show", lead, ali_note[:8]).stdout
     assert "IN CONFLICT" in text and all(s in text for s in shorts)
+    # Each version shows what it says where they differ, so the one to keep can be chosen.
+    for version in note["versions"]:
+        block = text[text.index(version["version"][:8]):]
+        assert block.splitlines()[1].strip() == f"text: {version['text']}"
     for refused in (
         run("edit", lead, ali_note[:8], "--text", "Overwrite", code=2),
         run("delete", lead, ali_note[:8], code=2),
