@@ -107,7 +107,7 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
         return NotAnInspectionFile(
             f"This is not an inspection file{where}; choose a .inspection file."
         )
-    if "malformed" in text or "corrupt" in text or "no such table" in text:
+    if any(sign in text for sign in ("malformed", "corrupt", "no such table", "could not decode")):
         return IntegrityError(
             f"The inspection file is damaged{where}; "
             "run 'inspector-app verify' or restore a backup."
@@ -126,7 +126,9 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
         return StorageError(
             "The disk is full or failing, so nothing was saved; free some space and try again."
         )
-    return StorageError(f"The inspection file could not be used{where}: {exc}.")
+    # SQLite's own words, without anything that could be bytes from the file.
+    detail = "".join(c for c in str(exc) if c.isprintable())[:120]
+    return StorageError(f"The inspection file could not be used{where}: {detail}.")
 
 
 class RecordFile:
@@ -283,7 +285,8 @@ class RecordFile:
 
     def read(self, rtype: str, rid: str) -> tuple[int, dict[str, Any]] | None:
         row = self.db.conn.execute(
-            "SELECT revision, body FROM records WHERE type = ? AND id = ?", (rtype, rid)
+            "SELECT revision, CAST(body AS BLOB) FROM records WHERE type = ? AND id = ?",
+            (rtype, rid),
         ).fetchone()
         if row is None:
             return None
@@ -292,7 +295,7 @@ class RecordFile:
     def scan_raw(self, rtype: str) -> Iterator[tuple[str, bytes]]:
         """Every undamaged record of a type as its sealed JSON bytes (for sending on as is)."""
         rows = self.db.conn.execute(
-            "SELECT id, revision, body FROM records WHERE type = ?", (rtype,)
+            "SELECT id, revision, CAST(body AS BLOB) FROM records WHERE type = ?", (rtype,)
         )
         for rid, revision, body in rows:
             try:
@@ -303,7 +306,7 @@ class RecordFile:
     def scan(self, rtype: str) -> Iterator[tuple[str, int, dict[str, Any] | None]]:
         """Every record of a type; a damaged one yields ``None`` so the rest still open."""
         rows = self.db.conn.execute(
-            "SELECT id, revision, body FROM records WHERE type = ?", (rtype,)
+            "SELECT id, revision, CAST(body AS BLOB) FROM records WHERE type = ?", (rtype,)
         )
         prefix, sealer = self._prefix(rtype), self._sealer  # thousands of records: kept at hand
         for rid, revision, body in rows:
@@ -332,7 +335,8 @@ class RecordFile:
 
     def read_chunks(self, attachment_id: str, variant: str) -> Iterator[bytes]:
         rows = self.db.conn.execute(
-            "SELECT body FROM chunks WHERE attachment_id = ? AND variant = ? ORDER BY seq",
+            "SELECT CAST(body AS BLOB) FROM chunks WHERE attachment_id = ? AND variant = ? "
+            "ORDER BY seq",
             (attachment_id, variant),
         )
         try:
@@ -393,7 +397,7 @@ class RecordFile:
         previous = self.db.conn.execute("SELECT hash FROM audit WHERE seq = ?", (after,)).fetchone()
         out, prev = [], previous[0] if previous else _GENESIS
         for seq, digest, body in self.db.conn.execute(
-            "SELECT seq, hash, body FROM audit WHERE seq > ? ORDER BY seq", (after,)
+            "SELECT seq, hash, CAST(body AS BLOB) FROM audit WHERE seq > ? ORDER BY seq", (after,)
         ):
             try:
                 opened = self._sealer.open(body, self._audit_ad(seq, prev))
@@ -409,7 +413,7 @@ class RecordFile:
         latest = self._verify_audit(report)
         on_disk = {}
         for rtype, rid, revision, body in self.db.conn.execute(
-            "SELECT type, id, revision, body FROM records"
+            "SELECT type, id, revision, CAST(body AS BLOB) FROM records"
         ):
             report.records += 1
             on_disk[(rtype, rid)] = revision
@@ -434,7 +438,7 @@ class RecordFile:
         latest: dict[tuple[str, str], int] = {}
         prev, expected_seq = _GENESIS, 1
         for seq, digest, body in self.db.conn.execute(
-            "SELECT seq, hash, body FROM audit ORDER BY seq"
+            "SELECT seq, hash, CAST(body AS BLOB) FROM audit ORDER BY seq"
         ):
             report.audit_entries += 1
             if seq != expected_seq or digest != _chain(prev, seq, body):

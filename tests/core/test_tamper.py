@@ -195,6 +195,22 @@ def test_a_body_that_is_not_a_sealed_blob_is_skipped_not_fatal(path, notes, body
         assert problems_naming(again.verify(), notes[0])
 
 
+def test_a_body_rewritten_as_text_that_is_not_utf8_is_one_damaged_note_and_stays_unprinted(
+    path, notes, tmp_path
+):
+    # A database browser can store bytes as TEXT, which Python's sqlite3 cannot read as text.
+    change(path, "UPDATE records SET body = CAST(? AS TEXT) WHERE type = 'note' AND id = ?",
+           (b"\xff\xfe\x1b[31mred\x1b[0m", notes[0]))
+    listed = cli("list", path, cwd=tmp_path)
+    assert listed.returncode == 0 and "1 damaged record(s) were skipped" in listed.stderr
+    assert len(listed.stdout.splitlines()) == 2  # the other notes
+    verified = cli("verify", path, cwd=tmp_path)
+    assert verified.returncode == 4 and notes[0] in verified.stdout + verified.stderr
+    for result in (listed, verified):
+        assert "\x1b" not in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+
+
 # -- the audit log -----------------------------------------------------------------------------
 
 
