@@ -514,7 +514,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle_import(args: argparse.Namespace) -> int:
-    rejected = 0
+    failed: list[InspectorError] = []
     with _open(args) as inspection:
         for path in args.bundles:
             try:
@@ -522,8 +522,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
             except InspectorError as exc:
                 if len(args.bundles) == 1:
                     raise
-                rejected += 1
-                print(f"{path}: rejected: {exc}", file=sys.stderr)
+                failed.append(exc)
+                print(f"{path}: not imported: {exc}", file=sys.stderr)
                 continue
             print(f"{path}: {result.describe()}")
             for note_id in result.conflicts:
@@ -532,10 +532,13 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
                 print(
                     f"  finding in conflict: {finding_id} (an edit with 'finding edit' settles it)"
                 )
-    if rejected:
-        raise BundleRejected(
-            f"{rejected} of {len(args.bundles)} bundles were rejected (reasons above) and nothing "
-            "from them was imported; the others were imported."
+    if failed:
+        # A bundle refused for what it holds is an integrity failure (exit 4); a path that
+        # cannot be read is only bad input (exit 2).
+        refused = any(isinstance(exc, BundleRejected | IntegrityError) for exc in failed)
+        raise (BundleRejected if refused else InvalidInput)(
+            f"{len(failed)} of {len(args.bundles)} bundles were not imported (reasons above) and "
+            "nothing from them was; the others were imported."
         )
     return 0
 

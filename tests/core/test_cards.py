@@ -216,10 +216,19 @@ def test_the_command_line_imports_the_good_bundles_and_names_the_bad(world, tmp_
     bad.write_bytes(world.bundle.read_bytes()[:-1])
     result = cli("bundle", "import", lead, bad, world.jo_bundle)
     assert result.returncode == 4 and "Traceback" not in result.stderr
-    assert f"{bad}: rejected:" in result.stderr and "1 of 2 bundles were rejected" in result.stderr
+    assert f"{bad}: not imported:" in result.stderr
+    assert "1 of 2 bundles were not imported" in result.stderr
     assert "from Jo Member" in result.stdout
     titles = {n["title"] for n in json.loads(cli("list", lead, "--json").stdout)}
     assert titles == {"Lead's note", "Jo's meeting"}
+
+
+def test_a_mistyped_bundle_path_among_several_is_bad_input_not_a_rejection(world, tmp_path):
+    lead = tmp_path / "lead.inspection"
+    shutil.copy(world.lead, lead)
+    result = cli("bundle", "import", lead, world.jo_bundle, tmp_path / "sam-day1.bundle")
+    assert result.returncode == 2, result.stderr  # as the same path on its own
+    assert "sam-day1.bundle: not imported:" in result.stderr and "from Jo Member" in result.stdout
 
 
 def test_exporting_from_the_lead_without_to_team_exits_2(world, tmp_path):
