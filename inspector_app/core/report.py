@@ -230,11 +230,21 @@ class _Draft:
             "and/or disabilities (SEND) reforms as set out in the Children and Families "
             "Act 2014."
         )
+        # The letter names the roles on the team only as far as the recorded team shows them.
+        lines = [line.casefold() for line in info.team]
+        roles = [
+            role
+            for role, sign in (
+                ("an Ofsted Inspector", "ofsted inspector"),
+                ("a children's services inspector from CQC", "cqc"),
+            )
+            if not info.team or any(sign in line for line in lines)
+        ]
+        including = f" including {' and '.join(roles)}" if roles else ""
         team = "; ".join(info.team) if info.team else "[the inspection team]"
         self.para(
-            f"The inspection was led by one of His Majesty's Inspectors (HMI) from Ofsted, "
-            f"with a team of inspectors including an Ofsted Inspector and a children's "
-            f"services inspector from CQC: {team}."
+            "The inspection was led by one of His Majesty's Inspectors (HMI) from Ofsted, "
+            f"with a team of inspectors{including}: {team}."
         )
 
     def _method(self) -> None:
@@ -255,20 +265,34 @@ class _Draft:
             for n in self.notes.values()
             if n.kind == "document" and n.fields.get("document_type")
         )
+        # Only what the evidence shows: who inspectors met, where they went, what they read.
         parts = [
-            f"Inspectors held {_count(counts['meeting'], 'meeting')}"
-            + (f" ({_listed(meetings)})" if meetings else ""),
-            f"visited {_count(counts['visit'], 'provider')}"
-            + (f" ({_listed(visits)})" if visits else ""),
-            f"reviewed {_count(counts['case-review'], 'case record')}",
-            f"considered {_count(counts['document'], 'document')}"
-            + (f" ({_listed(documents)})" if documents else ""),
+            part
+            for count, part in (
+                (
+                    counts["meeting"],
+                    f"held {_count(counts['meeting'], 'meeting')}"
+                    + (f" ({_listed(meetings)})" if meetings else ""),
+                ),
+                (
+                    counts["visit"],
+                    f"visited {_count(counts['visit'], 'provider')}"
+                    + (f" ({_listed(visits)})" if visits else ""),
+                ),
+                (counts["case-review"], f"reviewed {_count(counts['case-review'], 'case record')}"),
+                (
+                    counts["document"],
+                    f"considered {_count(counts['document'], 'document')}"
+                    + (f" ({_listed(documents)})" if documents else ""),
+                ),
+            )
+            if count
         ]
         self.para(
-            f"{'; '.join(parts)}. They spoke with children and young people, parents and "
-            "carers, and local authority and National Health Service officers, and looked "
-            "at the area's self-evaluation, performance data, local offer and joint "
-            "commissioning arrangements."
+            f"Inspectors {'; '.join(parts)}."
+            if parts
+            else "[Who inspectors met, the providers they visited, the case records they "
+            "reviewed and the documents they considered: no evidence is recorded yet.]"
         )
         if self.info.wsoa == "required":
             self.para(

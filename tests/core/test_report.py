@@ -317,7 +317,25 @@ def test_libreoffice_reads_the_letter_in_the_published_order(rich_text):
     )
     team_line = next(line for line in rich_text.splitlines() if "led by one of" in line)
     assert all(member in team_line for member in TEAM)
+    assert "including an Ofsted Inspector and a children's services inspector from CQC" in (
+        team_line
+    )
     assert rich_text.count("(significant weakness)") == 2  # main finding and under question B
+
+
+def test_the_letter_claims_no_role_or_evidence_the_file_does_not_hold(inspection, tmp_path):
+    inspection.set_details(team=["Sam Okafor, HMI", "Priya Shah, Ofsted Inspector"])
+    add_fixture_note(inspection, kind="meeting", fields={"participants": ["Parents and carers"]})
+    out = tmp_path / "draft.docx"
+    write_report(inspection, out)
+    text = "\n".join(paragraphs(out))
+    assert (
+        "with a team of inspectors including an Ofsted Inspector: Sam Okafor, HMI; Priya Shah, "
+        "Ofsted Inspector." in text
+    )
+    assert "CQC:" not in text and "from CQC" not in text
+    assert "Inspectors held 1 meeting (parents and carers 1)." in text
+    assert "0 documents" not in text and "self-evaluation" not in text
 
 
 def test_method_paragraph_counts_the_evidence_gathered(rich_text):
@@ -485,8 +503,8 @@ def test_an_empty_inspection_still_yields_a_useful_draft(inspection, tmp_path):
         "Set the dates on site to see the publication deadline.",
         "[dates on site], Ofsted and the Care Quality Commission",
         "[the inspection team]",
-        "Inspectors held 0 meetings; visited 0 providers; reviewed 0 case records; "
-        "considered 0 documents.",
+        "[Who inspectors met, the providers they visited, the case records they reviewed and "
+        "the documents they considered: no evidence is recorded yet.]",
         "Main findings",
         "No main findings yet",
         *[part for heading in QUESTION_HEADINGS
