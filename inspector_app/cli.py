@@ -602,8 +602,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    with _open(args) as inspection:
-        report = inspection.verify()
+    report = Inspection.verify_file(args.file, read_passphrase(args))
     if report.ok:
         print(
             f"OK: {report.records} records, {report.chunks} photo chunks and "

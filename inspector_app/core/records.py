@@ -131,6 +131,10 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
     return StorageError(f"The inspection file could not be used{where}: {detail}.")
 
 
+def _record_name(rtype: str, rid: str) -> str:
+    return "The inspection's details record" if rtype == "inspection" else f"The {rtype} {rid}"
+
+
 class RecordFile:
     """The sealed records of one unlocked file."""
 
@@ -191,7 +195,7 @@ class RecordFile:
             return json.loads(self.open_raw(rtype, rid, revision, body))
         except ValueError as exc:
             raise IntegrityError(
-                f"The {rtype} {rid} is damaged or was changed outside the app; "
+                f"{_record_name(rtype, rid)} is damaged or was changed outside the app; "
                 "run 'inspector-app verify'."
             ) from exc
 
@@ -201,7 +205,7 @@ class RecordFile:
             return self._sealer.open(body, self._ad(rtype, rid, revision))
         except crypto.CryptoError as exc:
             raise IntegrityError(
-                f"The {rtype} {rid} is damaged or was changed outside the app; "
+                f"{_record_name(rtype, rid)} is damaged or was changed outside the app; "
                 "run 'inspector-app verify'."
             ) from exc
 

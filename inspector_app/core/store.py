@@ -159,12 +159,8 @@ class Inspection:
     def open(cls, path: Path, secret: str) -> Inspection:
         """Unlock with the passphrase or the recovery key."""
         path = Path(path)
-        db = records.connect(path, create=False)
+        db, head, key = _unlock(path, secret)
         try:
-            schema.refuse_newer(db)
-            head = keys.read(db)
-            key = keys.unlock(head, secret)
-            schema.upgrade(db)  # only once the file has proved to be ours and unlocked
             inspection = cls(path, db, head, key)
             inspection.reload()
         except sqlite3.Error as exc:
@@ -174,6 +170,19 @@ class Inspection:
             db.close()
             raise
         return inspection
+
+    @staticmethod
+    def verify_file(path: Path, secret: str) -> VerifyReport:
+        """Check every seal, photo chunk and the audit chain with the key alone, without
+        reading the inspection first: damage that stops it opening is named too."""
+        path = Path(path)
+        db, head, key = _unlock(path, secret)
+        try:
+            return RecordFile(db, head.file_id, key, who="").verify()
+        except sqlite3.Error as exc:
+            raise records.storage_error(exc, path) from exc
+        finally:
+            db.close()
 
     def close(self) -> None:
         """Drop the key and the working set; closing twice is harmless."""
@@ -674,3 +683,20 @@ def _remove_quietly(path: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         except OSError as exc:
             raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
+
+
+def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:
+    """The file's connection, key header and data key, once the secret has opened it."""
+    db = records.connect(path, create=False)
+    try:
+        schema.refuse_newer(db)
+        head = keys.read(db)
+        key = keys.unlock(head, secret)
+        schema.upgrade(db)  # only once the file has proved to be ours and unlocked
+    except sqlite3.Error as exc:
+        db.close()
+        raise records.storage_error(exc, path) from exc
+    except BaseException:
+        db.close()
+        raise
+    return db, head, key

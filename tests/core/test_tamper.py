@@ -211,6 +211,18 @@ def test_a_body_rewritten_as_text_that_is_not_utf8_is_one_damaged_note_and_stays
         assert "Traceback" not in result.stderr
 
 
+def test_a_damaged_details_record_stops_opening_but_verify_still_names_it(path, notes, tmp_path):
+    [(body,)] = fetch(path, "SELECT body FROM records WHERE type = 'inspection'")
+    change(path, "UPDATE records SET body = ? WHERE type = 'inspection'", (flipped(body),))
+    listed = cli("list", path, cwd=tmp_path)
+    assert listed.returncode == 4
+    assert "The inspection's details record is damaged" in listed.stderr
+    verified = cli("verify", path, cwd=tmp_path)
+    assert verified.returncode == 4 and "Traceback" not in verified.stderr
+    assert "inspection" in verified.stderr.splitlines()[0]  # the damaged record, by name
+    assert "does not open" in verified.stderr
+
+
 # -- the audit log -----------------------------------------------------------------------------
 
 
