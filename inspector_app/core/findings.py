@@ -57,6 +57,9 @@ def finding(inspection: Inspection, finding_id: str) -> Finding:
         return matches[0]
     if matches:
         raise InvalidInput(f"'{finding_id}' matches several findings; type more of the id.")
+    if 0 < len(wanted) < 4:
+        raise InvalidInput(f"'{finding_id}' is too short to name a finding; type at least 4 "
+                           "characters of its id ('finding list' shows them).")
     raise NotFound(f"There is no finding '{finding_id}'; 'finding list' shows the ids.")
 
 

@@ -449,6 +449,9 @@ class Inspection:
             return self.index.get(matches[0])  # type: ignore[return-value]
         if len(matches) > 1:
             raise InvalidInput(f"'{note_id}' matches several notes; type more of the id.")
+        if 0 < len(note_id.strip()) < 4:
+            raise InvalidInput(f"'{note_id}' is too short to name a note; type at least 4 "
+                               "characters of its id ('list' shows them).")
         raise NotFound(f"There is no note '{note_id}' in this inspection; 'list' shows the ids.")
 
     def notes(self, where: NoteFilter | None = None) -> list[Note]:

@@ -162,8 +162,8 @@ def test_ids_can_be_shortened_to_a_unique_prefix(northmoor):
     assert northmoor.note(note.id[:8]) == note
     with pytest.raises(NotFound, match="'list' shows"):
         northmoor.note("ffffffff-nothing")
-    with pytest.raises(NotFound):
-        northmoor.note(note.id[:3])  # too short to guess
+    with pytest.raises(InvalidInput, match="too short to name a note; type at least 4"):
+        northmoor.note(note.id[:3])  # too short to guess, and the message says so
 
 
 @pytest.mark.parametrize(
