@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.gui.confirm import confirm
+from inspector_app.gui.delete_key import DeleteKey
 
 IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.gif)"
 
@@ -50,6 +51,7 @@ class PhotoStrip(QWidget):
         self.thumbs.itemActivated.connect(
             lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
+        DeleteKey(self.thumbs, self._remove)  # the photo, not the note
         self.empty = QLabel("No photos. Add one, or drop image files here.")
         self.empty.setObjectName("emptyState")
         self.add = QPushButton("Add &photo…")

@@ -84,6 +84,26 @@ def test_add_a_photo_with_the_button_then_remove_it(
     qtbot.waitUntil(lambda: photos_column(opened, editor.note_id) == "", timeout=WAIT_MS)
 
 
+def test_the_delete_key_on_a_photo_removes_that_photo_not_the_note(
+    qtbot, opened: MainWindow, editor: NoteEditor, jpeg: Path, inspection_path: Path
+) -> None:
+    strip = editor.photos
+    editor.add_photos([jpeg])
+    qtbot.waitUntil(lambda: strip.thumbs.count() == 1, timeout=WAIT_MS)
+    strip.thumbs.setFocus()
+    strip.thumbs.setCurrentRow(0)
+    qtbot.keyClick(strip.thumbs, Qt.Key.Key_Delete)
+    answer(qtbot, strip, "&Remove photo")
+    qtbot.waitUntil(lambda: strip.thumbs.count() == 0, timeout=WAIT_MS)
+    assert attachments(inspection_path, editor.note_id) == ()  # the note is still there
+    # Nor does Delete on an outcome tick delete the note.
+    editor.outcomes.list.setFocus()
+    qtbot.keyClick(editor.outcomes.list, Qt.Key.Key_Delete)
+    qtbot.wait(200)
+    assert editor.note_id in {n.id for n in notes_on_disk(inspection_path)}
+    assert opened.workspace.undo_stack.count() == 0
+
+
 def answer(qtbot, strip, button_text: str) -> None:
     """Press a button of the open "Remove photo" question, checking Cancel is its default."""
     qtbot.waitUntil(lambda: bool(questions(strip)), timeout=WAIT_MS)
