@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from inspector_app.core.models import Note
@@ -116,6 +116,10 @@ class Workspace(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 420])
+        for number in range(1, 10):  # Ctrl+1… tick the questions from the list too
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self.list)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=number: self.editor.toggle_question(n - 1))
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Sections")
         # Mnemonics clear of the menus' Alt+F, E, N, H.

@@ -110,6 +110,17 @@ def test_an_empty_draft_is_not_saved(qtbot, opened: MainWindow, inspection_path:
     assert len(notes_on_disk(inspection_path)) == len(FIXTURE_NOTES)
 
 
+def test_ctrl_and_a_number_ticks_a_question_from_the_evidence_list_too(
+    qtbot, opened: MainWindow
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    select_note(qtbot, window, "EHC plan timeliness")  # question B only; the list has focus
+    assert focused() is window.workspace.list.table
+    ctrl(qtbot, window.workspace.list.table, Qt.Key.Key_3)
+    assert editor.questions["C"].isChecked() and editor.questions["B"].isChecked()
+
+
 def test_tagging_by_keyboard(qtbot, opened: MainWindow, inspection_path: Path) -> None:
     window = opened
     editor = window.workspace.editor
