@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -75,7 +75,7 @@ class FieldsForm(QWidget):
                 grid.addWidget(check, i // 2, i % 2)
             return box
         if field.type == "number":
-            spin = QSpinBox()
+            spin = _Count()
             low = field.min if field.min is not None else 0
             spin.setRange(low - 1, field.max if field.max is not None else 10_000)
             spin.setSpecialValueText("—")
@@ -134,6 +134,16 @@ def _valid_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class _Count(QSpinBox):
+    """A number that may be unset ("—"). Clicked into while unset, the dash is selected, so
+    what is typed replaces it (as when the box is reached with Tab)."""
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        if self.value() == self.minimum():
+            QTimer.singleShot(0, self.selectAll)  # after the click has placed the cursor
 
 
 class CheckList(QWidget):

@@ -551,3 +551,15 @@ def test_a_note_says_when_it_was_last_saved_not_when_it_was_opened(
     local = QDateTime.fromString("2025-01-02T09:30:00+00:00", Qt.DateFormat.ISODate)
     expected = local.toLocalTime().toString("d MMM yyyy HH:mm")
     assert window.workspace.editor.state.text() == f"Saved {expected}"
+
+
+def test_a_number_is_typed_after_clicking_into_its_unset_box(qtbot, opened: MainWindow) -> None:
+    editor = opened.workspace.editor
+    new_note(qtbot, opened)
+    editor.kind.setCurrentIndex(editor.kind.findData("meeting"))
+    spin = editor.fields.inputs["participant_count"][1]
+    assert spin.text() == "—"
+    qtbot.mouseClick(spin.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    qtbot.keyClicks(spin.lineEdit(), "12")
+    assert spin.value() == 12
