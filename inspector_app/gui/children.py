@@ -82,7 +82,8 @@ class ChildrenView(QWidget):
         self.name.setPlaceholderText("Real name (optional; never exported)")
         self.name.setAccessibleName("Real name")
         self.name.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
-        self.name.returnPressed.connect(self._add)
+        for edit in (self.ref, self.name):  # Enter in either adds the entry
+            edit.returnPressed.connect(self._add)
         add = QPushButton("&Add to register")
         add.setAccessibleName("Add to the register")
         add.clicked.connect(self._add)

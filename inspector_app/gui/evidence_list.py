@@ -259,8 +259,8 @@ class EvidenceList(QWidget):
         previous = self.selected_id()  # a reset clears the selection; keep it
         self.model.set_rows(rows, total)
         self._ask_excerpts(where, rows)
-        total_hint = "" if where == NoteFilter() else " match"
-        self.count.setText(f"{total} note{'s' if total != 1 else ''}{total_hint}")
+        match = "" if where == NoteFilter() else " matches" if total == 1 else " match"
+        self.count.setText(f"{total} note{'s' if total != 1 else ''}{match}")
         self._empty_state(where, rows)
         target, self._pending_select = self._pending_select or previous, None
         if target:

@@ -130,6 +130,13 @@ def test_new_pseudonyms_reach_the_editor_picker(
     qtbot.waitUntil(lambda: "Child F" in picker.codes(), timeout=WAIT_MS)
 
 
+def test_enter_in_the_pseudonym_adds_the_entry(qtbot, register: ChildrenView) -> None:
+    register.ref.setFocus()
+    qtbot.keyClicks(register.ref, "Child G")
+    qtbot.keyClick(register.ref, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)
+
+
 def test_locking_hides_the_register(qtbot, opened: MainWindow, register: ChildrenView) -> None:
     add(qtbot, register, "Child D", REAL_NAME)
     qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=WAIT_MS)

@@ -53,7 +53,7 @@ def test_filters_narrow_the_list(qtbot, opened: MainWindow) -> None:
         judgement.setCurrentIndex(judgement.findData("strength"))
     assert shown.args == [1]
     assert visible_headings(opened) == ["Parent Carer Forum and SENDIASS"]
-    assert evidence.count.text() == "1 note match"
+    assert evidence.count.text() == "1 note matches"
 
     kind = evidence.filters["kind"]
     with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS) as shown:
@@ -92,7 +92,7 @@ def test_search_is_case_and_punctuation_tolerant(qtbot, opened: MainWindow) -> N
 
     search(qtbot, opened, "ehc, PLAN!")
     assert visible_headings(opened) == ["EHC plan timeliness"]
-    assert evidence.count.text() == "1 note match"
+    assert evidence.count.text() == "1 note matches"
 
     search(qtbot, opened, "PARENT-carer")
     assert visible_headings(opened) == ["Parent Carer Forum and SENDIASS"]
