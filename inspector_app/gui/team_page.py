@@ -150,13 +150,18 @@ class TeamPage(QWidget):
         self.buttons["export"].setText(
             "&Export bundle to the team…" if lead else "&Export bundle for the lead…"
         )
+        alone = lead and not summary["roster"]  # nobody to send a bundle to yet
+        self.buttons["export"].setEnabled(not alone)
+        self.buttons["export"].setToolTip(
+            "Add your team's member cards first: a bundle goes to them." if alone else ""
+        )
         self.conflicts.clear()
         for row, editors in summary["conflicts"]:  # who made the competing versions
             item = QListWidgetItem(f"{row.heading}  ·  changed by {' and '.join(editors)}")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.conflicts.addItem(item)
         self.conflict_box.setVisible(bool(summary["conflicts"]))
-        self.changed_count.emit(summary["changed"])
+        self.changed_count.emit(0 if alone else summary["changed"])
 
     def clear(self) -> None:
         self.model.set_rows([])

@@ -551,6 +551,9 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     to_team_tab(qtbot, window)
     assert roster(page) == []
     assert page.empty.isVisible() and "No team yet" in page.empty.text()
+    # Nobody to send a bundle to: no export, and no count of changes awaiting one.
+    assert not page.buttons["export"].isEnabled()
+    assert "changed since the last export" not in window.counts.text()
 
     chosen = [files.member_card]
     monkeypatch.setattr(
@@ -561,7 +564,9 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     assert roster(page) == [(MEMBER, "Team inspector", files.member_fingerprint, "none yet")]
     qtbot.waitUntil(lambda: files.member_fingerprint in page.status.text(), timeout=WAIT_MS)
     assert MEMBER in page.status.text()
-    assert not page.empty.isVisible()
+    assert not page.empty.isVisible() and page.buttons["export"].isEnabled()
+    qtbot.waitUntil(lambda: "changed since the last export" in window.counts.text(),
+                    timeout=WAIT_MS)
 
     malformed = tmp_path / "scribbled.card"
     malformed.write_text('{"format": "inspector-app/card/1", "name": "Robin"}\n')
