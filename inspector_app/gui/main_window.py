@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
 
     def _opened(self) -> None:
         inspection = self.session.inspection
+        self.unlock.secret.clear()  # the passphrase is not kept in a hidden field all day
         self.settings.remember(inspection.path)
         self._kinds_menu.clear()
         for kind in inspection.framework.kinds:

@@ -156,6 +156,7 @@ def test_ctrl_l_locks_and_clears_every_view(qtbot, opened: MainWindow) -> None:
 
     unlock(qtbot, window, window.unlock.path)
     qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+    assert window.unlock.secret.text() == ""  # not kept, hidden, while the file is open
 
 
 def _texts(widget: QWidget) -> list[tuple[str, str]]:
