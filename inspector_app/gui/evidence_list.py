@@ -150,7 +150,8 @@ class EvidenceList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((150, 90, 110, 80, 190, 150, 0, 60)):
+        # Narrow enough that the title keeps a third of a 1024-pixel window.
+        for column, width in enumerate((130, 90, 100, 70, 150, 130, 0, 50)):
             if width:
                 self.table.setColumnWidth(column, width)
         self.delegate = HighlightDelegate(self.table)

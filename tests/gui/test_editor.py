@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from inspector_app.core.framework import load
+from inspector_app.gui.evidence_model import TITLE_COLUMN
 from inspector_app.gui.main_window import MainWindow
 from tests.gui.helpers import (
     FIXTURE_NOTES,
@@ -444,6 +445,8 @@ def test_the_window_fits_a_1024_pixel_screen_with_nothing_cut_off(
     qtbot.wait(50)
     judgement = window.workspace.list.filters["judgement"]  # its longest "any" reads whole
     assert judgement.width() > judgement.fontMetrics().horizontalAdvance("Any judgement") + 20
+    table = window.workspace.list.table  # the titles keep room to be read
+    assert table.columnWidth(TITLE_COLUMN) >= table.viewport().width() // 4
     # The tags pane is never wider than the room it has (nothing hidden to its right).
     assert editor.scroll.horizontalScrollBar().maximum() == 0
     assert editor.tags.width() <= editor.scroll.viewport().width()
