@@ -312,8 +312,14 @@ class NoteEditor(QWidget):
         self.children.set_register(sorted(set(self.register) | set(note.children)))
         self.children.set_checked(note.children)
         self.fields.set_values(dict(note.fields))
-        self.title.setText(note.title)
-        self.text.setPlainText(note.text)
+        # The same note's unchanged text is left alone: setting it again would wipe its undo
+        # history (as when a tick is undone and the note is shown again). Another note's text
+        # is always set, so its undo history never reaches this one.
+        same = note.id and note.id == shown
+        if not same or self.title.text() != note.title:
+            self.title.setText(note.title)
+        if not same or self.text.toPlainText() != note.text:
+            self.text.setPlainText(note.text)
         self._show_timescales()
         self.photos.show_thumbnails([])
         self._set_conflict(note.conflict)

@@ -566,3 +566,25 @@ def test_a_number_is_typed_after_clicking_into_its_unset_box(qtbot, opened: Main
     qtbot.wait(50)
     qtbot.keyClicks(spin.lineEdit(), "12")
     assert spin.value() == 12
+
+
+def test_undoing_a_tick_keeps_the_texts_own_undo(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    select_note(qtbot, window, "EHC plan timeliness")
+    editor.text.setFocus()
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    type_and_wait_for_save(qtbot, window, editor.text, " Typed.")
+    box = editor.questions["C"]
+    box.setFocus()
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+    ctrl(qtbot, box, Qt.Key.Key_Z)  # the tick
+    qtbot.waitUntil(lambda: not box.isChecked(), timeout=WAIT_MS)
+    qtbot.wait(200)  # the note is shown again after the undo is saved
+    assert editor.text.document().isUndoAvailable()
+    editor.text.setFocus()
+    ctrl(qtbot, editor.text, Qt.Key.Key_Z)  # and then the typing
+    assert not editor.text.toPlainText().endswith(" Typed.")
