@@ -105,9 +105,9 @@ def test_autosave_creates_the_note_quietly(
 
 def test_an_empty_draft_is_not_saved(qtbot, opened: MainWindow, inspection_path: Path) -> None:
     window = opened
-    new_note(qtbot, window)
-    qtbot.keyClicks(window.workspace.editor.title, "Only a title")
-    ctrl(qtbot, window.workspace.editor.title, Qt.Key.Key_L)
+    new_note(qtbot, window)  # ticks, but no title and no text: nothing to keep
+    ctrl(qtbot, window.workspace.editor.text, Qt.Key.Key_2)
+    ctrl(qtbot, window.workspace.editor.text, Qt.Key.Key_L)
     assert len(notes_on_disk(inspection_path)) == len(FIXTURE_NOTES)
 
 
