@@ -44,7 +44,8 @@ AUTOSAVE_MS = 800  # a pause in typing this long saves the finding, as notes are
 
 
 class FindingColumn(QListWidget):
-    """One judgement's findings: reorder by dragging; drop notes on a finding to add them."""
+    """One judgement's findings: reorder by dragging or with Alt+Up and Alt+Down; drop notes
+    on a finding to add them."""
 
     notes_dropped = Signal(str, list)  # finding id, note ids
     reordered = Signal(list)  # finding ids in their new order
@@ -60,6 +61,20 @@ class FindingColumn(QListWidget):
 
     def ids(self) -> list[str]:
         return [self.item(i).data(ID_ROLE) for i in range(self.count())]
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(event.key())
+        if step is None or event.modifiers() != Qt.KeyboardModifier.AltModifier:
+            super().keyPressEvent(event)
+            return
+        row = self.currentRow()
+        if row < 0 or not 0 <= row + step < self.count():
+            return
+        self.blockSignals(True)  # the same finding stays chosen; only its place changes
+        self.insertItem(row + step, self.takeItem(row))
+        self.setCurrentRow(row + step)
+        self.blockSignals(False)
+        self.reordered.emit(self.ids())
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasFormat(NOTE_IDS_MIME):

@@ -44,6 +44,7 @@ SHORTCUTS = """<table>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
 <tr><td>Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y</td><td>undo, redo (typing, ticks, choices,
 a delete)</td></tr>
+<tr><td>Alt+Up, Alt+Down</td><td>move the chosen finding up or down its column</td></tr>
 <tr><td>Alt+V / Alt+O / Alt+G / Alt+Y / Alt+D</td><td>Evidence, Coverage, Child register,
 Team &amp; sync, Findings</td></tr>
 </table>"""

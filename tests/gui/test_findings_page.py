@@ -155,6 +155,25 @@ def test_reordering_findings_is_saved(qtbot, window: MainWindow, inspection_path
     assert [f.text for f in on_disk(inspection_path)] == ["Second in order.", "First in order."]
 
 
+def test_alt_and_the_arrows_move_a_finding_within_its_column(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    make_finding(inspection_path, "First in order.")
+    page = open_with_finding(qtbot, window, inspection_path, "Second in order.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    second = next(r for r in range(2) if column.item(r).text().startswith("Second"))
+    column.setFocus()
+    column.setCurrentRow(second)
+    key = Qt.Key.Key_Up if second == 1 else Qt.Key.Key_Down
+    qtbot.keyClick(column, key, Qt.KeyboardModifier.AltModifier)
+    assert column.currentItem().text().startswith("Second")  # still the one chosen
+    window.lock()
+    texts = [f.text for f in on_disk(inspection_path)]
+    expected = ["Second in order.", "First in order."]
+    assert texts == (expected if second == 1 else expected[::-1])
+
+
 def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
 ) -> None:
