@@ -151,7 +151,7 @@ class EvidenceList(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         # Narrow enough that the title keeps a third of a 1024-pixel window.
-        for column, width in enumerate((130, 90, 100, 70, 150, 130, 0, 50)):
+        for column, width in enumerate((150, 90, 100, 70, 130, 150, 0, 50)):
             if width:
                 self.table.setColumnWidth(column, width)
         self.delegate = HighlightDelegate(self.table)
