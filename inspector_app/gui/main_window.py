@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def new_inspection(self, join: bool = False) -> None:
+    def new_inspection(self, *, join: bool = False) -> None:
         dialog = NewInspectionDialog(self.session.runner, self, kdf=self.kdf, join=join)
         dialog.created.connect(self._adopt)
         dialog.open()
