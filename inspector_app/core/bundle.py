@@ -55,7 +55,10 @@ from inspector_app.core.records import Change
 from inspector_app.core.store import Inspection
 
 MAGIC = b"INSPBNDL"
-VERSION = 2  # 2: a record frame names its record in a few bytes (1: a JSON line)
+# 3: a note may have a title and no text, and a case review the date of a decision not to
+# issue a plan (an older app would refuse such notes); 2: a record frame names its record in a
+# few bytes (1: a JSON line)
+VERSION = 3
 SYNCED = ("note", "attachment", "finding")  # record types that travel, as version histories
 MAX_HEADER = 64 * 1024
 MAX_RECIPIENTS = 64

@@ -388,7 +388,9 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
     text = clean_text(note.text, what="note's text")
     title = clean_line(note.title, "title")
     if not text and not title:
-        raise InvalidInput("The note's text is empty; write what you saw or heard.")
+        raise InvalidInput(
+            "The note's text is empty and it has no title; write what you saw or heard."
+        )
     fields = {}
     for field_id, value in note.fields.items():
         checked = check_field(kind.field(field_id), value)

@@ -91,22 +91,27 @@ def _letters(text: str) -> list[str]:
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    """A name's words as whole words, in its order or surname first ("Smith, Jane").
+    """A name's words as whole words, as the register has it or surname first with a comma
+    ("Smith, Jane"; a name kept as "Smith, Jane" is also sought as "Jane Smith").
 
-    Between the parts of a word ("O'Brien", "Smith-Jones") any apostrophe, hyphen or nothing
-    may stand; between words, up to a few spaces, hyphens, commas or line breaks. So none of
-    what Word, a phone or a tired typist puts there hides the name.
+    Within a word ("O'Brien", "Smith-Jones") any apostrophe or hyphen, a space or nothing may
+    stand; between words any spaces, line breaks, hyphens or dashes. So none of what Word, a
+    phone or a tired typist puts there hides the name.
     """
-    words = [parts for parts in map(_letters, name.split()) if parts]
-    orders = [words] if len(words) < 2 else [words, words[-1:] + words[:-1]]
-    inner, between = r"[\W_]{0,2}", r"[\W_]{0,4}"
+    surname, comma, given = name.partition(",")
+    words = [parts for parts in map(_letters, f"{given} {surname}".split() if comma
+                                    else name.split()) if parts]
+    surnames = len([p for p in map(_letters, surname.split()) if p]) if comma else 1
+    inner, between = r"[\W_]{0,2}", r"[\s\-\u2010-\u2015\u2212_]*"
+
+    def joined(group: list[list[str]]) -> str:
+        return between.join(inner.join(map(re.escape, parts)) for parts in group)
+
+    alternatives = [joined(words)]
+    if len(words) > surnames:
+        alternatives.append(joined(words[-surnames:]) + r"\s*,\s*" + joined(words[:-surnames]))
     return re.compile(
-        "|".join(
-            r"(?<![^\W_])"
-            + between.join(inner.join(map(re.escape, parts)) for parts in order)
-            + r"(?![^\W_])"
-            for order in orders
-        )
+        "|".join(r"(?<![^\W_])" + body + r"(?![^\W_])" for body in alternatives)
     )
 
 
@@ -234,11 +239,11 @@ class _Draft:
         lines = [line.casefold() for line in info.team]
         roles = [
             role
-            for role, sign in (
-                ("an Ofsted Inspector", "ofsted inspector"),
-                ("a children's services inspector from CQC", "cqc"),
+            for role, signs in (
+                ("an Ofsted Inspector", ("ofsted inspector",)),
+                ("a children's services inspector from CQC", ("cqc", "care quality commission")),
             )
-            if not info.team or any(sign in line for line in lines)
+            if any(sign in line for line in lines for sign in signs)
         ]
         including = f" including {' and '.join(roles)}" if roles else ""
         team = "; ".join(info.team) if info.team else "[the inspection team]"

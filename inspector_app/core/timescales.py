@@ -112,14 +112,14 @@ def _check(
     met = within if t.rule == "within" else days >= t.amount
     if met:
         return TimescaleCheck(t, days, "met", months, to_today=to_today, extra_days=extra)
-    relaxed = next(
-        (
-            r
-            for r in framework.relaxed_limits
-            if t.rule == "within" and t.end != INSPECTION and start <= r.end and end >= r.start
-        ),
-        None,
-    )
+    relaxed = None
+    if t.rule == "within" and t.end != INSPECTION:  # a deadline that fell while relaxed
+        due = (
+            _add_months(first, t.amount)
+            if t.unit == "months"
+            else first + dt.timedelta(days=t.amount * (7 if t.unit == "weeks" else 1))
+        ).isoformat()
+        relaxed = next((r for r in framework.relaxed_limits if r.start <= due <= r.end), None)
     status = "relaxed" if relaxed else "breached"
     return TimescaleCheck(t, days, status, months, relaxed, to_today, extra_days=extra)
 

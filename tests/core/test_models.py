@@ -130,6 +130,17 @@ def test_limits_passed_while_they_were_relaxed_in_2020_are_not_breaches():
     before = by_id(check_timescales(FW, {"ehc_request": "2019-10-07",
                                          "ehc_final": "2020-04-27"}))
     assert before["final"].status == "breached"  # all of it before the relaxation
+    # Only a deadline that fell while the limits were relaxed is excused, not a late plan
+    # whose deadline had passed before (or came after) and that ran on into the window.
+    long_late = by_id(check_timescales(FW, {"ehc_request": "2019-01-07",
+                                            "ehc_final": "2020-06-01"}))
+    assert long_late["final"].status == "breached"
+    after = by_id(check_timescales(FW, {"ehc_request": "2020-09-21",
+                                        "ehc_final": "2021-03-15"}))
+    assert after["final"].status == "breached"  # due on 8 February 2021
+    edge = by_id(check_timescales(FW, {"ehc_request": "2020-05-08",  # due 25 September 2020
+                                       "ehc_final": "2020-10-30"}))
+    assert edge["final"].status == "relaxed"
 
 
 def test_no_ehc_dates_means_no_timescales():

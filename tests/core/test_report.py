@@ -334,6 +334,11 @@ def test_the_letter_claims_no_role_or_evidence_the_file_does_not_hold(inspection
         "Ofsted Inspector." in text
     )
     assert "CQC:" not in text and "from CQC" not in text
+    inspection.set_details(team=["Sam Okafor, HMI", "Tom Reid, Care Quality Commission"])
+    write_report(inspection, out)
+    assert "including a children's services inspector from CQC: Sam Okafor" in "\n".join(
+        paragraphs(out)
+    )
     assert "Inspectors held 1 meeting (parents and carers 1)." in text
     assert "0 documents" not in text and "self-evaluation" not in text
 
@@ -625,9 +630,12 @@ def test_a_name_split_by_extra_space_or_a_line_break_is_still_caught(inspection,
         ("Jordan Whitfield", "Jordan-Whitfield"),
         ("Jordan Whitfield", "Jordan \u2013 Whitfield"),
         ("Jordan Whitfield", "Whitfield, Jordan"),
-        ("Jordan Whitfield", "WHITFIELD Jordan"),
+        ("Jordan Whitfield", "Jordan \t\n\u00a0    Whitfield"),  # any run of spaces
+        ("Jordan Whitfield", "Jordan  -  Whitfield"),
         ("Mary Ann Smith-Jones", "Smith-Jones, Mary Ann"),
         ("Mary Ann Smith-Jones", "Mary-Ann Smith Jones"),
+        ("Smith, Mary Ann", "Mary Ann Smith"),  # kept surname first, written as spoken
+        ("Smith, Mary Ann", "Smith, Mary Ann"),
     ],
 )
 def test_names_match_however_apostrophes_hyphens_or_order_are_written(
@@ -649,8 +657,11 @@ def test_names_match_whole_words_only(inspection, tmp_path):
     add_finding(inspection, question="B", judgement="development",
                 text="Families from Jordanstown and Newjordan wait longest.", evidence=[note.id])
     inspection.add_child("Child B", "Jane Smith")
+    inspection.add_child("Child C", "Will Price")  # surname first needs its comma
+    add_finding(inspection, question="A", judgement="development",
+                text="The price will rise for families.", evidence=[note.id])
     add_finding(inspection, question="C", judgement="development",
-                text="Janet Smithson, Jane Smithers and Smithy Jane spoke for parents.",
+                text="Janet Smithson, Jane Smithers and Smith Jane spoke for parents.",
                 evidence=[note.id])
     out = tmp_path / "draft.docx"
     assert write_report(inspection, out) == []
