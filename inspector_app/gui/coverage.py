@@ -9,6 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QBuffer,
+    QByteArray,
+    QIODevice,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -27,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import StorageError
+from inspector_app.core import outfile
+from inspector_app.core.errors import InspectorError
 from inspector_app.core.framework import Framework
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import show_error
@@ -254,8 +258,15 @@ class CoverageView(QWidget):
         painter.end()
         return image
 
-    def export_png(self, path: Path) -> bool:
-        return self.image().save(str(path), "PNG")
+    def export_png(self, path: Path) -> None:
+        """Write the picture whole or not at all, for its owner only, never over a folder or
+        an inspection (``outfile``); ``InspectorError`` says why not."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.image().save(buffer, "PNG")
+        buffer.close()
+        outfile.write_atomically(path, "picture", lambda handle: handle.write(bytes(data)))
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -263,10 +274,12 @@ class CoverageView(QWidget):
         )
         if not path:
             return
-        if self.export_png(Path(path)):
-            self.status.emit(f"Coverage saved to {path}.")
-        else:
-            show_error(self, StorageError(f"{path} could not be written; choose another folder."))
+        try:
+            self.export_png(Path(path))
+        except InspectorError as exc:
+            show_error(self, exc)
+            return
+        self.status.emit(f"Coverage saved to {path}.")
 
 
 def _document(rich_text: str, width: int) -> QTextDocument:

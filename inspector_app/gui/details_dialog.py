@@ -94,6 +94,7 @@ class DetailsDialog(QDialog):
         self.dates_set = bool(info.on_site_start and info.on_site_end)
         for edit in (self.start, self.end):
             edit.dateChanged.connect(self._dates_chosen)
+            edit.calendarWidget().clicked.connect(self._dates_chosen)  # today, picked on purpose
         self.wsoa.setCurrentIndex(max(self.wsoa.findData(info.wsoa), 0))
         self.addressees.setPlainText("\n".join(info.addressees))
         self.team.setPlainText("\n".join(info.team))

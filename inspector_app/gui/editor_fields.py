@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.framework import Field, Framework, Kind
-from inspector_app.gui.delete_key import DeleteKey
 
 _DATE = QRegularExpression(r"^\d{0,4}(-\d{0,2}(-\d{0,2})?)?$")
 
@@ -163,7 +162,6 @@ class CheckList(QWidget):
         self.list.setAccessibleName(name)
         self.list.setWordWrap(True)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
-        DeleteKey(self.list)  # Delete on a tick deletes nothing, least of all the note
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)

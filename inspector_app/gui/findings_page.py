@@ -463,10 +463,12 @@ class FindingsPage(QWidget):
         inspection = self.session.inspection
         if inspection is None:
             return
-        typed = self.text.toPlainText().strip() if self.current is None and self.dirty else ""
         try:
-            if typed or self.draft:  # a new finding's text, kept in the file until it is made
-                ops.keep_finding_draft(inspection, typed or self.draft)
+            # A new finding's text is kept in the file until it is made; cleared, it goes.
+            if self.current is None and self.dirty:
+                ops.keep_finding_draft(inspection, self.text.toPlainText().strip())
+            elif self.draft:
+                ops.keep_finding_draft(inspection, self.draft)
             if self.dirty and self.current is not None:
                 self._saved(ops.edit_finding(inspection, self.current.id, self._values()))
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt

@@ -95,10 +95,8 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu, text: str, slot, shortcut=None, needs_open: bool = False) -> QAction:
         action = QAction(text, self)
-        if isinstance(shortcut, QKeySequence.StandardKey):
-            # Every binding of the platform, not only the first: Redo is Ctrl+Y and
-            # Ctrl+Shift+Z.
-            action.setShortcuts(QKeySequence.keyBindings(shortcut))
+        if isinstance(shortcut, list):  # several keys: Redo is Ctrl+Shift+Z and Ctrl+Y
+            action.setShortcuts([QKeySequence(key) for key in shortcut])
         elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if shortcut is not None:
@@ -125,7 +123,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, "Ctrl+Q")
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action(edit, "&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.redo_action = self._action(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         # The labels say what will be undone, and are disabled when there is nothing to undo.
         edit.aboutToShow.connect(self._name_undo)
         stack = self.workspace.undo_stack
@@ -141,7 +139,7 @@ class MainWindow(QMainWindow):
         kinds = note.addMenu("New note of &kind")
         self._kinds_menu = kinds
         self._action(
-            note, "&Delete note", self.delete_note, QKeySequence.StandardKey.Delete, needs_open=True
+            note, "&Delete note", self.delete_note, "Del", needs_open=True
         ).setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -321,9 +319,14 @@ class MainWindow(QMainWindow):
         self._finish_work(doing)
         self.workspace.flush()
         self._remember_history()
-        for dialog in self.findChildren(QDialog):  # a photo, the details, a question
-            if dialog.isVisible() and not isinstance(dialog, NewInspectionDialog):
-                dialog.reject()
+        # Every dialog that showed the inspection goes, hidden ones too (they would keep what
+        # they showed): a photo, the details, a conflict, a question. A new inspection being
+        # made stays.
+        for dialog in self.findChildren(QDialog):
+            if isinstance(dialog, NewInspectionDialog) and dialog.isVisible():
+                continue
+            dialog.reject()
+            dialog.deleteLater()
         self.session.lock()
         self.idle.stop()
         self._set_open_actions(False)
@@ -350,6 +353,15 @@ class MainWindow(QMainWindow):
         # in the editor is out of sight, and Delete there is not about it.
         if self.workspace.tabs.currentIndex() != 0:
             self.statusBar().showMessage("Notes are deleted on the Evidence tab.", 8000)
+            return
+        # On a tick, a choice or a detail the key is not about the whole note.
+        editor, focus = self.workspace.editor, QApplication.focusWidget()
+        if focus is not None and (focus is editor.kind or editor.tags.isAncestorOf(focus)):
+            self.statusBar().showMessage(
+                "To delete the note, choose it in the list (or put the cursor in its text) and "
+                "press Delete.",
+                8000,
+            )
             return
         self.workspace.delete_current()
 

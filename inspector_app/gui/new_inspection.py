@@ -272,6 +272,7 @@ class NewInspectionDialog(QDialog):
             self._create()
         elif index == 2 and self.kept.isChecked() and self.inspection is not None:
             self.created.emit(self.inspection)
+            self.recovery.clear()  # shown once: not kept in a hidden dialog all session
             self.accept()
 
     def _choose_card(self) -> None:

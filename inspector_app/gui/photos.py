@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.gui.confirm import confirm
-from inspector_app.gui.delete_key import DeleteKey
 
 IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.gif)"
 
@@ -31,6 +30,25 @@ def pixmap(data: bytes) -> QPixmap:
     image = QPixmap()
     image.loadFromData(data, "JPEG")
     return image
+
+
+class _DeleteKey(QObject):
+    """Keeps the Delete key for a widget (Note ▸ Delete note is an application shortcut, so
+    the key pressed on a thumbnail would otherwise delete the whole note)."""
+
+    def __init__(self, widget: QWidget, on_delete) -> None:
+        super().__init__(widget)
+        self.on_delete = on_delete
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kinds = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if event.type() not in kinds or event.key() != Qt.Key.Key_Delete:  # type: ignore[attr-defined]
+            return False
+        event.accept()  # for a ShortcutOverride: the key goes to the widget, not the menu
+        if event.type() == QEvent.Type.KeyPress:
+            self.on_delete()
+        return event.type() == QEvent.Type.KeyPress
 
 
 class PhotoStrip(QWidget):
@@ -51,7 +69,7 @@ class PhotoStrip(QWidget):
         self.thumbs.itemActivated.connect(
             lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
-        DeleteKey(self.thumbs, self._remove)  # the photo, not the note
+        _DeleteKey(self.thumbs, self._remove)  # removes the photo, not the note
         self.empty = QLabel("No photos. Add one, or drop image files here.")
         self.empty.setObjectName("emptyState")
         self.add = QPushButton("Add &photo…")

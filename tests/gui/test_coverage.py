@@ -134,6 +134,7 @@ def test_export_as_png(
         assert image.format == "PNG"
         # Every row is in the picture, however little the window showed.
         assert image.height > (rows + 60) * ratio
+    assert target.stat().st_mode & 0o077 == 0  # for its owner only, like every export
     qtbot.wait(50)
     assert table.verticalScrollBar().isVisible()  # the view on screen is as it was
     assert error_dialogs(coverage.window()) == []
@@ -147,7 +148,20 @@ def test_export_to_a_folder_that_cannot_be_written_says_so(
     export = next(b for b in coverage.findChildren(QPushButton) if "PNG" in b.text())
     click(qtbot, export)
     [box] = error_dialogs(coverage.window())
-    assert box.windowTitle() == "Could not save"
-    assert "choose another folder" in box.text()
+    assert "does not exist; choose another place for the picture" in box.text()
     box.close()
     assert not target.exists()
+
+
+def test_the_picture_is_never_written_over_the_inspection(
+    qtbot, coverage: CoverageView, inspection_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = inspection_path.read_bytes()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(inspection_path), ""))
+    export = next(b for b in coverage.findChildren(QPushButton) if "PNG" in b.text())
+    click(qtbot, export)
+    [box] = error_dialogs(coverage.window())
+    assert "is a database" in box.text()
+    box.close()
+    assert inspection_path.read_bytes()[:16] == before[:16]

@@ -420,6 +420,13 @@ def test_a_new_findings_text_typed_before_its_evidence_survives_a_lock(
         timeout=WAIT_MS,
     )
     assert "is back" in page.message.text()
+    page.text.clear()  # cleared, it stays gone
+    window.lock()
+    unlock(qtbot, window, inspection_path)
+    page = page_of(window)
+    qtbot.wait(300)
+    assert page.text.toPlainText() == ""
+    qtbot.keyClicks(page.text, "Health advice is late in most plans.")
     select_note(qtbot, window, "EHC plan timeliness")
     press(page_of(window), "New finding")
     qtbot.waitUntil(

@@ -96,9 +96,14 @@ def test_the_delete_key_on_a_photo_removes_that_photo_not_the_note(
     answer(qtbot, strip, "&Remove photo")
     qtbot.waitUntil(lambda: strip.thumbs.count() == 0, timeout=WAIT_MS)
     assert attachments(inspection_path, editor.note_id) == ()  # the note is still there
-    # Nor does Delete on an outcome tick delete the note.
-    editor.outcomes.list.setFocus()
-    qtbot.keyClick(editor.outcomes.list, Qt.Key.Key_Delete)
+    # Nor does Delete on a tick or a choice delete the note; the status bar says how to.
+    opened.activateWindow()  # back from the question box
+    for widget in (editor.outcomes.list, editor.questions["A"]):
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus, timeout=WAIT_MS)
+        opened.statusBar().clearMessage()
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+        assert "choose it in the list" in opened.statusBar().currentMessage()
     qtbot.wait(200)
     assert editor.note_id in {n.id for n in notes_on_disk(inspection_path)}
     assert opened.workspace.undo_stack.count() == 0

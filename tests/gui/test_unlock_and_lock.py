@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -361,6 +361,9 @@ def test_locking_closes_the_dialogs_that_show_the_inspection(qtbot, opened: Main
     window.lock()
     assert not any(d.isVisible() for d in window.findChildren(QDialog))
     assert_views_cleared(window)
+    # Not even hidden: a dialog closed earlier would still hold what it showed.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.findChildren(DetailsDialog) == []
 
 
 def test_a_new_note_with_a_title_but_no_text_yet_is_kept_on_lock(
