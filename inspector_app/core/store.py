@@ -12,7 +12,8 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -160,15 +161,9 @@ class Inspection:
         """Unlock with the passphrase or the recovery key."""
         path = Path(path)
         db, head, key = _unlock(path, secret)
-        try:
+        with _closed_on_error(db, path):
             inspection = cls(path, db, head, key)
             inspection.reload()
-        except sqlite3.Error as exc:
-            db.close()
-            raise records.storage_error(exc, path) from exc
-        except BaseException:
-            db.close()
-            raise
         return inspection
 
     @staticmethod
@@ -691,15 +686,22 @@ def _remove_quietly(path: Path) -> None:
 def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:
     """The file's connection, key header and data key, once the secret has opened it."""
     db = records.connect(path, create=False)
-    try:
+    with _closed_on_error(db, path):
         schema.refuse_newer(db)
         head = keys.read(db)
         key = keys.unlock(head, secret)
         schema.upgrade(db)  # only once the file has proved to be ours and unlocked
+    return db, head, key
+
+
+@contextmanager
+def _closed_on_error(db: Any, path: Path) -> Iterator[None]:
+    """Close the connection if the block fails; what SQLite refused becomes one sentence."""
+    try:
+        yield
     except sqlite3.Error as exc:
         db.close()
         raise records.storage_error(exc, path) from exc
     except BaseException:
         db.close()
         raise
-    return db, head, key
