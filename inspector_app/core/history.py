@@ -54,6 +54,16 @@ def amend(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
     return {"history": history, "heads": [head]}
 
 
+def branch(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
+    """A local change made on the version before the current one (an editor that was showing
+    it when a teammate's version arrived): a new version beside the head, from the head's
+    parents, so both are kept and the record is in conflict until someone resolves it."""
+    [shown] = state["heads"]
+    head = _head(data, by, at)
+    history = {**state["history"], head["v"]: list(state["history"][shown["v"]])}
+    return merge(state, {"history": history, "heads": [head]})
+
+
 def resolve(state: State, keep: str, by: str, at: str) -> State:
     """End a conflict by keeping one head's data as a new version over all heads."""
     chosen = head_by_prefix(state, keep)

@@ -256,8 +256,11 @@ class Inspection:
             self.children[payload["ref"]] = Child(payload["ref"], payload["name"], revision)
             self._child_ids[payload["ref"]] = rid
 
-    def versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str) -> Change:
-        """A change that adds a version on top of every current head (or starts the record).
+    def versioned(
+        self, rtype: str, rid: str, data: dict[str, Any], action: str, beside: bool = False
+    ) -> Change:
+        """A change that adds a version on top of every current head (or starts the record);
+        with ``beside``, next to the only head instead (``history.branch``).
 
         A version this object wrote since the last bundle export began, still the only head,
         is replaced instead (``history.amend``): autosaves between two bundles leave one
@@ -272,6 +275,8 @@ class Inspection:
             exports = self.file.revision(*IDENTITY)
             if state is None:
                 new = history.start(data, by, at)
+            elif beside and len(state["heads"]) == 1:
+                return history.branch(state, data, by, at)
             elif len(state["heads"]) == 1 and self._drafts.get(state["heads"][0]["v"]) == exports:
                 del self._drafts[state["heads"][0]["v"]]
                 new = history.amend(state, data, by, at)
@@ -360,6 +365,7 @@ class Inspection:
         require_tags: bool = True,
         photos: Sequence[Path] = (),
         merge_conflict: bool = False,
+        base: Note | None = None,
         **changes: Any,
     ) -> Note:
         """Change some fields of a note and add photos, in one transaction; a change that
@@ -367,11 +373,21 @@ class Inspection:
 
         A note in conflict is refused unless ``merge_conflict``: the edit then becomes the
         version that replaces every competing one.
+
+        ``base`` is the note as the editor showed it. If the note changed since (an import
+        brought a teammate's version), only what differs from ``base`` is applied, on top of
+        the new version; where both changed the same thing differently, the edit is kept
+        beside the teammate's version and the note is in conflict. Nothing is overwritten.
         """
         self.refresh()
         current = self.note(note_id)
         if not merge_conflict:
             self._refuse_conflict(current)
+        beside = False
+        if base is not None and base.revision != current.revision:
+            changes, beside = _rebased(base, current, changes)
+            if beside:
+                current = base
         if "fields" in changes:
             changes["fields"] = {**current.fields, **changes["fields"]}
         for key in ("questions", "outcomes", "children"):
@@ -384,7 +400,7 @@ class Inspection:
         cleaned = [images.normalise(Path(p)) for p in photos]
         if edited.to_payload() == current.to_payload() and not cleaned and not current.conflict:
             return current
-        return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
+        return self._save_note(replace(edited, updated_at=now()), "update", cleaned, beside)
 
     def delete_note(self, note_id: str) -> Note:
         """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
@@ -400,7 +416,9 @@ class Inspection:
         self.refresh()
         return self._save_note(replace(note, updated_at=now()), "restore")
 
-    def _save_note(self, note: Note, action: str, photos: Sequence = ()) -> Note:
+    def _save_note(
+        self, note: Note, action: str, photos: Sequence = (), beside: bool = False
+    ) -> Note:
         attached = []
         changes = []
         for clean in photos:
@@ -423,13 +441,14 @@ class Inspection:
         changes += [
             Change("child", rid, child.to_payload(), "create") for rid, child in new_children
         ]
-        changes.append(self.versioned("note", note.id, note.to_payload(), action))
+        changes.append(self.versioned("note", note.id, note.to_payload(), action, beside))
         revisions = self.commit(changes, photos=attached)
         for rid, child in new_children:
             self._child_ids[child.ref] = rid
             self.children[child.ref] = replace(child, revision=1)
-        # A local write is one version on top of every head: never in conflict afterwards.
-        note = replace(note, revision=revisions[-1], conflict=False)
+        # A local write is one version on top of every head, never in conflict afterwards;
+        # one beside the head is in conflict with it.
+        note = replace(note, revision=revisions[-1], conflict=beside)
         self.index.upsert(note)
         return note
 
@@ -681,6 +700,29 @@ def _remove_quietly(path: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         except OSError as exc:
             raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
+
+
+def _rebased(base: Note, current: Note, changes: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """An editor's changes made on ``base`` while the note became ``current``: those that
+    differ from ``base``, and whether any of them clashes with a change made meanwhile."""
+
+    def value(note: Note, key: str) -> Any:
+        return getattr(note, key)
+
+    def same(key: str, new: Any, old: Any) -> bool:
+        if key == "fields":
+            return {**old, **new} == old
+        if key in ("questions", "outcomes", "children"):
+            return tuple(new) == tuple(old)
+        return new == old
+
+    mine = {k: v for k, v in changes.items() if not same(k, v, value(base, k))}
+    clash = any(
+        not same(k, value(current, k), value(base, k)) and not same(k, v, value(current, k))
+        for k, v in mine.items()
+        if k in EDITABLE
+    )
+    return mine, clash
 
 
 def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:

@@ -287,6 +287,28 @@ class NoteEditor(QWidget):
         self.state.setText("New note")
         self.text.setFocus()
 
+    def refresh(self) -> None:
+        """After the file changed (an import, a resolve): show the note's new version, unless
+        typing is under way (its save then keeps both, see ``Inspection.edit_note``)."""
+        if self.note is None or not self.note_id or self.dirty or self._saving:
+            return
+        shown = self.note
+        self.session.run(
+            ops.get_note,
+            self.note_id,
+            on_success=lambda note: self._refreshed(shown, note),
+            on_failure=lambda _exc: self._refreshed(shown, None),
+        )
+
+    def _refreshed(self, shown: Note, note: Note | None) -> None:
+        if self.note is not shown or self.dirty:
+            return  # the editor moved on, or typing began: nothing to replace
+        if note is None:  # deleted by the import
+            self.clear()
+            self.state.setText("The note shown was deleted by a teammate.")
+        elif note.revision != shown.revision:
+            self.load(note)
+
     def load(self, note: Note) -> None:
         if note.id == self.note_id and self.dirty:
             return  # our own unsaved typing is newer than what the list re-sent
@@ -423,6 +445,7 @@ class NoteEditor(QWidget):
             ops.save_note,
             self.note_id,
             values,
+            self.note,
             on_success=lambda note, g=self._generation: self._saved(note, g),
             on_failure=lambda exc, g=self._generation: self._save_failed(exc, g),
             changes=True,
@@ -447,7 +470,14 @@ class NoteEditor(QWidget):
             return
         self.note, self.note_id = note, note.id
         self.kind.setEnabled(False)
-        if not self.dirty:
+        if note.conflict:  # saved beside a teammate's change that arrived meanwhile
+            self.dirty = False
+            self._show(note)
+            self.state.setText(
+                "Saved beside a teammate's change to this note, which arrived while you were "
+                "typing: choose what to keep."
+            )
+        elif not self.dirty:
             self.state.setText(self._saved_text(note))
         self.saved.emit(note)
         if self._pending_photos:
@@ -495,7 +525,7 @@ class NoteEditor(QWidget):
         if self.note_id is None and not _worth_keeping(values):
             return
         try:
-            note = ops.save_note(self.session.inspection, self.note_id, values)
+            note = ops.save_note(self.session.inspection, self.note_id, values, self.note)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
             self._save_failed(exc)
             return

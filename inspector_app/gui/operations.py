@@ -54,12 +54,15 @@ def get_notes(inspection: Inspection, note_ids: list[str]) -> list[Note]:
     return out
 
 
-def save_note(inspection: Inspection, note_id: str | None, values: dict[str, Any]) -> Note:
-    """Create the note on its first save, edit it afterwards; untagged drafts are allowed."""
+def save_note(
+    inspection: Inspection, note_id: str | None, values: dict[str, Any], base: Note | None = None
+) -> Note:
+    """Create the note on its first save, edit it afterwards; untagged drafts are allowed.
+    ``base`` is the note as the editor showed it (see ``Inspection.edit_note``)."""
     if note_id is None:
         return inspection.add_note(require_tags=False, **values)
     changes = {k: v for k, v in values.items() if k != "kind"}
-    return inspection.edit_note(note_id, require_tags=False, **changes)
+    return inspection.edit_note(note_id, require_tags=False, base=base, **changes)
 
 
 def delete_note(inspection: Inspection, note_id: str) -> Note:

@@ -46,7 +46,8 @@ class DeleteNote(QUndoCommand):
 
 class ChangeTags(QUndoCommand):
     """A tick or a choice in the editor (questions, outcomes, judgement, children, fields):
-    undo puts the note's tags back as they were, and shows the note."""
+    undo puts back what that change altered, and only that (a teammate's change imported
+    since stays), and shows the note."""
 
     def __init__(self, workspace: Workspace, note_id: str, before: dict, after: dict) -> None:
         super().__init__("tag change")
@@ -85,14 +86,23 @@ class ChangeTags(QUndoCommand):
         if self.done:
             self.done = False
             return
-        self._apply(self.after)
+        self._apply(_altered(self.after, self.before))
 
     def undo(self) -> None:
-        self._apply(self.before)
+        self._apply(_altered(self.before, self.after))
 
 
 def _changed(before: dict, after: dict) -> set[str]:
     return {key for key in after if before.get(key) != after[key]}
+
+
+def _altered(tags: dict, other: dict) -> dict:
+    """The part of ``tags`` where ``other`` differs: for details, field by field."""
+    out = {key: tags[key] for key in _changed(other, tags) if key != "fields"}
+    if "fields" in _changed(other, tags):
+        mine, theirs = tags.get("fields", {}), other.get("fields", {})
+        out["fields"] = {k: mine.get(k) for k in {*mine, *theirs} if mine.get(k) != theirs.get(k)}
+    return out
 
 
 class Workspace(QWidget):
@@ -172,6 +182,7 @@ class Workspace(QWidget):
         if not self.session.is_open:
             return
         self.editor.set_on_site(self.session.inspection.info.on_site_start)
+        self.editor.refresh()
         self.list.reload()
         self.coverage.reload()
         self.children.reload()

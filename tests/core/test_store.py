@@ -316,3 +316,32 @@ def test_search_returns_the_best_page_and_count_says_how_many(inspection):
     assert inspection.count(NoteFilter(text="waits")) == 12
     assert len(inspection.search("wa")) == 12  # two letters are enough for a prefix
     assert inspection.search("w") == []  # one letter is a word, not a prefix
+
+
+# -- an editor's save after the note changed underneath it --------------------------------------
+
+
+def _elsewhere(inspection):
+    """The same file opened by another program (as an import from a teammate would write)."""
+    return Inspection.open(inspection.path, PASSPHRASE)
+
+
+def test_an_edit_on_an_older_version_keeps_what_changed_meanwhile(inspection):
+    shown = add_fixture_note(inspection)
+    with _elsewhere(inspection) as other:
+        other.edit_note(shown.id, judgement="weakness", questions=["B", "C"])
+    saved = inspection.edit_note(shown.id, base=shown, text="Typed in the editor.",
+                                 judgement=shown.judgement, questions=list(shown.questions))
+    assert not saved.conflict
+    assert (saved.text, saved.judgement, saved.questions) == (
+        "Typed in the editor.", "weakness", ("B", "C"))
+
+
+def test_an_edit_that_clashes_with_one_made_meanwhile_is_kept_beside_it(inspection):
+    shown = add_fixture_note(inspection)
+    with _elsewhere(inspection) as other:
+        other.edit_note(shown.id, text="The teammate's reading of the file.")
+    saved = inspection.edit_note(shown.id, base=shown, text="The lead's reading of the file.")
+    assert saved.conflict and inspection.note(shown.id).conflict
+    texts = sorted(v.data["text"] for v in inspection.versions(shown.id))
+    assert texts == ["The lead's reading of the file.", "The teammate's reading of the file."]

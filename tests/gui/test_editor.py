@@ -589,3 +589,56 @@ def test_undoing_a_tick_keeps_the_texts_own_undo(
     editor.text.setFocus()
     ctrl(qtbot, editor.text, Qt.Key.Key_Z)  # and then the typing
     assert not editor.text.toPlainText().endswith(" Typed.")
+
+
+def test_a_note_changed_by_a_teammate_is_shown_anew_and_never_overwritten(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    from inspector_app.core.store import Inspection
+    from tests.conftest import PASSPHRASE
+
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    with Inspection.open(inspection_path, PASSPHRASE) as other:  # as an import writes
+        other.edit_note(note_id, judgement="weakness")
+    window.workspace.reload()  # what an import does when it ends
+    qtbot.waitUntil(lambda: editor.note.judgement == "weakness", timeout=WAIT_MS)
+    assert editor.judgement.checkedButton().property("code") == "weakness"
+
+    # Typing under way when a teammate's text arrives: both are kept, as a conflict.
+    editor.timer.setInterval(60_000)
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " Seen by the lead.")
+    with Inspection.open(inspection_path, PASSPHRASE) as other:
+        other.edit_note(note_id, text="The teammate's account.")
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        editor.save()
+    assert editor.banner.isVisible() and "choose what to keep" in editor.state.text()
+    with Inspection.open(inspection_path, PASSPHRASE) as after:
+        texts = [v.data["text"] for v in after.versions(note_id)]
+    assert "The teammate's account." in texts
+    assert any(t.endswith(" Seen by the lead.") for t in texts)
+
+
+def test_undoing_a_tick_leaves_a_teammates_later_change_alone(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    from inspector_app.core.store import Inspection
+    from tests.conftest import PASSPHRASE
+
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    box = editor.questions["C"]
+    box.setFocus()
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+    with Inspection.open(inspection_path, PASSPHRASE) as other:
+        other.edit_note(note_id, judgement="weakness")
+    window.workspace.reload()
+    qtbot.waitUntil(lambda: editor.note.judgement == "weakness", timeout=WAIT_MS)
+    ctrl(qtbot, box, Qt.Key.Key_Z)  # the tick only
+    qtbot.waitUntil(lambda: "C" not in on_disk(inspection_path, note_id).questions,
+                    timeout=WAIT_MS)
+    assert on_disk(inspection_path, note_id).judgement == "weakness"
