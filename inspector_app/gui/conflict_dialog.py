@@ -1,9 +1,11 @@
-"""A note two inspectors changed: the versions side by side, keep one, or write a merged one."""
+"""A note inspectors changed from the same version: the versions side by side, keep one, or
+write a merged text on top of the title, tags and details of the version chosen."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Version
 from inspector_app.gui import operations as ops
+from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.session import Session
 
@@ -55,28 +58,36 @@ class ConflictDialog(QDialog):
 
     def __init__(self, session: Session, note_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Two versions of a note")
+        self.setWindowTitle("Versions of a note")
         self.session, self.note_id = session, note_id
+        self.versions: list[Version] = []
         self.columns = QHBoxLayout()
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
         self.merged = QPlainTextEdit()
         self.merged.setAccessibleName("Merged text")
-        self.merged.setPlaceholderText("Write the text that should replace both versions")
-        save = QPushButton("Save the &merged version")
+        self.merged.setPlaceholderText("Write the text that should replace every version")
+        self.merged.setTabChangesFocus(True)  # Tab moves on; the text needs no tab characters
+        self.base = QComboBox()
+        self.base.setAccessibleName("Title, tags and details from")
+        base_label = QLabel("Title, tags and &details from:")
+        base_label.setBuddy(self.base)
+        save = QPushButton("&Save the merged version")
         save.setAccessibleName("Save the merged version")
         save.clicked.connect(self._save_merged)
-        close = QPushButton("Decide later")
+        close = QPushButton("Decide &later")
         close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "Two inspectors changed this note from the same version. Keep "
-                "one, or write a merged text; the other version stays in the "
-                "history."
-            )
-        )
+        layout.addWidget(self.heading)
         layout.addLayout(self.columns, 2)
-        layout.addWidget(QLabel("<b>Edit merged</b>"))
+        merged_label = QLabel("<b>Edit &merged</b>: this text replaces the text of every version")
+        merged_label.setBuddy(self.merged)
+        layout.addWidget(merged_label)
         layout.addWidget(self.merged, 1)
+        base_row = QHBoxLayout()
+        base_row.addWidget(base_label)
+        base_row.addWidget(self.base, 1)
+        layout.addLayout(base_row)
         buttons = QHBoxLayout()
         buttons.addWidget(close)
         buttons.addStretch()
@@ -96,22 +107,38 @@ class ConflictDialog(QDialog):
         inspection = self.session.inspection
         me = inspection.info.inspector if inspection else ""
         mine = next((v for v in versions if v.by == me), None)
+        self.versions = versions
+        self.heading.setText(
+            f"{len(versions)} versions of this note were made from the same one. Keep one, or "
+            "write a merged text below; the versions not kept are set aside."
+        )
+        theirs = 0
         for version in versions:
             who = "mine" if version is mine else "theirs"
-            box = QGroupBox(f"{version.by} · {version.at.replace('T', ' ')[:16]}  ({who})")
+            when = version.at.replace("T", " ")[:16]
+            box = QGroupBox(f"{version.by} · {when}  ({who})".replace("&", "&&"))
             text = QPlainTextEdit(summary(inspection.framework, version))
             text.setReadOnly(True)
+            text.setTabChangesFocus(True)
             text.setAccessibleName(f"Version by {version.by}")
-            keep = QPushButton("Keep &mine" if version is mine else "Keep &theirs")
+            if version is mine:
+                label = "Keep &mine"
+            else:
+                theirs += 1
+                label = "Keep &theirs" if theirs == 1 else "Keep this one"
+            keep = QPushButton(label)
             keep.setAccessibleName(f"Keep the version by {version.by}")
             keep.clicked.connect(lambda _=False, v=version: self._keep(v))
             column = QVBoxLayout(box)
             column.addWidget(text)
             column.addWidget(keep)
             self.columns.addWidget(box)
+            self.base.addItem(f"the version by {version.by} ({who})", version.id)
         start = mine or (versions[-1] if versions else None)
         if start is not None:
             self.merged.setPlainText(start.data.get("text", ""))
+            self.base.setCurrentIndex(self.base.findData(start.id))
+        self._started = self.merged.toPlainText()
 
     def _keep(self, version: Version) -> None:
         self.session.run(
@@ -128,6 +155,7 @@ class ConflictDialog(QDialog):
             ops.merge_edit,
             self.note_id,
             self.merged.toPlainText(),
+            self.base.currentData(),
             changes=True,
             on_success=self._done,
             on_failure=lambda exc: show_error(self, exc),
@@ -136,3 +164,18 @@ class ConflictDialog(QDialog):
     def _done(self, note) -> None:
         self.resolved.emit(note)
         self.accept()
+
+    def reject(self) -> None:
+        """Deciding later keeps every version; merged text typed here is asked about first."""
+        typed = self.merged.toPlainText()
+        if not self.isVisible() or typed == getattr(self, "_started", typed):
+            super().reject()
+            return
+        confirm(
+            self,
+            title="Decide later",
+            text="Leave without saving the merged text you wrote? Every version is kept.",
+            action="&Leave",
+            name="leaveMerged",
+            on_yes=super().reject,
+        )

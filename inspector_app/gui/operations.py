@@ -196,9 +196,18 @@ def resolve(inspection: Inspection, note_id: str, keep: str) -> Note:
     return inspection.resolve(note_id, keep)
 
 
-def merge_edit(inspection: Inspection, note_id: str, text: str) -> Note:
-    """The version an inspector wrote from the competing ones replaces them all."""
-    return inspection.edit_note(note_id, merge_conflict=True, require_tags=False, text=text)
+def merge_edit(inspection: Inspection, note_id: str, text: str, version_id: str) -> Note:
+    """The merged text, with the title, tags and details of the version named, replaces
+    every competing version."""
+    version = next(v for v in inspection.versions(note_id) if v.id == version_id)
+    data = version.data
+    shown = inspection.note(note_id)
+    tags = {key: data[key] for key in ("title", "questions", "outcomes", "judgement", "children")
+            if key in data}
+    fields = {**{k: None for k in shown.fields}, **(data.get("fields") or {})}
+    return inspection.edit_note(
+        note_id, merge_conflict=True, require_tags=False, text=text, fields=fields, **tags
+    )
 
 
 # -- the inspection's details ------------------------------------------------------------------

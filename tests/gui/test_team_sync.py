@@ -472,11 +472,18 @@ def test_edit_merged_replaces_both_versions(
     click(qtbot, button_named(page, "Resolve the selected conflict"))
     dialog = conflict_dialog(qtbot, window)
     assert dialog.merged.toPlainText() == LEAD_TEXT  # it starts from this file's version
+    assert dialog.base.currentText().endswith("(mine)")  # and says whose tags it keeps
 
     dialog.merged.setFocus()
     dialog.merged.selectAll()
     qtbot.keyClick(dialog.merged, Qt.Key.Key_Delete)
     qtbot.keyClicks(dialog.merged, MERGED_TEXT)
+    # Leaving now would lose the merged text: it asks, and Cancel (the default) stays.
+    qtbot.keyClick(dialog.merged, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: questions(dialog) != [], timeout=WAIT_MS)
+    [box] = questions(dialog)
+    box.defaultButton().click()
+    assert dialog.isVisible() and dialog.merged.toPlainText() == MERGED_TEXT
     click(qtbot, button_named(dialog, "Save the merged version"))
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     editor = window.workspace.editor
@@ -501,6 +508,25 @@ def test_edit_merged_replaces_both_versions(
         "Team page lists it in conflict": [],
         "editor shows the banner, read-only": (False, False),
     }, "the merged note is still shown as in conflict until the file is reopened"
+
+
+def test_a_merged_text_keeps_the_tags_of_the_version_chosen(make_inspection) -> None:
+    from inspector_app.gui import operations as ops
+    from tests.conftest import add_fixture_note
+
+    inspection = make_inspection()
+    shown = add_fixture_note(inspection)  # development, question B
+    with Inspection.open(inspection.path, PASSPHRASE) as other:
+        other.edit_note(shown.id, text="Theirs.", judgement="weakness", questions=["B", "C"])
+    inspection.edit_note(shown.id, base=shown, text="Mine.")  # beside theirs: a conflict
+    versions = {v.data["text"]: v for v in inspection.versions(shown.id)}
+    kept = ops.merge_edit(inspection, shown.id, "Merged.", versions["Mine."].id)
+    assert (kept.text, kept.judgement, kept.questions, kept.conflict) == (
+        "Merged.", "development", ("B",), False)
+
+
+def questions(dialog) -> list:
+    return [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
 
 
 # -- 7. bundles out ----------------------------------------------------------------------------
@@ -667,7 +693,7 @@ def test_team_page_and_conflict_dialog_controls_have_names(
     assert unnamed_controls(dialog) == []
     names = {w.accessibleName() for w in dialog.findChildren(QPlainTextEdit)}
     assert names == {f"Version by {LEAD}", f"Version by {MEMBER}", "Merged text"}
-    click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "Decide later"))
+    click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "Decide &later"))
     assert not dialog.isVisible()
 
 
