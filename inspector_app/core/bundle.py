@@ -55,6 +55,7 @@ from inspector_app.core.records import Change
 from inspector_app.core.store import Inspection
 
 MAGIC = b"INSPBNDL"
+SUFFIX = ".bundle"  # what the app names bundle files and recognises when one is dropped
 # 3: a note may have a title and no text, and a case review the date of a decision not to
 # issue a plan (an older app would refuse such notes); 2: a record frame names its record in a
 # few bytes (1: a JSON line)
@@ -728,3 +729,8 @@ def _signed(header_bytes: bytes, manifest: bytes) -> bytes:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def is_bundle(path: Path) -> bool:
+    """Named like a bundle (in any case): what a drop on the window is imported as."""
+    return path.suffix.lower() == SUFFIX

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.bundle import is_bundle
 from inspector_app.core.errors import ImageError, InvalidInput
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Note
@@ -50,6 +51,7 @@ TAGS = ("questions", "outcomes", "judgement", "children", "fields")  # undone as
 class NoteEditor(QWidget):
     saved = Signal(object)  # Note
     resolve_requested = Signal(str)  # note id of a note in conflict
+    bundles_dropped = Signal(list)  # sync bundles dropped among photos: to be imported
     tags_changed = Signal(str, dict, dict)  # note id, tags before, tags after (for undo)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -602,14 +604,22 @@ class NoteEditor(QWidget):
         )
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.mimeData().hasUrls() and self.pages.currentIndex() == 1:
+        # Bundles alone are left to the window, which imports them.
+        if self.pages.currentIndex() == 1 and any(
+            not is_bundle(Path(u.toLocalFile())) for u in event.mimeData().urls()
+        ):
             event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.add_photos(paths)
-            event.acceptProposedAction()
+        photos = [p for p in paths if not is_bundle(p)]
+        if photos:
+            self.add_photos(photos)
+        if len(photos) < len(paths):
+            self.bundles_dropped.emit([p for p in paths if is_bundle(p)])
+        event.acceptProposedAction()
 
 
 def _worth_keeping(values: dict) -> bool:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from inspector_app.core.bundle import is_bundle
 from inspector_app.core.demo import Demo, build_demo
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
@@ -296,11 +297,18 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:  # noqa: N802
         """Bundles dropped anywhere on the window are imported (photos go to the editor)."""
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        bundles = [p for p in paths if p.suffix == ".bundle"]
-        if bundles and self.session.is_open:
-            self.workspace.tabs.setCurrentWidget(self.workspace.team)
-            self.workspace.team.import_paths(bundles)
-            event.acceptProposedAction()
+        if not self.session.is_open or not paths:
+            return
+        bundles = [p for p in paths if is_bundle(p)]
+        if bundles:
+            self.workspace.import_bundles(bundles)
+        if len(bundles) < len(paths):
+            self.statusBar().showMessage(
+                "Only sync bundles (.bundle) are imported when dropped here; drop photos on the "
+                "note's editor.",
+                8000,
+            )
+        event.acceptProposedAction()
 
     # -- actions -------------------------------------------------------------------------------
 

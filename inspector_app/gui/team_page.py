@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.bundle import SUFFIX
+from inspector_app.core.paths import data_dir
 from inspector_app.core.store import ROLE_LABELS
 from inspector_app.core.team import Member
 from inspector_app.gui import operations as ops
@@ -134,7 +138,7 @@ class TeamPage(QWidget):
         self.role = summary["role"]
         lead = self.role == "lead"
         self.me.setText(
-            f"This file: <b>{summary['name']}</b> "
+            f"This file: <b>{html.escape(summary['name'], quote=False)}</b> "
             f"({ROLE_LABELS.get(self.role, self.role).lower()}) — "
             f"fingerprint <b>{summary['fingerprint']}</b>. Read it aloud when you "
             "swap cards."
@@ -215,11 +219,14 @@ class TeamPage(QWidget):
             )
 
     def _export(self) -> None:
+        # The day in the name, no one's name (a file name is plaintext on the disk).
+        suggested = data_dir() / f"bundle-{dt.date.today().isoformat()}{SUFFIX}"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export a bundle", "evidence.bundle", BUNDLE_FILTER
+            self, "Export a bundle", str(suggested), BUNDLE_FILTER
         )
         if path:
-            self.export_to(Path(path))
+            chosen = Path(path)
+            self.export_to(chosen if chosen.suffix else chosen.with_suffix(SUFFIX))
 
     def export_to(self, path: Path) -> None:
         self._run(
@@ -249,11 +256,18 @@ class TeamPage(QWidget):
                 if isinstance(outcome, Exception)
                 else outcome.describe()
             )
-            lines.append(f"<b>{path.name}</b>: {text}")
+            # The whole path: two bundles may share a name; and names are shown as written.
+            where, what = html.escape(str(path), quote=False), html.escape(text, quote=False)
+            lines.append(f"<b>{where}</b>: {what}")
         self.status.setText("<br>".join(lines))
+        rejected = sum(isinstance(outcome, Exception) for _path, outcome in results)
         box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Bundles imported",
+            QMessageBox.Icon.Warning if rejected else QMessageBox.Icon.Information,
+            "Bundles imported"
+            if not rejected
+            else "No bundle imported"
+            if rejected == len(results)
+            else f"{rejected} of {len(results)} bundles rejected",
             "<br>".join(lines),
             QMessageBox.StandardButton.Ok,
             self,
@@ -275,3 +289,4 @@ class TeamPage(QWidget):
         if paths:
             self.import_paths(paths)
             event.acceptProposedAction()
+

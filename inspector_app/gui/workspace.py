@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
@@ -155,6 +156,7 @@ class Workspace(QWidget):
         )
         self.findings.details_wanted.connect(self.details_wanted)
         self.findings.saving_wanted.connect(self.editor.save)
+        self.editor.bundles_dropped.connect(self.import_bundles)
         self.editor.resolve_requested.connect(self.resolve)
         self.editor.tags_changed.connect(
             lambda note_id, before, after: self.undo_stack.push(
@@ -205,6 +207,11 @@ class Workspace(QWidget):
         self.children.clear()
         self.team.clear()
         self.findings.clear()
+
+    def import_bundles(self, paths: list[Path]) -> None:
+        """Bundles dropped on the window (or on the editor, among photos)."""
+        self.tabs.setCurrentWidget(self.team)
+        self.team.import_paths(paths)
 
     def flush(self) -> None:
         """Save whatever is being typed, in the note editor and on the Findings page."""

@@ -192,8 +192,12 @@ def import_summary(qtbot, window: MainWindow) -> str:
 
     qtbot.waitUntil(lambda: len(shown()) == 1, timeout=WAIT_MS)
     [box] = shown()
-    assert box.windowTitle() == "Bundles imported"
     text = box.text()
+    rejected = text.count(": rejected: ")
+    assert box.windowTitle() == (
+        "Bundles imported" if not rejected else f"{rejected} of {text.count('<br>') + 1} "
+        "bundles rejected" if "<br>" in text else "No bundle imported"
+    )
     click(qtbot, box.button(QMessageBox.StandardButton.Ok))
     assert not box.isVisible()
     return text
@@ -202,9 +206,9 @@ def import_summary(qtbot, window: MainWindow) -> str:
 def summary_lines(text: str) -> dict[str, str]:
     """The summary's lines by bundle file name (each line is ``<b>name</b>: outcome``)."""
     lines = {}
-    for line in text.split("<br>"):
-        name, _, outcome = line.partition(":")
-        lines[name.replace("<b>", "").replace("</b>", "")] = outcome.strip()
+    for line in text.split("<br>"):  # the whole path is shown; here, by its file name
+        name, _, outcome = line.partition("</b>:")
+        lines[Path(name.replace("<b>", "")).name] = outcome.strip()
     return lines
 
 
@@ -396,6 +400,38 @@ def test_dropping_a_bundle_on_the_window_imports_it(
     settle(qtbot, window)
     assert HEADING in visible_headings(window)
     assert roster(window.workspace.team)[0][3].startswith("#1 at ")
+
+
+def test_a_bundle_is_imported_when_dropped_on_the_editor_or_named_in_capitals(
+    qtbot, window: MainWindow, files: TeamFiles
+) -> None:
+    open_file(qtbot, window, files.lead, notes=2)
+    select_note(qtbot, window, visible_headings(window)[0])
+    shouting = files.folder / "ROBIN-1.BUNDLE"
+    shouting.write_bytes(files.first.read_bytes())
+    editor = window.workspace.editor
+    drop(editor, [shouting])  # the editor leaves a bundle to the window: it is not a photo
+    assert "1 new" in import_summary(qtbot, window)
+    settle(qtbot, window)
+    assert editor.photos.thumbs.count() == 0 and error_dialogs(window) == []
+
+
+def test_an_exported_bundle_gets_its_file_ending(
+    qtbot, window: MainWindow, files: TeamFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = open_file(qtbot, window, files.member, notes=1)
+    to_team_tab(qtbot, window)
+    asked = {}
+
+    def save_as(_parent, _title, suggested, _filter):
+        asked["suggested"] = suggested
+        return str(files.folder / "for-sam"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    click(qtbot, page.buttons["export"])
+    qtbot.waitUntil(lambda: (files.folder / "for-sam.bundle").is_file(), timeout=WAIT_MS)
+    assert Path(asked["suggested"]).name.startswith("bundle-")
+    assert MEMBER.split()[0] not in asked["suggested"]  # no one's name in a file name
 
 
 # -- 5-6. conflicts ----------------------------------------------------------------------------
