@@ -80,7 +80,7 @@ class ConflictDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(self.columns, 2)
-        merged_label = QLabel("<b>Edit &merged</b>: this text replaces the text of every version")
+        merged_label = QLabel("<b>&Edit merged</b>: this text replaces the text of every version")
         merged_label.setBuddy(self.merged)
         layout.addWidget(merged_label)
         layout.addWidget(self.merged, 1)

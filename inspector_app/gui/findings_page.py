@@ -180,9 +180,9 @@ class FindingsPage(QWidget):
         self.progress.hide()
         buttons = QHBoxLayout()
         for text, name, slot in (
-            ("&New finding from the selected note", "New finding", self._new),
+            ("New finding from the selec&ted note", "New finding", self._new),
             ("&Save finding", "Save finding", self._save),
-            ("&Delete finding", "Delete finding", self._delete),
+            ("De&lete finding", "Delete finding", self._delete),
             ("E&xport Word draft…", "Export the Word draft", self._choose_export),
         ):
             button = QPushButton(text)

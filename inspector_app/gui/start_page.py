@@ -44,7 +44,7 @@ class StartPage(QWidget):
 
         buttons = QHBoxLayout()
         for text, name, signal in (
-            ("&New inspection…", "New inspection", self.new_requested),
+            ("New &inspection…", "New inspection", self.new_requested),
             (
                 "&Join an inspection…",
                 "Join an inspection with the lead's card",

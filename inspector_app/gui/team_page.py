@@ -83,7 +83,7 @@ class TeamPage(QWidget):
         for key, text, slot in (
             ("card", "Write my &card…", self._write_card),
             ("add", "&Add a member's card…", self._add_member),
-            ("export", "&Export bundle…", self._export),
+            ("export", "E&xport bundle…", self._export),
             ("import", "&Import bundles…", self._choose_imports),
         ):
             button = QPushButton(text)
@@ -152,7 +152,7 @@ class TeamPage(QWidget):
         self.empty.setVisible(not summary["roster"] and lead)
         self.buttons["add"].setVisible(lead)
         self.buttons["export"].setText(
-            "&Export bundle to the team…" if lead else "&Export bundle for the lead…"
+            "E&xport bundle to the team…" if lead else "E&xport bundle for the lead…"
         )
         alone = lead and not summary["roster"]  # nobody to send a bundle to yet
         self.buttons["export"].setEnabled(not alone)

@@ -170,3 +170,22 @@ def new_note(qtbot, window: MainWindow) -> None:
     """Ctrl+N, pressed wherever the focus happens to be."""
     ctrl(qtbot, focused(), Qt.Key.Key_N)
     assert window.workspace.editor.pages.currentIndex() == 1
+
+
+def alt_keys(root) -> list[str]:
+    """The Alt+letter of every visible button, label, box and tab under ``root``."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar
+
+    texts = [w.text() for w in root.findChildren(QAbstractButton) if w.isVisible()]
+    texts += [w.text() for w in root.findChildren(QLabel)
+              if w.isVisible() and w.buddy() is not None]
+    texts += [w.title() for w in root.findChildren(QGroupBox) if w.isVisible()]
+    for bar in root.findChildren(QTabBar):
+        if bar.isVisible():
+            texts += [bar.tabText(i) for i in range(bar.count())]
+    out = []
+    for text in texts:
+        plain = text.replace("&&", "")
+        if "&" in plain:
+            out.append(plain[plain.index("&") + 1].lower())
+    return out

@@ -57,7 +57,7 @@ def test_real_names_stay_hidden_until_revealed(
 
     click(qtbot, register.reveal)
     assert shown(register)["Child D"] == REAL_NAME
-    assert register.reveal.text() == "&Hide real names"
+    assert register.reveal.text() == "Hide real &names"
     click(qtbot, register.reveal)
     assert shown(register)["Child D"] == HIDDEN
 

@@ -34,6 +34,7 @@ from inspector_app.gui.settings import Settings
 from inspector_app.gui.settings_dialog import SettingsDialog
 from tests.gui.helpers import (
     WAIT_MS,
+    alt_keys,
     click,
     ctrl,
     focused,
@@ -254,3 +255,19 @@ def test_unexpected_errors_do_not_show_their_text(window: MainWindow) -> None:
     assert "Jamie" not in box.text() and "your saved notes are safe" in box.text()
     assert box.objectName() == "errorDialog" and box.isVisible()
     box.close()
+
+
+def test_no_two_controls_on_a_page_share_an_alt_key(qtbot, opened: MainWindow) -> None:
+    window = opened
+    menus = [a.text()[a.text().index("&") + 1].lower() for a in window.menuBar().actions()]
+    tabs = window.workspace.tabs
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.wait(50)
+        keys = menus + alt_keys(tabs.currentWidget()) + alt_keys(tabs.tabBar())
+        clashes = sorted({k for k in keys if keys.count(k) > 1})
+        assert clashes == [], f"{tabs.tabText(index)}: Alt+{clashes} used twice"
+    window.lock()
+    window.show_start()
+    keys = menus + alt_keys(window.start)
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []

@@ -37,6 +37,7 @@ from tests.conftest import PASSPHRASE
 from tests.gui.helpers import (
     FIXTURE_NOTES,
     WAIT_MS,
+    alt_keys,
     click,
     ctrl,
     error_dialogs,
@@ -284,7 +285,7 @@ def test_the_team_tab_shows_this_files_fingerprint_and_the_roster(
     assert "(lead inspector)" in page.me.text()
     assert roster(page) == [(MEMBER, "Team inspector", files.member_fingerprint, "none yet")]
     assert page.buttons["add"].isVisible()
-    assert page.buttons["export"].text() == "&Export bundle to the team…"
+    assert page.buttons["export"].text() == "E&xport bundle to the team…"
     assert not page.empty.isVisible() and not page.conflict_box.isVisible()
     # With nothing in conflict the page stays together at the top: no row takes spare height.
     assert page.me.height() < 2 * page.me.sizeHint().height()
@@ -298,7 +299,7 @@ def test_the_team_tab_shows_this_files_fingerprint_and_the_roster(
     assert files.member_fingerprint in page.me.text() and MEMBER in page.me.text()
     assert roster(page) == [(LEAD, "Lead inspector", files.lead_fingerprint, "none yet")]
     assert not page.buttons["add"].isVisible()
-    assert page.buttons["export"].text() == "&Export bundle for the lead…"
+    assert page.buttons["export"].text() == "E&xport bundle for the lead…"
     with Inspection.open(files.lead, PASSPHRASE) as lead:
         assert team.fingerprint(lead) == files.lead_fingerprint
 
@@ -727,6 +728,8 @@ def test_team_page_and_conflict_dialog_controls_have_names(
     click(qtbot, button_named(page, "Resolve the selected conflict"))
     dialog = conflict_dialog(qtbot, window)
     assert unnamed_controls(dialog) == []
+    keys = alt_keys(dialog)
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []  # every Alt+key does one thing
     names = {w.accessibleName() for w in dialog.findChildren(QPlainTextEdit)}
     assert names == {f"Version by {LEAD}", f"Version by {MEMBER}", "Merged text"}
     click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "Decide &later"))
