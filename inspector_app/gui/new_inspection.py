@@ -312,31 +312,35 @@ class NewInspectionDialog(QDialog):
         self.details_message.setText(describe(exc)[1])
 
     def _details_ok(self) -> bool:
+        """Everything of the first page checked before a passphrase is asked for."""
         if self.join:
             problem = (
                 "Choose the lead's inspection card."
                 if self.card is None
                 else "Give your name as it should appear on notes."
                 if not self.inspector.text().strip()
-                else f"{self.location.text()} already exists; choose another file."
-                if Path(self.location.text()).exists()
-                else ""
+                else self._location_problem()
             )
-            self.details_message.setText(problem)
-            return not problem
-        problem = (
-            "Give the local area's name."
-            if not self.area.text().strip()
-            else "Give your name as it should appear on notes."
-            if not self.inspector.text().strip()
-            else "The last day on site is before the first."
-            if self.end.date() < self.start.date()
-            else f"{self.location.text()} already exists; choose another file."
-            if Path(self.location.text()).exists()
-            else ""
-        )
+        else:
+            problem = (
+                "Give the local area's name."
+                if not self.area.text().strip()
+                else "Give your name as it should appear on notes."
+                if not self.inspector.text().strip()
+                else "The last day on site is before the first."
+                if self.end.date() < self.start.date()
+                else self._location_problem()
+            )
         self.details_message.setText(problem)
         return not problem
+
+    def _location_problem(self) -> str:
+        where = Path(self.location.text())
+        if where.exists():
+            return f"{where} already exists; choose another file."
+        if not where.parent.is_dir():
+            return f"The folder {where.parent} does not exist; choose another place to save."
+        return ""
 
     def _strength_changed(self, text: str) -> None:
         score, hint = strength(text)
@@ -433,4 +437,6 @@ class NewInspectionDialog(QDialog):
     def reject(self) -> None:
         if self.pages.currentIndex() == 2 or self.working.isVisible():
             return  # the file exists (or is being made); the key must be acknowledged first
+        self.passphrase.clear()  # nothing typed stays in a hidden dialog
+        self.again.clear()
         super().reject()

@@ -183,8 +183,19 @@ def test_new_inspection_refuses_an_existing_file_and_backwards_dates(
     dialog.end.setDate(dialog.start.date().addDays(-1))
     click(qtbot, dialog.next)
     assert "before the first" in dialog.details_message.text()
+
+    dialog.end.setDate(dialog.start.date())
+    dialog.location.setText(str(inspection_path.parent / "no such folder" / "x.inspection"))
+    click(qtbot, dialog.next)  # said now, not after the passphrase has been typed twice
+    assert "does not exist" in dialog.details_message.text()
+    assert dialog.pages.currentIndex() == 0
+
+    dialog.location.setText(str(inspection_path.with_name("other.inspection")))
+    click(qtbot, dialog.next)
+    qtbot.keyClicks(dialog.passphrase, NEW_PASSPHRASE)
     click(qtbot, dialog.cancel)
     assert not dialog.isVisible()
+    assert dialog.passphrase.text() == ""  # not kept in the hidden dialog
     assert window.pages.currentWidget() is window.start
     with Inspection.open(inspection_path, PASSPHRASE) as untouched:
         assert untouched.info.area == "Northmoor"
