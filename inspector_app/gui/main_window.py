@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Inspector")
         self.settings = settings
+        self._system_font = QFont(QApplication.font())  # before any text size is applied
         self.kdf = kdf  # cheaper key derivation for tests; None means the real costs
         self.session = Session(self)
         self.start = StartPage(settings)
@@ -419,10 +420,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_settings(self) -> None:
-        font = QApplication.font()
+        font = QFont(self._system_font)  # "System" (0) puts the system's size back
         if self.settings.text_size:
             font.setPointSize(self.settings.text_size)
-            QApplication.setFont(font)
+        QApplication.setFont(font)
         if self.session.is_open:
             self.idle.set_minutes(self.settings.idle_minutes)
 

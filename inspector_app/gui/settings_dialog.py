@@ -43,8 +43,8 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         self.settings.idle_minutes = self.idle.value()
-        self.settings.default_kind = self.kind.currentData()
-        self.settings.last_kind = self.kind.currentData()
+        if self.kind.currentData() != self.settings.default_kind:  # Ctrl+N follows a new default
+            self.settings.default_kind = self.settings.last_kind = self.kind.currentData()
         self.settings.text_size = self.size.value()
         self.settings.sync()
         super().accept()

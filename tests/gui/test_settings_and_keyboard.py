@@ -67,10 +67,8 @@ def app_font() -> Iterator[QFont]:
 
 def open_settings(qtbot, window: MainWindow) -> SettingsDialog:
     menu_action(window, "File", "Settings…").trigger()
-    dialog = window.findChild(SettingsDialog)
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible)
-    return dialog
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)))
+    return next(d for d in window.findChildren(SettingsDialog) if d.isVisible())
 
 
 def press(qtbot, dialog: SettingsDialog, which: QDialogButtonBox.StandardButton) -> None:
@@ -104,6 +102,22 @@ def test_settings_persist_and_apply(
 
     ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)
     assert opened.workspace.editor.kind.currentData() == "meeting"
+
+
+def test_ok_keeps_the_last_kind_used_and_system_size_comes_back(
+    qtbot, opened: MainWindow, settings_path: Path, app_font: QFont
+) -> None:
+    system = QApplication.font().pointSize()
+    opened.settings.last_kind = "visit"  # the kind of the last note made
+    dialog = open_settings(qtbot, opened)
+    retype(qtbot, dialog.size, "17")
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    assert QApplication.font().pointSize() == 17
+    assert Settings(settings_path).last_kind == "visit"  # only the size changed
+    dialog = open_settings(qtbot, opened)
+    dialog.size.setValue(0)  # "System"
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    assert QApplication.font().pointSize() == system
 
 
 def test_cancel_changes_nothing(qtbot, window: MainWindow, settings_path: Path) -> None:
