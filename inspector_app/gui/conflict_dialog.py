@@ -22,6 +22,7 @@ from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.session import Session
+from inspector_app.gui.times import local_time
 
 
 def summary(framework: Framework, version: Version) -> str:
@@ -115,7 +116,7 @@ class ConflictDialog(QDialog):
         theirs = 0
         for version in versions:
             who = "mine" if version is mine else "theirs"
-            when = version.at.replace("T", " ")[:16]
+            when = local_time(version.at)
             box = QGroupBox(f"{version.by} · {when}  ({who})".replace("&", "&&"))
             text = QPlainTextEdit(summary(inspection.framework, version))
             text.setReadOnly(True)

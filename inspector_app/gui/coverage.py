@@ -123,7 +123,8 @@ class CoverageModel(QAbstractTableModel):
             # Explicit in light and dark schemes alike: the shading is fixed, so is the text.
             return QColor("#b71c1c") if not total else QColor("white" if total >= 4 else "black")
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            question, outcome = self.cell(index.row(), index.column())
+            question, code = self.cell(index.row(), index.column())
+            outcome = self.framework.label(self.framework.outcomes, code)  # words, not a code
             if not total:
                 return f"Question {question}, {outcome}: no evidence yet (a gap)"
             parts = ", ".join(

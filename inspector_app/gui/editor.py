@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,6 +41,7 @@ from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePick
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.photos import PhotoDialog, PhotoStrip
 from inspector_app.gui.session import Session
+from inspector_app.gui.times import local_time
 
 AUTOSAVE_MS = 700
 
@@ -506,9 +507,7 @@ class NoteEditor(QWidget):
 
     def _saved_text(self, note: Note) -> str:
         """When the note was last saved (by anyone), in local time, and what it still needs."""
-        saved = QDateTime.fromString(note.updated_at, Qt.DateFormat.ISODate).toLocalTime()
-        today = saved.date() == QDate.currentDate()
-        stamp = saved.toString("HH:mm" if today else "d MMM yyyy HH:mm")
+        stamp = local_time(note.updated_at)
         untagged = (
             " · untagged: tick a question and an outcome"
             if (not note.questions or not note.outcomes)

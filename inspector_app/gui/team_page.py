@@ -31,6 +31,7 @@ from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.session import Session
 from inspector_app.gui.table_model import Index, RowsModel
+from inspector_app.gui.times import local_time
 
 BUNDLE_FILTER = "Sync bundles (*.bundle);;All files (*)"
 CARD_FILTER = "Cards (*.card);;All files (*)"
@@ -54,7 +55,7 @@ class RosterModel(RowsModel):
         if index.column() == 2:
             return member.fingerprint
         last = member.last_bundle
-        return f"#{last[0]} at {last[2].replace('T', ' ')[:16]}" if last else "none yet"
+        return f"#{last[0]} at {local_time(last[2])}" if last else "none yet"
 
 
 class TeamPage(QWidget):
@@ -185,6 +186,7 @@ class TeamPage(QWidget):
 
         def failed(exc: Exception) -> None:
             self.progress.hide()
+            self.status.clear()  # what an earlier action reported is no longer the news
             show_error(self, exc)
 
         self.session.run(

@@ -61,6 +61,9 @@ def test_counts_match_the_core_and_gaps_are_marked(
                 assert "a gap" in index.data(Qt.ItemDataRole.ToolTipRole)
 
     assert cell_index(coverage, "B", "statutory-timescales").data() == "1   (D1)"
+    spoken = cell_index(coverage, "B", "statutory-timescales").data(
+        Qt.ItemDataRole.AccessibleTextRole)  # a screen reader hears words, not codes
+    assert spoken.startswith("Question B, Meeting statutory deadlines for EHC needs assessments")
     assert cell_index(coverage, "C", "pfa-employment").data() == "1   (S1)"
     cells = model.rowCount() * model.columnCount()
     gaps = cells - len(per_cell)

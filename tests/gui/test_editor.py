@@ -125,6 +125,8 @@ def test_ctrl_and_a_number_ticks_a_question_from_the_evidence_list_too(
 def test_tagging_by_keyboard(qtbot, opened: MainWindow, inspection_path: Path) -> None:
     window = opened
     editor = window.workspace.editor
+    window.activateWindow()  # the arrow keys move the focus only within the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     new_note(qtbot, window)
     qtbot.keyClicks(editor.text, "Tribunal appeals rose by a third")
 
@@ -155,6 +157,9 @@ def test_tagging_by_keyboard(qtbot, opened: MainWindow, inspection_path: Path) -
     # Tab reaches the judgement group once (at Strength); the arrow keys choose within it.
     assert editor.judgement.checkedButton().property("code") == "context"
     strength = editor.judgement.buttons()[0]
+    below = editor.judgement.buttons()[2]  # the arrows go by where the buttons are laid out
+    qtbot.waitUntil(lambda: below.geometry().top() > strength.geometry().bottom(),
+                    timeout=WAIT_MS)
     assert tab_to(qtbot, strength)
     qtbot.keyClick(strength, Qt.Key.Key_Down)
     weakness = focused()

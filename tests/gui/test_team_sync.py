@@ -631,6 +631,7 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     qtbot.waitUntil(lambda: "changed since the last export" in window.counts.text(),
                     timeout=WAIT_MS)
 
+    assert page.status.text() != ""  # what the added card said, until the next action
     malformed = tmp_path / "scribbled.card"
     malformed.write_text('{"format": "inspector-app/card/1", "name": "Robin"}\n')
     chosen[0] = malformed
@@ -638,6 +639,7 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     qtbot.waitUntil(lambda: len(error_dialogs(window)) == 1, timeout=WAIT_MS)
     [box] = error_dialogs(window)
     assert "scribbled.card" in box.text() and "ask for it again" in box.text()
+    assert page.status.text() == ""  # no earlier success left under the error
     box.close()
     settle(qtbot, window)
     assert roster(page) == [(MEMBER, "Team inspector", files.member_fingerprint, "none yet")]
