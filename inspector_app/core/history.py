@@ -54,14 +54,12 @@ def amend(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
     return {"history": history, "heads": [head]}
 
 
-def branch(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
-    """A local change made on the version before the current one (an editor that was showing
-    it when a teammate's version arrived): a new version beside the head, from the head's
-    parents, so both are kept and the record is in conflict until someone resolves it."""
-    [shown] = state["heads"]
+def beside(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
+    """A local change made on a version this file no longer shows (an editor that was showing
+    it when a teammate's version, or deletion, arrived): a new version that claims no parent,
+    next to every head, so all are kept and the record is in conflict until resolved."""
     head = _head(data, by, at)
-    history = {**state["history"], head["v"]: list(state["history"][shown["v"]])}
-    return merge(state, {"history": history, "heads": [head]})
+    return merge(state, {"history": {head["v"]: []}, "heads": [head]})
 
 
 def resolve(state: State, keep: str, by: str, at: str) -> State:

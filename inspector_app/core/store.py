@@ -260,7 +260,7 @@ class Inspection:
         self, rtype: str, rid: str, data: dict[str, Any], action: str, beside: bool = False
     ) -> Change:
         """A change that adds a version on top of every current head (or starts the record);
-        with ``beside``, next to the only head instead (``history.branch``).
+        with ``beside``, next to them instead (``history.beside``).
 
         A version this object wrote since the last bundle export began, still the only head,
         is replaced instead (``history.amend``): autosaves between two bundles leave one
@@ -275,8 +275,8 @@ class Inspection:
             exports = self.file.revision(*IDENTITY)
             if state is None:
                 new = history.start(data, by, at)
-            elif beside and len(state["heads"]) == 1:
-                return history.branch(state, data, by, at)
+            elif beside:
+                return history.beside(state, data, by, at)
             elif len(state["heads"]) == 1 and self._drafts.get(state["heads"][0]["v"]) == exports:
                 del self._drafts[state["heads"][0]["v"]]
                 new = history.amend(state, data, by, at)
@@ -375,33 +375,64 @@ class Inspection:
         version that replaces every competing one.
 
         ``base`` is the note as the editor showed it. If the note changed since (an import
-        brought a teammate's version), only what differs from ``base`` is applied, on top of
-        the new version; where both changed the same thing differently, the edit is kept
-        beside the teammate's version and the note is in conflict. Nothing is overwritten.
+        brought a teammate's version, or deleted it), only what the editor changed is kept:
+        on top of the new version where nothing clashes; otherwise as a version beside the
+        others, so the note is in conflict. Nothing is overwritten.
         """
         self.refresh()
+        if base is not None:
+            current = self._current_or_deleted(note_id, base)
+            if current is None or current.revision != base.revision:
+                return self._rebase(base, current, changes, require_tags)
         current = self.note(note_id)
         if not merge_conflict:
             self._refuse_conflict(current)
-        beside = False
-        if base is not None and base.revision != current.revision:
-            changes, beside = _rebased(base, current, changes)
-            if beside:
-                current = base
-        if "fields" in changes:
-            changes["fields"] = {**current.fields, **changes["fields"]}
-        for key in ("questions", "outcomes", "children"):
-            if key in changes:
-                changes[key] = tuple(changes[key])
-        unknown = set(changes) - set(EDITABLE)
-        if unknown:
-            raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
-        edited = check_note(self.framework, replace(current, **changes), require_tags=require_tags)
+            if "attachments" in changes:  # photos are added and removed, not listed
+                raise InvalidInput("These cannot be edited: attachments.")
+        edited = self._edited(current, changes, require_tags)
         cleaned = [images.normalise(Path(p)) for p in photos]
         if edited.to_payload() == current.to_payload() and not cleaned and not current.conflict:
             return current
-        return self._save_note(replace(edited, updated_at=now()), "update", cleaned, beside)
+        return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
 
+    def _edited(self, note: Note, changes: dict[str, Any], require_tags: bool) -> Note:
+        """``note`` with ``changes`` (details merged by field), cleaned and checked."""
+        changes = dict(changes)
+        if "fields" in changes:
+            changes["fields"] = {**note.fields, **changes["fields"]}
+        for key in ("questions", "outcomes", "children", "attachments"):
+            if key in changes:
+                changes[key] = tuple(changes[key])
+        unknown = set(changes) - set(EDITABLE) - {"attachments"}
+        if unknown:
+            raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
+        return check_note(self.framework, replace(note, **changes), require_tags=require_tags)
+
+    def _current_or_deleted(self, note_id: str, base: Note) -> Note | None:
+        """The note now, or None if it was deleted since ``base`` was shown."""
+        try:
+            return self.note(note_id)
+        except NotFound:
+            if self.file.read("note", base.id) is None:
+                raise
+            return None
+
+    def _rebase(
+        self, base: Note, current: Note | None, changes: dict[str, Any], require_tags: bool
+    ) -> Note:
+        """An editor's save on ``base`` after the note became ``current`` (None: deleted)."""
+        mine = self._edited(base, changes, require_tags)
+        ours = _differences(base, mine)
+        if not ours:
+            return current if current is not None else base  # nothing typed: nothing to keep
+        if current is not None and not current.conflict:
+            theirs = _differences(base, current)
+            if not any(key in theirs and theirs[key] != value for key, value in ours.items()):
+                merged = replace(current, **_apply(current, ours))
+                return self._save_note(replace(merged, updated_at=now()), "update")
+        # Both changed the same thing, or the note is in conflict or was deleted: the edit
+        # becomes a version of its own beside the others.
+        return self._save_note(replace(mine, updated_at=now()), "update", beside=True)
     def delete_note(self, note_id: str) -> Note:
         """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
         self.refresh()
@@ -702,27 +733,32 @@ def _remove_quietly(path: Path) -> None:
             raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
 
 
-def _rebased(base: Note, current: Note, changes: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """An editor's changes made on ``base`` while the note became ``current``: those that
-    differ from ``base``, and whether any of them clashes with a change made meanwhile."""
-
-    def value(note: Note, key: str) -> Any:
-        return getattr(note, key)
-
-    def same(key: str, new: Any, old: Any) -> bool:
+def _differences(before: Note, after: Note) -> dict[str, Any]:
+    """What ``after`` holds where it differs from ``before``, each detail field on its own
+    ("fields.<id>"); both notes cleaned, so a tuple and a list, or an empty detail and a
+    missing one, are the same."""
+    out: dict[str, Any] = {}
+    for key in EDITABLE:
         if key == "fields":
-            return {**old, **new} == old
-        if key in ("questions", "outcomes", "children"):
-            return tuple(new) == tuple(old)
-        return new == old
+            for field_id in {*before.fields, *after.fields}:
+                if before.fields.get(field_id) != after.fields.get(field_id):
+                    out[f"fields.{field_id}"] = after.fields.get(field_id)
+        elif getattr(before, key) != getattr(after, key):
+            out[key] = getattr(after, key)
+    return out
 
-    mine = {k: v for k, v in changes.items() if not same(k, v, value(base, k))}
-    clash = any(
-        not same(k, value(current, k), value(base, k)) and not same(k, v, value(current, k))
-        for k, v in mine.items()
-        if k in EDITABLE
-    )
-    return mine, clash
+
+def _apply(note: Note, differences: dict[str, Any]) -> dict[str, Any]:
+    """The ``replace`` arguments that put ``differences`` onto ``note``."""
+    changes = {k: v for k, v in differences.items() if not k.startswith("fields.")}
+    fields = dict(note.fields)
+    for key, value in differences.items():
+        if key.startswith("fields."):
+            if value is None:
+                fields.pop(key[len("fields."):], None)
+            else:
+                fields[key[len("fields."):]] = value
+    return {**changes, "fields": fields}
 
 
 def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:

@@ -134,8 +134,10 @@ class ConflictDialog(QDialog):
             column.addWidget(text)
             column.addWidget(keep)
             self.columns.addWidget(box)
-            self.base.addItem(f"the version by {version.by} ({who})", version.id)
-        start = mine or (versions[-1] if versions else None)
+            if not version.data.get("deleted"):  # a deletion has no title or tags to keep
+                self.base.addItem(f"the version by {version.by} ({who})", version.id)
+        live = [v for v in versions if not v.data.get("deleted")]
+        start = mine if mine in live else (live[-1] if live else None)
         if start is not None:
             self.merged.setPlainText(start.data.get("text", ""))
             self.base.setCurrentIndex(self.base.findData(start.id))

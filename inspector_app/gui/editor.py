@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.bundle import is_bundle
-from inspector_app.core.errors import ImageError, InvalidInput
+from inspector_app.core.errors import ImageError, InvalidInput, NotFound
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import Note
+from inspector_app.core.models import Note, clean_line, clean_text
 from inspector_app.core.timescales import check_timescales
 from inspector_app.gui import operations as ops
 from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
@@ -53,6 +53,7 @@ class NoteEditor(QWidget):
     saved = Signal(object)  # Note
     resolve_requested = Signal(str)  # note id of a note in conflict
     bundles_dropped = Signal(list)  # sync bundles dropped among photos: to be imported
+    message = Signal(str)  # news for the status bar (the editor's own line may be hidden)
     tags_changed = Signal(str, dict, dict)  # note id, tags before, tags after (for undo)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -295,21 +296,22 @@ class NoteEditor(QWidget):
         typing is under way (its save then keeps both, see ``Inspection.edit_note``)."""
         if self.note is None or not self.note_id or self.dirty or self._saving:
             return
-        shown = self.note
+        shown = (self.note.id, self.note.revision)
         self.session.run(
             ops.get_note,
             self.note_id,
             on_success=lambda note: self._refreshed(shown, note),
-            on_failure=lambda _exc: self._refreshed(shown, None),
+            on_failure=lambda exc: self._refreshed(shown, None) if isinstance(exc, NotFound)
+            else None,
         )
 
-    def _refreshed(self, shown: Note, note: Note | None) -> None:
-        if self.note is not shown or self.dirty:
+    def _refreshed(self, shown: tuple[str, int], note: Note | None) -> None:
+        if self.note is None or (self.note.id, self.note.revision) != shown or self.dirty:
             return  # the editor moved on, or typing began: nothing to replace
         if note is None:  # deleted by the import
             self.clear()
-            self.state.setText("The note shown was deleted by a teammate.")
-        elif note.revision != shown.revision:
+            self.message.emit("The note that was open was deleted by a teammate's bundle.")
+        elif note.revision != shown[1]:
             self.load(note)
 
     def load(self, note: Note) -> None:
@@ -449,12 +451,12 @@ class NoteEditor(QWidget):
             self.note_id,
             values,
             self.note,
-            on_success=lambda note, g=self._generation: self._saved(note, g),
+            on_success=lambda note, g=self._generation, sent=values: self._saved(note, g, sent),
             on_failure=lambda exc, g=self._generation: self._save_failed(exc, g),
             changes=True,
         )
 
-    def _saved(self, note: Note, generation: int) -> None:
+    def _saved(self, note: Note, generation: int, sent: dict | None = None) -> None:
         self._saving = False
         if generation != self._generation:
             # The editor moved on (Ctrl+N, another note): that note is saved, nothing to show.
@@ -471,11 +473,10 @@ class NoteEditor(QWidget):
             if self.dirty:
                 self.save()
             return
-        self.note, self.note_id = note, note.id
+        self.note_id = note.id
         self.kind.setEnabled(False)
-        if note.conflict:  # saved beside a teammate's change that arrived meanwhile
-            self.dirty = False
-            self._show(note)
+        self._adopt(note, sent)
+        if note.conflict and not self.dirty:  # saved beside a teammate's version
             self.state.setText(
                 "Saved beside a teammate's change to this note, which arrived while you were "
                 "typing: choose what to keep."
@@ -488,6 +489,16 @@ class NoteEditor(QWidget):
             self.add_photos(paths)
         if self.dirty:
             self.save()
+
+    def _adopt(self, note: Note, sent: dict | None) -> None:
+        """The note as the file now holds it after our save. ``self.note`` must stay what the
+        widgets show, as the next save is made on it: if the file holds more than was sent (a
+        teammate's change merged in, or a conflict), it is shown, unless typing is under way;
+        then the shown note stays the base, and the next save keeps only what was typed."""
+        if sent is not None and _content(sent) == _content_of(note) and not note.conflict:
+            self.note = note
+        elif not self.dirty:
+            self._show(note)
 
     def _save_failed(self, exc: Exception, generation: int = -1) -> None:
         self._saving = False
@@ -530,7 +541,8 @@ class NoteEditor(QWidget):
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
             self._save_failed(exc)
             return
-        self.note, self.note_id, self.dirty = note, note.id, False
+        self.note_id, self.dirty = note.id, False
+        self._adopt(note, values)
 
     # -- photos --------------------------------------------------------------------------------
 
@@ -573,7 +585,8 @@ class NoteEditor(QWidget):
 
     def _photos_changed(self, note: Note) -> None:
         self.photos.set_busy(1, 1)
-        self.note = note
+        if note.id == self.note_id:
+            self._adopt(note, self.values() if not self.dirty else None)
         self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
 
     def _thumbnails_for(self, note_id: str):
@@ -624,3 +637,34 @@ class NoteEditor(QWidget):
 def _worth_keeping(values: dict) -> bool:
     """A new note is saved once it has a title or some text (the core's rule too)."""
     return bool(values["text"].strip() or values["title"].strip())
+
+
+def _content(values: dict) -> tuple:
+    """What a save sends, as it compares with what the file holds (order, blanks and the
+    spaces around the text aside)."""
+    fields = {k: v for k, v in (values.get("fields") or {}).items() if v not in (None, "", [])}
+    return (
+        frozenset(values.get("questions", ())),
+        frozenset(values.get("outcomes", ())),
+        values.get("judgement"),
+        _cleaned(str(values.get("title", "")), clean_line),
+        _cleaned(str(values.get("text", "")), clean_text),
+        frozenset(values.get("children", ())),
+        tuple(sorted((k, repr(v)) for k, v in fields.items())),
+    )
+
+
+def _content_of(note: Note) -> tuple:
+    return _content({
+        "questions": note.questions, "outcomes": note.outcomes, "judgement": note.judgement,
+        "title": note.title, "text": note.text, "children": note.children,
+        "fields": note.fields,
+    })
+
+
+def _cleaned(text: str, clean) -> str:
+    """Text as the file will hold it (or as typed, if it is too long to be saved)."""
+    try:
+        return clean(text)
+    except InvalidInput:
+        return text

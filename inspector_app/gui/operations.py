@@ -65,6 +65,34 @@ def save_note(
     return inspection.edit_note(note_id, require_tags=False, base=base, **changes)
 
 
+def retag(inspection: Inspection, note_id: str, was: dict, wanted: dict) -> Note:
+    """Make one tag change (``was`` to ``wanted``: an undo or a redo) on the note as it is
+    now: ticks added or taken off one by one, a choice or a detail only where it is still as
+    the change found it, so whatever a teammate changed since stays."""
+    note = inspection.note(note_id)
+    changes: dict[str, Any] = {}
+    for key in ("questions", "outcomes", "children"):
+        before, after = list(was.get(key, ())), list(wanted.get(key, ()))
+        add, drop = [x for x in after if x not in before], {x for x in before if x not in after}
+        if add or drop:
+            kept = [x for x in getattr(note, key) if x not in drop]
+            changes[key] = kept + [x for x in add if x not in kept]
+    if was.get("judgement") != wanted.get("judgement") and note.judgement == was.get("judgement"):
+        changes["judgement"] = wanted["judgement"]
+    old_fields, new_fields = was.get("fields") or {}, wanted.get("fields") or {}
+    fields = {
+        field_id: new_fields.get(field_id)
+        for field_id in {*old_fields, *new_fields}
+        if old_fields.get(field_id) != new_fields.get(field_id)
+        and note.fields.get(field_id) in (old_fields.get(field_id), None)
+    }
+    if fields:
+        changes["fields"] = fields
+    if not changes:
+        return note
+    return inspection.edit_note(note_id, require_tags=False, **changes)
+
+
 def delete_note(inspection: Inspection, note_id: str) -> Note:
     return inspection.delete_note(note_id)
 
@@ -197,16 +225,22 @@ def resolve(inspection: Inspection, note_id: str, keep: str) -> Note:
 
 
 def merge_edit(inspection: Inspection, note_id: str, text: str, version_id: str) -> Note:
-    """The merged text, with the title, tags and details of the version named, replaces
-    every competing version."""
-    version = next(v for v in inspection.versions(note_id) if v.id == version_id)
-    data = version.data
+    """The merged text, with the title, tags, details and photos of the version named,
+    replaces every competing version."""
+    versions = {v.id: v for v in inspection.versions(note_id)}
+    if version_id not in versions or versions[version_id].data.get("deleted"):
+        raise InvalidInput(
+            "That version is no longer one of the note's versions; close this view and open "
+            "the conflict again."
+        )
+    data = versions[version_id].data
     shown = inspection.note(note_id)
     tags = {key: data[key] for key in ("title", "questions", "outcomes", "judgement", "children")
             if key in data}
     fields = {**{k: None for k in shown.fields}, **(data.get("fields") or {})}
     return inspection.edit_note(
-        note_id, merge_conflict=True, require_tags=False, text=text, fields=fields, **tags
+        note_id, merge_conflict=True, require_tags=False, text=text, fields=fields,
+        attachments=list(data.get("attachments") or ()), **tags
     )
 
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.bundle import SUFFIX
+from inspector_app.core.bundle import SUFFIX, is_bundle
+from inspector_app.core.errors import InvalidInput
 from inspector_app.core.paths import data_dir
 from inspector_app.core.store import ROLE_LABELS
 from inspector_app.core.team import Member
@@ -226,9 +227,16 @@ class TeamPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self, "Export a bundle", str(suggested), BUNDLE_FILTER
         )
-        if path:
-            chosen = Path(path)
-            self.export_to(chosen if chosen.suffix else chosen.with_suffix(SUFFIX))
+        if not path:
+            return
+        chosen = Path(path)
+        if not is_bundle(chosen):  # "visit.day2" too: only a .bundle is imported when dropped
+            chosen = chosen.with_name(chosen.name + SUFFIX)
+            if chosen.exists():  # the dialog asked about the name typed, not this one
+                show_error(self, InvalidInput(
+                    f"{chosen} already exists; choose another name for the bundle."))
+                return
+        self.export_to(chosen)
 
     def export_to(self, path: Path) -> None:
         self._run(

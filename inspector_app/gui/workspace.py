@@ -56,13 +56,14 @@ class ChangeTags(QUndoCommand):
         self.before, self.after = before, after
         self.done = True  # pushed after the change was made: the first redo does nothing
 
-    def _apply(self, tags: dict) -> None:
+    def _apply(self, was: dict, wanted: dict) -> None:
         workspace = self.workspace
         workspace.editor.flush()  # typing first, so the tags land on the latest version
         workspace.session.run(
-            ops.save_note,
+            ops.retag,
             self.note_id,
-            tags,
+            was,
+            wanted,
             changes=True,
             on_success=lambda note: workspace.show_note(note.id),
             on_failure=workspace.failed,
@@ -87,23 +88,14 @@ class ChangeTags(QUndoCommand):
         if self.done:
             self.done = False
             return
-        self._apply(_altered(self.after, self.before))
+        self._apply(self.before, self.after)
 
     def undo(self) -> None:
-        self._apply(_altered(self.before, self.after))
+        self._apply(self.after, self.before)
 
 
 def _changed(before: dict, after: dict) -> set[str]:
     return {key for key in after if before.get(key) != after[key]}
-
-
-def _altered(tags: dict, other: dict) -> dict:
-    """The part of ``tags`` where ``other`` differs: for details, field by field."""
-    out = {key: tags[key] for key in _changed(other, tags) if key != "fields"}
-    if "fields" in _changed(other, tags):
-        mine, theirs = tags.get("fields", {}), other.get("fields", {})
-        out["fields"] = {k: mine.get(k) for k in {*mine, *theirs} if mine.get(k) != theirs.get(k)}
-    return out
 
 
 class Workspace(QWidget):
@@ -157,6 +149,7 @@ class Workspace(QWidget):
         self.findings.details_wanted.connect(self.details_wanted)
         self.findings.saving_wanted.connect(self.editor.save)
         self.editor.bundles_dropped.connect(self.import_bundles)
+        self.editor.message.connect(self.status)
         self.editor.resolve_requested.connect(self.resolve)
         self.editor.tags_changed.connect(
             lambda note_id, before, after: self.undo_stack.push(

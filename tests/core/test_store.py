@@ -4,11 +4,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inspector_app.core import framework
 from inspector_app.core.errors import InvalidInput, NameHeld, NotFound, WrongPassphrase
 from inspector_app.core.index import NoteFilter
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note
 
+FW = framework.load()
 FIXTURES = [  # DOMAIN.md's fictional Northmoor notes
     ("case-review", "B", "statutory-timescales", "development",
      "Request received week 0, final plan issued week 27; no health advice on file."),
@@ -345,3 +347,39 @@ def test_an_edit_that_clashes_with_one_made_meanwhile_is_kept_beside_it(inspecti
     assert saved.conflict and inspection.note(shown.id).conflict
     texts = sorted(v.data["text"] for v in inspection.versions(shown.id))
     assert texts == ["The lead's reading of the file.", "The teammate's reading of the file."]
+
+
+def _as_the_editor_sends(note, **typed):
+    """Every field the editor holds, as it sends them (empty details as None)."""
+    fields = {f.id: None for f in FW.kind(note.kind).fields}
+    fields.update(note.fields)
+    values = {"questions": list(note.questions), "outcomes": list(note.outcomes),
+              "judgement": note.judgement, "title": note.title, "text": note.text,
+              "children": list(note.children), "fields": fields}
+    values.update(typed)
+    return values
+
+
+def test_a_teammates_detail_does_not_clash_with_text_typed_meanwhile(inspection):
+    shown = add_fixture_note(inspection)
+    with _elsewhere(inspection) as other:
+        other.edit_note(shown.id, fields={"ehc_decision": "2024-02-19"})
+    saved = inspection.edit_note(shown.id, base=shown, require_tags=False,
+                                 **_as_the_editor_sends(shown, text="Typed meanwhile."))
+    assert not saved.conflict
+    assert saved.text == "Typed meanwhile." and saved.fields["ehc_decision"] == "2024-02-19"
+
+
+def test_typing_on_a_note_that_went_into_conflict_or_was_deleted_is_kept(inspection):
+    shown = add_fixture_note(inspection)
+    with _elsewhere(inspection) as other:
+        other.delete_note(shown.id)
+    kept = inspection.edit_note(shown.id, base=shown, require_tags=False,
+                                **_as_the_editor_sends(shown, text="Still typing."))
+    assert kept.conflict and inspection.note(shown.id).text == "Still typing."
+    # Typing that went on meanwhile is saved on the note the editor still shows: another
+    # version, and none is lost.
+    again = inspection.edit_note(shown.id, base=shown, require_tags=False,
+                                 **_as_the_editor_sends(shown, text="Still typing, more."))
+    texts = sorted(v.data.get("text", "(deleted)") for v in inspection.versions(shown.id))
+    assert again.conflict and "Still typing, more." in texts and "(deleted)" in texts

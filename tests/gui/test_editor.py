@@ -640,10 +640,37 @@ def test_undoing_a_tick_leaves_a_teammates_later_change_alone(
     with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
         qtbot.keyClick(box, Qt.Key.Key_Space)
     with Inspection.open(inspection_path, PASSPHRASE) as other:
-        other.edit_note(note_id, judgement="weakness")
+        other.edit_note(note_id, judgement="weakness", questions=["A", "B", "C"])
     window.workspace.reload()
     qtbot.waitUntil(lambda: editor.note.judgement == "weakness", timeout=WAIT_MS)
     ctrl(qtbot, box, Qt.Key.Key_Z)  # the tick only
     qtbot.waitUntil(lambda: "C" not in on_disk(inspection_path, note_id).questions,
                     timeout=WAIT_MS)
-    assert on_disk(inspection_path, note_id).judgement == "weakness"
+    after = on_disk(inspection_path, note_id)
+    assert after.judgement == "weakness" and after.questions == ("A", "B")
+
+
+def test_a_teammates_change_merged_into_a_save_survives_the_next_save(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    from inspector_app.core.store import Inspection
+    from tests.conftest import PASSPHRASE
+
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    editor.timer.setInterval(60_000)
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " One.")
+    with Inspection.open(inspection_path, PASSPHRASE) as other:
+        other.edit_note(note_id, judgement="weakness")  # arrives while the lead types
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        editor.save()
+    qtbot.waitUntil(lambda: editor.judgement.checkedButton().property("code") == "weakness",
+                    timeout=WAIT_MS)  # shown, so the next save builds on it
+    qtbot.keyClicks(editor.text, " Two.")
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        editor.save()
+    saved = on_disk(inspection_path, note_id)
+    assert saved.judgement == "weakness" and saved.text.endswith(" One. Two.")
+    assert not saved.conflict

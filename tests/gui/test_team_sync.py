@@ -194,10 +194,11 @@ def import_summary(qtbot, window: MainWindow) -> str:
     qtbot.waitUntil(lambda: len(shown()) == 1, timeout=WAIT_MS)
     [box] = shown()
     text = box.text()
-    rejected = text.count(": rejected: ")
+    rejected, bundles = text.count(": rejected: "), text.count("<br>") + 1
     assert box.windowTitle() == (
-        "Bundles imported" if not rejected else f"{rejected} of {text.count('<br>') + 1} "
-        "bundles rejected" if "<br>" in text else "No bundle imported"
+        "Bundles imported" if not rejected
+        else "No bundle imported" if rejected == bundles
+        else f"{rejected} of {bundles} bundles rejected"
     )
     click(qtbot, box.button(QMessageBox.StandardButton.Ok))
     assert not box.isVisible()
@@ -426,11 +427,11 @@ def test_an_exported_bundle_gets_its_file_ending(
 
     def save_as(_parent, _title, suggested, _filter):
         asked["suggested"] = suggested
-        return str(files.folder / "for-sam"), ""
+        return str(files.folder / "for-sam.day2"), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     click(qtbot, page.buttons["export"])
-    qtbot.waitUntil(lambda: (files.folder / "for-sam.bundle").is_file(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: (files.folder / "for-sam.day2.bundle").is_file(), timeout=WAIT_MS)
     assert Path(asked["suggested"]).name.startswith("bundle-")
     assert MEMBER.split()[0] not in asked["suggested"]  # no one's name in a file name
 
@@ -556,10 +557,34 @@ def test_a_merged_text_keeps_the_tags_of_the_version_chosen(make_inspection) -> 
     with Inspection.open(inspection.path, PASSPHRASE) as other:
         other.edit_note(shown.id, text="Theirs.", judgement="weakness", questions=["B", "C"])
     inspection.edit_note(shown.id, base=shown, text="Mine.")  # beside theirs: a conflict
-    versions = {v.data["text"]: v for v in inspection.versions(shown.id)}
-    kept = ops.merge_edit(inspection, shown.id, "Merged.", versions["Mine."].id)
-    assert (kept.text, kept.judgement, kept.questions, kept.conflict) == (
-        "Merged.", "development", ("B",), False)
+    on_show = inspection.note(shown.id)
+    [other_one] = [v for v in inspection.versions(shown.id) if v.data["text"] != on_show.text]
+    kept = ops.merge_edit(inspection, shown.id, "Merged.", other_one.id)  # not the one shown
+    expected = ("development", ("B",)) if other_one.data["text"] == "Mine." else (
+        "weakness", ("B", "C"))
+    assert (kept.text, kept.conflict) == ("Merged.", False)
+    assert (kept.judgement, kept.questions) == expected
+
+
+def test_a_merged_text_keeps_the_photos_of_the_version_chosen(
+    make_inspection, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inspector_app.core.store as store
+    from inspector_app.gui import operations as ops
+    from tests.conftest import add_fixture_note
+    from tests.gui.helpers import make_jpeg
+
+    inspection = make_inspection()
+    shown = add_fixture_note(inspection)
+    with Inspection.open(inspection.path, PASSPHRASE) as other:
+        other.add_photo(shown.id, make_jpeg(tmp_path / "board.jpg"))
+        theirs = other.edit_note(shown.id, text="Theirs, with a photo.")
+    monkeypatch.setattr(store, "now", lambda: "2030-01-01T09:00:00+00:00")  # mine is newer,
+    inspection.edit_note(shown.id, base=shown, text="Mine, without the photo.")  # so shown
+    assert inspection.note(shown.id).attachments == ()
+    [version] = [v for v in inspection.versions(shown.id) if v.data.get("attachments")]
+    kept = ops.merge_edit(inspection, shown.id, "Merged.", version.id)
+    assert kept.attachments == theirs.attachments and not kept.conflict
 
 
 def questions(dialog) -> list:
