@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from inspector_app.core.framework import load
+from inspector_app.core.store import Inspection
 from inspector_app.gui.evidence_model import TITLE_COLUMN
 from inspector_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
 from tests.gui.helpers import (
     FIXTURE_NOTES,
     WAIT_MS,
@@ -27,6 +29,12 @@ from tests.gui.helpers import (
 )
 
 KINDS = [(kind.code, kind.label) for kind in load().kinds]
+
+
+def as_a_teammate(path: Path, note_id: str, **changes) -> None:
+    """Change a note from outside the window, as an import of a teammate's bundle does."""
+    with Inspection.open(path, PASSPHRASE) as other:
+        other.edit_note(note_id, **changes)
 
 
 def type_and_wait_for_save(qtbot, window: MainWindow, widget, text: str):
@@ -599,14 +607,10 @@ def test_undoing_a_tick_keeps_the_texts_own_undo(
 def test_a_note_changed_by_a_teammate_is_shown_anew_and_never_overwritten(
     qtbot, opened: MainWindow, inspection_path: Path
 ) -> None:
-    from inspector_app.core.store import Inspection
-    from tests.conftest import PASSPHRASE
-
     window = opened
     editor = window.workspace.editor
     note_id = select_note(qtbot, window, "EHC plan timeliness")
-    with Inspection.open(inspection_path, PASSPHRASE) as other:  # as an import writes
-        other.edit_note(note_id, judgement="weakness")
+    as_a_teammate(inspection_path, note_id, judgement="weakness")  # as an import writes
     window.workspace.reload()  # what an import does when it ends
     qtbot.waitUntil(lambda: editor.note.judgement == "weakness", timeout=WAIT_MS)
     assert editor.judgement.checkedButton().property("code") == "weakness"
@@ -615,8 +619,7 @@ def test_a_note_changed_by_a_teammate_is_shown_anew_and_never_overwritten(
     editor.timer.setInterval(60_000)
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor.text, " Seen by the lead.")
-    with Inspection.open(inspection_path, PASSPHRASE) as other:
-        other.edit_note(note_id, text="The teammate's account.")
+    as_a_teammate(inspection_path, note_id, text="The teammate's account.")
     with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
         editor.save()
     assert editor.banner.isVisible() and "choose what to keep" in editor.state.text()
@@ -629,9 +632,6 @@ def test_a_note_changed_by_a_teammate_is_shown_anew_and_never_overwritten(
 def test_undoing_a_tick_leaves_a_teammates_later_change_alone(
     qtbot, opened: MainWindow, inspection_path: Path
 ) -> None:
-    from inspector_app.core.store import Inspection
-    from tests.conftest import PASSPHRASE
-
     window = opened
     editor = window.workspace.editor
     note_id = select_note(qtbot, window, "EHC plan timeliness")
@@ -639,8 +639,7 @@ def test_undoing_a_tick_leaves_a_teammates_later_change_alone(
     box.setFocus()
     with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
         qtbot.keyClick(box, Qt.Key.Key_Space)
-    with Inspection.open(inspection_path, PASSPHRASE) as other:
-        other.edit_note(note_id, judgement="weakness", questions=["A", "B", "C"])
+    as_a_teammate(inspection_path, note_id, judgement="weakness", questions=["A", "B", "C"])
     window.workspace.reload()
     qtbot.waitUntil(lambda: editor.note.judgement == "weakness", timeout=WAIT_MS)
     ctrl(qtbot, box, Qt.Key.Key_Z)  # the tick only
@@ -653,17 +652,13 @@ def test_undoing_a_tick_leaves_a_teammates_later_change_alone(
 def test_a_teammates_change_merged_into_a_save_survives_the_next_save(
     qtbot, opened: MainWindow, inspection_path: Path
 ) -> None:
-    from inspector_app.core.store import Inspection
-    from tests.conftest import PASSPHRASE
-
     window = opened
     editor = window.workspace.editor
     note_id = select_note(qtbot, window, "EHC plan timeliness")
     editor.timer.setInterval(60_000)
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor.text, " One.")
-    with Inspection.open(inspection_path, PASSPHRASE) as other:
-        other.edit_note(note_id, judgement="weakness")  # arrives while the lead types
+    as_a_teammate(inspection_path, note_id, judgement="weakness")  # while the lead types
     with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
         editor.save()
     qtbot.waitUntil(lambda: editor.judgement.checkedButton().property("code") == "weakness",
