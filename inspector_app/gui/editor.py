@@ -499,6 +499,7 @@ class NoteEditor(QWidget):
             self.note = note
         elif not self.dirty:
             self._show(note)
+            self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
 
     def _save_failed(self, exc: Exception, generation: int = -1) -> None:
         self._saving = False

@@ -228,3 +228,22 @@ def test_closing_the_window_while_a_photo_is_added_keeps_it(
     assert editor.photos.busy.isVisible()  # the image work is running in the background
     opened.close()
     assert len(attachments(inspection_path, note_id)) == 1
+
+
+def test_a_note_shown_anew_after_a_teammates_change_keeps_its_thumbnails(
+    qtbot, opened: MainWindow, editor: NoteEditor, jpeg: Path, inspection_path: Path
+) -> None:
+    from inspector_app.core.store import Inspection
+    from tests.conftest import PASSPHRASE
+
+    editor.add_photos([jpeg])
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
+    editor.timer.setInterval(60_000)
+    qtbot.keyClicks(editor.text, " More.")
+    with Inspection.open(inspection_path, PASSPHRASE) as other:
+        other.edit_note(editor.note_id, judgement="weakness")
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        editor.save()  # merges the teammate's judgement in, and shows it
+    qtbot.waitUntil(lambda: editor.judgement.checkedButton().property("code") == "weakness",
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
