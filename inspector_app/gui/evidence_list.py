@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.framework import Framework
 from inspector_app.core.index import NoteFilter
 from inspector_app.gui import operations as ops
-from inspector_app.gui.evidence_model import ID_ROLE, TITLE_COLUMN, EvidenceModel
+from inspector_app.gui.evidence_model import COLUMNS, ID_ROLE, TITLE_COLUMN, EvidenceModel
 from inspector_app.gui.session import Session
 
 ANY = "Any"
@@ -81,6 +81,10 @@ class HighlightDelegate(QStyledItemDelegate):
         painter.setClipRect(opt.rect.translated(-opt.rect.topLeft()))
         doc.documentLayout().draw(painter, context)
         painter.restore()
+
+
+# Each fixed column's width in characters (0: the title, which stretches).
+COLUMN_CHARS = (22, 13, 14, 8, 17, 22, 0, 6)
 
 
 class EvidenceList(QWidget):
@@ -150,10 +154,7 @@ class EvidenceList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        # Narrow enough that the title keeps a third of a 1024-pixel window.
-        for column, width in enumerate((150, 90, 100, 70, 130, 150, 0, 50)):
-            if width:
-                self.table.setColumnWidth(column, width)
+        self._size_columns()
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TITLE_COLUMN, self.delegate)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -173,6 +174,23 @@ class EvidenceList(QWidget):
         self.empty.hide()
 
     # -- set-up per inspection -----------------------------------------------------------------
+
+    def _size_columns(self) -> None:
+        """The fixed columns in characters of the font in use, so a larger text size widens
+        them instead of cutting their headings; the title takes the rest (about a third of a
+        1024-pixel window at the usual size)."""
+        metrics = self.table.fontMetrics()
+        for column, chars in enumerate(COLUMN_CHARS):
+            if chars:
+                heading = metrics.horizontalAdvance(COLUMNS[column]) + 24  # and the sort arrow
+                self.table.setColumnWidth(
+                    column, max(heading, metrics.averageCharWidth() * chars + 12)
+                )
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Settings ▸ text size
+            self._size_columns()
 
     def set_framework(self, framework: Framework | None, authors: list[str] = ()) -> None:
         self.model.set_framework(framework)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
 from inspector_app.gui.evidence_list import highlight
-from inspector_app.gui.evidence_model import COLUMNS
+from inspector_app.gui.evidence_model import COLUMNS, TITLE_COLUMN
 from inspector_app.gui.main_window import MainWindow
 from tests.gui.helpers import (
     FIXTURE_NOTES,
@@ -195,3 +195,26 @@ def test_the_list_stays_responsive_with_2000_notes(
 
     qtbot.waitUntil(at_the_end, timeout=10_000)
     assert not table.grab().isNull()
+
+
+def test_a_larger_text_size_widens_the_columns_so_headings_stay_whole(
+    qtbot, opened: MainWindow
+) -> None:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    table = opened.workspace.list.table
+    before = QApplication.font()
+    try:
+        larger = QFont(before)
+        larger.setPointSize(18)
+        QApplication.setFont(larger)
+        qtbot.waitUntil(lambda: table.font().pointSize() == 18, timeout=WAIT_MS)
+        qtbot.wait(50)  # the font change reaches the list
+        metrics, header = table.fontMetrics(), table.horizontalHeader()
+        for column in range(header.count()):
+            if column != TITLE_COLUMN:
+                heading = table.model().headerData(column, Qt.Orientation.Horizontal)
+                assert table.columnWidth(column) > metrics.horizontalAdvance(heading), heading
+    finally:
+        QApplication.setFont(before)
