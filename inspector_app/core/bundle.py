@@ -515,7 +515,13 @@ class _Reader:
         if self.inspection.info.role != "lead":
             return
         data = head["data"]
-        authors = {h["data"].get("author") for h in known["heads"]} if known else set()
+        authors = {h["data"]["author"] for h in known["heads"] if "author" in h["data"]} if (
+            known
+        ) else set()
+        if known and not authors:  # only a deletion is known here: it was a teammate's note
+            authors = {m.name for m in team.roster(self.inspection)} | {
+                self.inspection.info.inspector
+            }
         if head["by"] != self.author.name or (
             "author" in data and data["author"] not in (authors or {self.author.name})
         ):

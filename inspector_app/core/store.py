@@ -443,9 +443,14 @@ class Inspection:
         return note
 
     def restore_note(self, note: Note) -> Note:
-        """Bring back a deleted note as a new revision (the undo of ``delete_note``)."""
+        """Bring back a deleted note as a new revision (the undo of ``delete_note``). If the
+        deletion is no longer the note's only version (a teammate's edit arrived since), the
+        note comes back beside that edit, in conflict, so the edit is not undone with it."""
         self.refresh()
-        return self._save_note(replace(note, updated_at=now()), "restore")
+        found = self.file.read("note", note.id)
+        heads = found[1]["heads"] if found else []
+        alone = len(heads) == 1 and heads[0]["data"].get("deleted")
+        return self._save_note(replace(note, updated_at=now()), "restore", beside=not alone)
 
     def _save_note(
         self, note: Note, action: str, photos: Sequence = (), beside: bool = False

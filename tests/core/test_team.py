@@ -221,3 +221,32 @@ def test_a_note_damaged_in_the_leads_file_is_restored_from_the_next_bundle(pair,
         assert "1 damaged here and restored from the bundle" in result.describe()
         assert again.note(note.id).text == "Kept safe by the member's copy."
         assert again.verify().ok
+
+
+def test_a_member_edit_of_a_note_the_lead_deleted_is_imported_as_a_conflict(pair, tmp_path):
+    lead, member = pair
+    shared = add_fixture_note(member)
+    bundle.export_bundle(member, tmp_path / "1.bundle")
+    bundle.import_bundle(lead, tmp_path / "1.bundle")
+    lead.delete_note(shared.id)
+    member.edit_note(shared.id, text="The member carried on with it.")
+    add_fixture_note(member, text="A later note of the member's.")
+    bundle.export_bundle(member, tmp_path / "2.bundle")
+    result = bundle.import_bundle(lead, tmp_path / "2.bundle")  # not refused as forged
+    assert result.conflicts == [shared.id] and result.new == 1
+    assert lead.note(shared.id).text == "The member carried on with it."
+
+
+def test_undoing_a_delete_keeps_a_teammates_edit_made_after_it(pair, tmp_path):
+    lead, member = pair
+    shared = add_fixture_note(lead)
+    bundle.export_bundle(lead, tmp_path / "1.bundle", to_team=True)
+    bundle.import_bundle(member, tmp_path / "1.bundle")
+    deleted = member.delete_note(shared.id)
+    lead.edit_note(shared.id, text="The lead's later edit.")
+    bundle.export_bundle(lead, tmp_path / "2.bundle", to_team=True)
+    bundle.import_bundle(member, tmp_path / "2.bundle")
+    back = member.restore_note(deleted)  # the member's undo of the delete
+    assert back.conflict
+    texts = {v.data.get("text") for v in member.versions(shared.id)}
+    assert {"The lead's later edit.", deleted.text} <= texts
