@@ -500,6 +500,40 @@ class NoteEditor(QWidget):
         elif not self.dirty:
             self._show(note)
             self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
+        elif sent is not None and not note.conflict and self._take_in(note, sent):
+            self.note = note
+
+    def _take_in(self, note: Note, sent: dict) -> bool:
+        """While typing goes on, show what a save merged in (a teammate's judgement, say)
+        wherever the user has not touched it since the save was sent; True if all of it could
+        be shown, so the next save can build on ``note``."""
+        now, theirs = self.values(), _as_values(note)
+        changed = [k for k in theirs if _content({k: theirs[k]}) != _content({k: sent.get(k)})]
+        if any(_content({k: now.get(k)}) != _content({k: sent.get(k)}) for k in changed):
+            return False  # the user changed that too: the next save keeps both
+        self._loading = True
+        try:
+            for key in changed:
+                if key == "questions":
+                    for code, box in self.questions.items():
+                        box.setChecked(code in note.questions)
+                elif key == "judgement":
+                    for button in self.judgement.buttons():
+                        button.setChecked(button.property("code") == note.judgement)
+                elif key == "outcomes":
+                    self.outcomes.set_checked(note.outcomes)
+                elif key == "children":
+                    self.children.set_checked(note.children)
+                elif key == "fields":
+                    self.fields.set_values(dict(note.fields))
+                elif key == "title":
+                    self.title.setText(note.title)
+                elif key == "text":
+                    self.text.setPlainText(note.text)
+        finally:
+            self._loading = False
+        self._tags = self.tag_values()
+        return True
 
     def _save_failed(self, exc: Exception, generation: int = -1) -> None:
         self._saving = False
@@ -655,12 +689,17 @@ def _content(values: dict) -> tuple:
     )
 
 
-def _content_of(note: Note) -> tuple:
-    return _content({
+def _as_values(note: Note) -> dict:
+    """A note's content in the shape the editor sends it."""
+    return {
         "questions": note.questions, "outcomes": note.outcomes, "judgement": note.judgement,
         "title": note.title, "text": note.text, "children": note.children,
         "fields": note.fields,
-    })
+    }
+
+
+def _content_of(note: Note) -> tuple:
+    return _content(_as_values(note))
 
 
 def _cleaned(text: str, clean) -> str:

@@ -669,3 +669,25 @@ def test_a_teammates_change_merged_into_a_save_survives_the_next_save(
     saved = on_disk(inspection_path, note_id)
     assert saved.judgement == "weakness" and saved.text.endswith(" One. Two.")
     assert not saved.conflict
+
+
+def test_typing_on_while_a_save_merges_a_teammates_change_is_no_conflict(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    editor.timer.setInterval(60_000)
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " One.")
+    as_a_teammate(inspection_path, note_id, judgement="weakness")
+    editor.save()
+    qtbot.keyClicks(editor.text, " Two.")  # before the save's answer arrives
+    qtbot.waitUntil(lambda: not editor._saving, timeout=WAIT_MS)
+    if editor.dirty:
+        with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+            editor.save()
+    qtbot.waitUntil(lambda: not editor._saving and not editor.dirty, timeout=WAIT_MS)
+    saved = on_disk(inspection_path, note_id)
+    assert not saved.conflict
+    assert saved.judgement == "weakness" and saved.text.endswith(" One. Two.")
