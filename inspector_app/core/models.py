@@ -372,6 +372,41 @@ def check_attachment(attachment: Attachment, attachment_id: str) -> Attachment:
     return attachment
 
 
+CONTENT = ("questions", "outcomes", "judgement", "title", "text", "children", "fields")
+
+
+def changed_note(
+    framework: Framework, note: Note, changes: Mapping[str, Any], *, require_tags: bool = True
+) -> Note:
+    """``note`` with ``changes`` to its content (details merged by field), cleaned and
+    checked: what saving them would store."""
+    changes = dict(changes)
+    if "fields" in changes:
+        changes["fields"] = {**note.fields, **changes["fields"]}
+    for key in ("questions", "outcomes", "children", "attachments"):
+        if key in changes:
+            changes[key] = tuple(changes[key])
+    unknown = set(changes) - set(CONTENT) - {"attachments"}
+    if unknown:
+        raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
+    return check_note(framework, replace(note, **changes), require_tags=require_tags)
+
+
+def differences(before: Note, after: Note) -> dict[str, Any]:
+    """What ``after`` holds where its content differs from ``before``, each detail field on
+    its own ("fields.<id>"); for cleaned notes, so a tuple and a list, or an empty detail and
+    a missing one, are the same."""
+    out: dict[str, Any] = {}
+    for key in CONTENT:
+        if key == "fields":
+            for field_id in {*before.fields, *after.fields}:
+                if before.fields.get(field_id) != after.fields.get(field_id):
+                    out[f"fields.{field_id}"] = after.fields.get(field_id)
+        elif getattr(before, key) != getattr(after, key):
+            out[key] = getattr(after, key)
+    return out
+
+
 def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -> Note:
     """The note with every field cleaned and checked, or ``InvalidInput`` saying what to fix.
 

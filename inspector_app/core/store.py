@@ -32,15 +32,18 @@ from inspector_app.core.errors import (
 )
 from inspector_app.core.index import NoteFilter, NoteRow, WorkingSet
 from inspector_app.core.models import (
+    CONTENT,
     Attachment,
     Child,
     InspectionInfo,
     Note,
     Version,
+    changed_note,
     check_date,
     check_note,
     clean_child_ref,
     clean_line,
+    differences,
     new_id,
     now,
 )
@@ -70,7 +73,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 PAGE = 200  # rows a list fetches at a time
 WSOA = ("required", "not-required")
 DETAILS = ("area", "on_site_start", "on_site_end", "wsoa", "addressees", "team")
-EDITABLE = ("questions", "outcomes", "judgement", "title", "text", "children", "fields")
+EDITABLE = CONTENT  # what an edit may change
 
 
 def check_passphrase(passphrase: str) -> str:
@@ -389,24 +392,11 @@ class Inspection:
             self._refuse_conflict(current)
             if "attachments" in changes:  # photos are added and removed, not listed
                 raise InvalidInput("These cannot be edited: attachments.")
-        edited = self._edited(current, changes, require_tags)
+        edited = changed_note(self.framework, current, changes, require_tags=require_tags)
         cleaned = [images.normalise(Path(p)) for p in photos]
         if edited.to_payload() == current.to_payload() and not cleaned and not current.conflict:
             return current
         return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
-
-    def _edited(self, note: Note, changes: dict[str, Any], require_tags: bool) -> Note:
-        """``note`` with ``changes`` (details merged by field), cleaned and checked."""
-        changes = dict(changes)
-        if "fields" in changes:
-            changes["fields"] = {**note.fields, **changes["fields"]}
-        for key in ("questions", "outcomes", "children", "attachments"):
-            if key in changes:
-                changes[key] = tuple(changes[key])
-        unknown = set(changes) - set(EDITABLE) - {"attachments"}
-        if unknown:
-            raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
-        return check_note(self.framework, replace(note, **changes), require_tags=require_tags)
 
     def _current_or_deleted(self, note_id: str, base: Note) -> Note | None:
         """The note now, or None if it was deleted since ``base`` was shown."""
@@ -421,12 +411,12 @@ class Inspection:
         self, base: Note, current: Note | None, changes: dict[str, Any], require_tags: bool
     ) -> Note:
         """An editor's save on ``base`` after the note became ``current`` (None: deleted)."""
-        mine = self._edited(base, changes, require_tags)
-        ours = _differences(base, mine)
+        mine = changed_note(self.framework, base, changes, require_tags=require_tags)
+        ours = differences(base, mine)
         if not ours:
             return current if current is not None else base  # nothing typed: nothing to keep
         if current is not None and not current.conflict:
-            theirs = _differences(base, current)
+            theirs = differences(base, current)
             if not any(key in theirs and theirs[key] != value for key, value in ours.items()):
                 merged = replace(current, **_apply(current, ours))
                 return self._save_note(replace(merged, updated_at=now()), "update")
@@ -738,26 +728,11 @@ def _remove_quietly(path: Path) -> None:
             raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
 
 
-def _differences(before: Note, after: Note) -> dict[str, Any]:
-    """What ``after`` holds where it differs from ``before``, each detail field on its own
-    ("fields.<id>"); both notes cleaned, so a tuple and a list, or an empty detail and a
-    missing one, are the same."""
-    out: dict[str, Any] = {}
-    for key in EDITABLE:
-        if key == "fields":
-            for field_id in {*before.fields, *after.fields}:
-                if before.fields.get(field_id) != after.fields.get(field_id):
-                    out[f"fields.{field_id}"] = after.fields.get(field_id)
-        elif getattr(before, key) != getattr(after, key):
-            out[key] = getattr(after, key)
-    return out
-
-
-def _apply(note: Note, differences: dict[str, Any]) -> dict[str, Any]:
-    """The ``replace`` arguments that put ``differences`` onto ``note``."""
-    changes = {k: v for k, v in differences.items() if not k.startswith("fields.")}
+def _apply(note: Note, changed: dict[str, Any]) -> dict[str, Any]:
+    """The ``replace`` arguments that put ``changed`` (from ``differences``) onto ``note``."""
+    changes = {k: v for k, v in changed.items() if not k.startswith("fields.")}
     fields = dict(note.fields)
-    for key, value in differences.items():
+    for key, value in changed.items():
         if key.startswith("fields."):
             if value is None:
                 fields.pop(key[len("fields."):], None)

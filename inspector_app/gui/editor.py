@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.errors import ImageError, InvalidInput, NotFound
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import Note, clean_line, clean_text
+from inspector_app.core.models import Note, changed_note, differences
 from inspector_app.core.timescales import check_timescales
 from inspector_app.gui import operations as ops
 from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
@@ -494,26 +494,42 @@ class NoteEditor(QWidget):
         """The note as the file now holds it after our save. ``self.note`` must stay what the
         widgets show, as the next save is made on it: if the file holds more than was sent (a
         teammate's change merged in, or a conflict), it is shown, unless typing is under way;
-        then the shown note stays the base, and the next save keeps only what was typed."""
-        if sent is not None and _content(sent) == _content_of(note) and not note.conflict:
+        then what it brought is shown wherever the user has not touched it since the save was
+        sent, or else the shown note stays the base and the next save keeps only what was
+        typed."""
+        theirs = self._unsent(note, sent) if sent is not None and not note.conflict else None
+        if theirs == {}:
             self.note = note
         elif not self.dirty:
             self._show(note)
             self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
-        elif sent is not None and not note.conflict and self._take_in(note, sent):
+        elif theirs is not None and self._take_in(note, sent, theirs):
             self.note = note
 
-    def _take_in(self, note: Note, sent: dict) -> bool:
-        """While typing goes on, show what a save merged in (a teammate's judgement, say)
-        wherever the user has not touched it since the save was sent; True if all of it could
-        be shown, so the next save can build on ``note``."""
-        now, theirs = self.values(), _as_values(note)
-        changed = [k for k in theirs if _content({k: theirs[k]}) != _content({k: sent.get(k)})]
-        if any(_content({k: now.get(k)}) != _content({k: sent.get(k)}) for k in changed):
-            return False  # the user changed that too: the next save keeps both
+    def _as_saved(self, note: Note, values: dict) -> Note | None:
+        """What saving ``values`` on ``note`` would store (None: they could not be saved)."""
+        if self.framework is None:
+            return None
+        changes = {k: v for k, v in values.items() if k != "kind"}
+        try:
+            return changed_note(self.framework, note, changes, require_tags=False)
+        except InvalidInput:
+            return None
+
+    def _unsent(self, note: Note, sent: dict) -> dict | None:
+        """What ``note`` holds that the save did not send (``models.differences``)."""
+        as_sent = self._as_saved(note, sent)
+        return None if as_sent is None else differences(as_sent, note)
+
+    def _take_in(self, note: Note, sent: dict, theirs: dict) -> bool:
+        """Show ``theirs`` (what a save merged in) while typing goes on; False if the user
+        has changed any of it since the save was sent (the next save then keeps both)."""
+        as_sent, as_now = self._as_saved(note, sent), self._as_saved(note, self.values())
+        if as_sent is None or as_now is None or set(differences(as_sent, as_now)) & set(theirs):
+            return False
         self._loading = True
         try:
-            for key in changed:
+            for key in {k.partition(".")[0] for k in theirs}:
                 if key == "questions":
                     for code, box in self.questions.items():
                         box.setChecked(code in note.questions)
@@ -524,8 +540,11 @@ class NoteEditor(QWidget):
                     self.outcomes.set_checked(note.outcomes)
                 elif key == "children":
                     self.children.set_checked(note.children)
-                elif key == "fields":
-                    self.fields.set_values(dict(note.fields))
+                elif key == "fields":  # the fields it brought; the others as they are now
+                    fields = self.fields.values()
+                    fields.update({k[len("fields."):]: v for k, v in theirs.items()
+                                   if k.startswith("fields.")})
+                    self.fields.set_values(fields)
                 elif key == "title":
                     self.title.setText(note.title)
                 elif key == "text":
@@ -672,39 +691,3 @@ class NoteEditor(QWidget):
 def _worth_keeping(values: dict) -> bool:
     """A new note is saved once it has a title or some text (the core's rule too)."""
     return bool(values["text"].strip() or values["title"].strip())
-
-
-def _content(values: dict) -> tuple:
-    """What a save sends, as it compares with what the file holds (order, blanks and the
-    spaces around the text aside)."""
-    fields = {k: v for k, v in (values.get("fields") or {}).items() if v not in (None, "", [])}
-    return (
-        frozenset(values.get("questions", ())),
-        frozenset(values.get("outcomes", ())),
-        values.get("judgement"),
-        _cleaned(str(values.get("title", "")), clean_line),
-        _cleaned(str(values.get("text", "")), clean_text),
-        frozenset(values.get("children", ())),
-        tuple(sorted((k, repr(v)) for k, v in fields.items())),
-    )
-
-
-def _as_values(note: Note) -> dict:
-    """A note's content in the shape the editor sends it."""
-    return {
-        "questions": note.questions, "outcomes": note.outcomes, "judgement": note.judgement,
-        "title": note.title, "text": note.text, "children": note.children,
-        "fields": note.fields,
-    }
-
-
-def _content_of(note: Note) -> tuple:
-    return _content(_as_values(note))
-
-
-def _cleaned(text: str, clean) -> str:
-    """Text as the file will hold it (or as typed, if it is too long to be saved)."""
-    try:
-        return clean(text)
-    except InvalidInput:
-        return text
