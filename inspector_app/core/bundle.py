@@ -25,6 +25,7 @@ import struct
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -492,6 +493,11 @@ class _Reader:
             if in_conflict:
                 self.result.finding_conflicts.append(key[1])
 
+    @cached_property
+    def team_names(self) -> set[str]:
+        """Everyone a record in this file may name as its author (read once per import)."""
+        return {m.name for m in team.roster(self.inspection)} | {self.inspection.info.inspector}
+
     def _stored_state(self, key: tuple[str, str]) -> tuple[int, dict[str, Any]] | None:
         """The file's copy of a record, or None if it has none it can read: a copy damaged
         on disk is replaced by the bundle's, which is checked like a new record."""
@@ -515,13 +521,10 @@ class _Reader:
         if self.inspection.info.role != "lead":
             return
         data = head["data"]
-        authors = {h["data"]["author"] for h in known["heads"] if "author" in h["data"]} if (
-            known
-        ) else set()
+        heads = known["heads"] if known else []
+        authors = {h["data"]["author"] for h in heads if "author" in h["data"]}
         if known and not authors:  # only a deletion is known here: it was a teammate's note
-            authors = {m.name for m in team.roster(self.inspection)} | {
-                self.inspection.info.inspector
-            }
+            authors = self.team_names
         if head["by"] != self.author.name or (
             "author" in data and data["author"] not in (authors or {self.author.name})
         ):

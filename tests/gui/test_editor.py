@@ -649,8 +649,10 @@ def test_undoing_a_tick_leaves_a_teammates_later_change_alone(
     assert after.judgement == "weakness" and after.questions == ("A", "B")
 
 
-def test_a_teammates_change_merged_into_a_save_survives_the_next_save(
-    qtbot, opened: MainWindow, inspection_path: Path
+@pytest.mark.parametrize("before_the_answer", [False, True],
+                         ids=["typing after the save's answer", "typing before it"])
+def test_a_teammates_change_merged_into_a_save_survives_typing_on(
+    qtbot, opened: MainWindow, inspection_path: Path, before_the_answer: bool
 ) -> None:
     window = opened
     editor = window.workspace.editor
@@ -659,31 +661,16 @@ def test_a_teammates_change_merged_into_a_save_survives_the_next_save(
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor.text, " One.")
     as_a_teammate(inspection_path, note_id, judgement="weakness")  # while the lead types
-    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+    if before_the_answer:
         editor.save()
-    qtbot.waitUntil(lambda: editor.judgement.checkedButton().property("code") == "weakness",
-                    timeout=WAIT_MS)  # shown, so the next save builds on it
-    qtbot.keyClicks(editor.text, " Two.")
-    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
-        editor.save()
-    saved = on_disk(inspection_path, note_id)
-    assert saved.judgement == "weakness" and saved.text.endswith(" One. Two.")
-    assert not saved.conflict
-
-
-def test_typing_on_while_a_save_merges_a_teammates_change_is_no_conflict(
-    qtbot, opened: MainWindow, inspection_path: Path
-) -> None:
-    window = opened
-    editor = window.workspace.editor
-    note_id = select_note(qtbot, window, "EHC plan timeliness")
-    editor.timer.setInterval(60_000)
-    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor.text, " One.")
-    as_a_teammate(inspection_path, note_id, judgement="weakness")
-    editor.save()
-    qtbot.keyClicks(editor.text, " Two.")  # before the save's answer arrives
-    qtbot.waitUntil(lambda: not editor._saving, timeout=WAIT_MS)
+        qtbot.keyClicks(editor.text, " Two.")  # before the save's answer arrives
+        qtbot.waitUntil(lambda: not editor._saving, timeout=WAIT_MS)
+    else:
+        with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+            editor.save()
+        qtbot.waitUntil(lambda: editor.judgement.checkedButton().property("code") == "weakness",
+                        timeout=WAIT_MS)  # shown, so the next save builds on it
+        qtbot.keyClicks(editor.text, " Two.")
     if editor.dirty:
         with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
             editor.save()
