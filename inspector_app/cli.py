@@ -23,6 +23,7 @@ from inspector_app.core.errors import (
     IntegrityError,
     InvalidInput,
     NameHeld,
+    unchecked_sentence,
 )
 from inspector_app.core.index import NoteFilter
 from inspector_app.core.models import Note
@@ -50,9 +51,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``| head``); what was saved is saved, so exit quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a path the system refuses where no check expected it
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"inspector-app: {exc.strerror or exc}{where}.", file=sys.stderr)
+        return 2
 
 
 def _start_gui(args: argparse.Namespace) -> int:
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
+    ):  # Qt would abort the process with its own messages
+        print(
+            "inspector-app: there is no display to show the app on; run it from the desktop, "
+            "or use the command line (--help).",
+            file=sys.stderr,
+        )
+        return 2
     try:
         from inspector_app.gui.app import run
     except ImportError as exc:  # Qt's shared libraries are missing on this machine
@@ -695,10 +711,19 @@ def cmd_finding_list(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from inspector_app.core.report import write_report  # python-docx only when drafting
+    from inspector_app.core.report import (  # python-docx only when drafting
+        unchecked_register,
+        write_report,
+    )
 
     with _open(args) as inspection:
         allowed = write_report(inspection, args.out, allow_names=args.allow_names)
+        unchecked = unchecked_register(inspection) if args.allow_names else 0
+    if unchecked:
+        print(
+            f"warning: {unchecked_sentence(unchecked)}; written because of --allow-names",
+            file=sys.stderr,
+        )
     for hit in allowed:
         print(f"warning: {hit.describe()} (written because of --allow-names)", file=sys.stderr)
     print(f"Draft written to {args.out}.")

@@ -49,6 +49,7 @@ class CryptoError(Exception):
 
 MAX_KDF_MEMORY = 1024 * 1024  # KiB: 1 GiB
 MAX_KDF_WORK = 16 * (64 * 1024 * 3)  # memory × passes: sixteen times today's settings
+MIN_SALT, MAX_SALT = 8, 64  # bytes of Argon2id salt (Argon2 needs 8; ours are 16)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class KdfParams:
 
     @classmethod
     def from_dict(cls, data: dict) -> KdfParams:
-        if data.get("alg") != "argon2id":
+        if not isinstance(data, dict) or data.get("alg") != "argon2id":
             raise CryptoError("unknown key derivation")
         try:
             params = cls(
@@ -79,8 +80,11 @@ class KdfParams:
                 iterations=int(data["iterations"]),
                 lanes=int(data["lanes"]),
             )
+            salt = base64.b64decode(params.salt, validate=True)
         except (KeyError, TypeError, ValueError) as exc:
             raise CryptoError("malformed key derivation parameters") from exc
+        if not MIN_SALT <= len(salt) <= MAX_SALT:
+            raise CryptoError("key derivation salt out of range")
         # Refuse absurd values before spending memory or time on them: a header edited to
         # ask for gigabytes and many passes would hold the app for minutes at every unlock.
         if not (8 * params.lanes <= params.memory_cost <= MAX_KDF_MEMORY):
@@ -102,8 +106,12 @@ def bind_onto(ad: bytes, *parts: bytes | str | int) -> bytes:
     shared by many records is built once."""
     out = [ad]
     for part in parts:
-        if not isinstance(part, bytes):
-            part = (str(part) if isinstance(part, int) else part).encode()
+        if isinstance(part, str):
+            part = part.encode()
+        elif isinstance(part, int):
+            part = str(part).encode()
+        elif not isinstance(part, bytes):  # an id or revision edited to NULL outside the app
+            raise CryptoError("associated data from a value that is not text or a number")
         out.append(_LENGTH.pack(len(part)))
         out.append(part)
     return b"".join(out)

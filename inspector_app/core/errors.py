@@ -35,17 +35,29 @@ class BundleRejected(InspectorError):
 
 
 class NamesInReport(InspectorError):
-    """A child's real name would reach the draft; ``hits`` says where (by pseudonym)."""
+    """A child's real name would reach the draft; ``hits`` says where (by pseudonym), and
+    ``unchecked`` how many register entries could not be read to look for."""
 
     exit_code = 5
 
-    def __init__(self, hits: list) -> None:
-        self.hits = hits
-        places = "; ".join(hit.describe() for hit in hits)
+    def __init__(self, hits: list, unchecked: int = 0) -> None:
+        self.hits, self.unchecked = hits, unchecked
+        found = []
+        if unchecked:
+            found.append(f"{unchecked_sentence(unchecked)} (run 'inspector-app verify')")
+        if hits:
+            places = "; ".join(hit.describe() for hit in hits)
+            found.append(f"it would name a child in {len(hits)} place(s) ({places})")
         super().__init__(
-            f"The draft was not written: it would name a child in {len(hits)} place(s) "
-            f"({places}). Change those texts, or export with --allow-names if you are sure."
+            f"The draft was not written: {'; and '.join(found)}. Change those texts, or "
+            "export with --allow-names if you are sure."
         )
+
+
+def unchecked_sentence(count: int) -> str:
+    """What damaged or missing register entries mean for the names check."""
+    entries = "1 child-register entry is" if count == 1 else f"{count} child-register entries are"
+    return f"{entries} damaged or missing, so the draft cannot be checked for those names"
 
 
 class FrameworkError(InspectorError):

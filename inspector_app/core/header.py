@@ -87,12 +87,13 @@ def read(db: sqlite_utils.Database) -> Header:
         )
     try:
         kdf = crypto.KdfParams.from_dict(json.loads(rows["kdf"]))
-    except (ValueError, crypto.CryptoError) as exc:
+        file_id = rows["file_id"].decode()
+    except (ValueError, crypto.CryptoError) as exc:  # a UnicodeDecodeError is a ValueError
         raise IntegrityError(
             "The file's key settings are damaged; restore it from a backup."
         ) from exc
     return Header(
-        file_id=rows["file_id"].decode(),
+        file_id=file_id,
         kdf=kdf,
         wrap_passphrase=rows["wrap.passphrase"],
         wrap_recovery=rows["wrap.recovery"],

@@ -45,8 +45,10 @@ def normalise(path: Path) -> CleanPhoto:
         size = path.stat().st_size
     except OSError as exc:
         raise ImageError(f"'{name}' cannot be read; check the file is still there.") from exc
-    if not path.is_file():
+    if path.is_dir():
         raise ImageError(f"'{name}' is a folder, not a photo; choose the photo's file.")
+    if not path.is_file():  # a device or a pipe, which could be read for ever
+        raise ImageError(f"'{name}' is not a file, so not a photo; choose the photo's file.")
     if size > MAX_FILE_BYTES:
         raise ImageError(
             f"'{name}' is {size / 2**20:.0f} MB; photos up to {MAX_FILE_BYTES // 2**20} MB "

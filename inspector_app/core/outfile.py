@@ -18,12 +18,12 @@ _SQLITE = b"SQLite format 3\x00"  # how every SQLite file, an inspection too, be
 def check_target(out: Path, what: str) -> Path:
     """``out`` if a file can be written there; ``InvalidInput`` saying why not otherwise."""
     out = Path(out)
-    if out.name in ("", ".", "..") or out.is_dir():
-        raise InvalidInput(f"{out} is a folder; give a file name for the {what}.")
-    if not out.parent.is_dir():
-        raise InvalidInput(
-            f"The folder {out.parent} does not exist; choose another place for the {what}."
-        )
+    try:
+        if out.name in ("", ".", "..") or out.is_dir():
+            raise InvalidInput(f"{out} is a folder; give a file name for the {what}.")
+        check_folder(out.parent, what)
+    except OSError as exc:  # a name too long for the disk, say
+        raise InvalidInput(f"The {what} cannot be written to {out}: {exc.strerror}.") from exc
     try:
         with open(out, "rb") as handle:
             start = handle.read(len(_SQLITE))
@@ -35,6 +35,17 @@ def check_target(out: Path, what: str) -> Path:
             "over it; choose another name."
         )
     return out
+
+
+def check_folder(folder: Path, what: str) -> None:
+    """``InvalidInput`` unless ``folder`` is a folder, saying what it is instead."""
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise InvalidInput(
+            f"{folder} is a file, not a folder; choose another place for the {what}."
+        )
+    raise InvalidInput(f"The folder {folder} does not exist; choose another place for the {what}.")
 
 
 def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from inspector_app.core import crypto, history
+from inspector_app.core import crypto, history, outfile
 from inspector_app.core.errors import (
     IntegrityError,
     InvalidInput,
@@ -61,13 +62,17 @@ class VerifyReport:
 
 def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
     """Open the SQLite file with the pragmas durability and secrecy depend on."""
-    if not create and not path.is_file():
-        raise InvalidInput(f"There is no inspection file at {path}.")
-    if create and path.exists():
-        raise InvalidInput(f"{path} already exists; choose another name.")
-    if create and not path.parent.is_dir():
-        raise InvalidInput(f"The folder {path.parent} does not exist; choose another place.")
+    made = False
     try:
+        if not create and not path.is_file():
+            raise InvalidInput(f"There is no inspection file at {path}.")
+        if create and path.exists():
+            raise InvalidInput(f"{path} already exists; choose another name.")
+        if create:
+            outfile.check_folder(path.parent, "inspection")
+        if create:  # the owner's alone, as SQLite's -wal and -shm files then are too
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            made = True
         conn = sqlite3.connect(
             path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
@@ -78,7 +83,18 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
         conn.execute("PRAGMA temp_store=MEMORY")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if made:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, PermissionError):
+            raise StorageError(
+                f"The inspection file cannot be written ({path}); the folder may be read-only. "
+                "Save it in a folder you can write to."
+            ) from exc
+        if isinstance(exc, OSError):
+            raise InvalidInput(
+                f"The inspection file {path} cannot be used: {exc.strerror}."
+            ) from exc
         raise storage_error(exc, path) from exc
     return sqlite_utils.Database(conn)
 
@@ -96,6 +112,14 @@ def _check_format(conn: sqlite3.Connection, path: Path) -> None:
         conn.close()
         raise NotAnInspectionFile(
             f"This is not an inspection file ({path}); choose a .inspection file."
+        )
+    # A trigger would run with every save the app makes (a planted one can drop them): the
+    # app never makes one, so one here was put in from outside.
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' LIMIT 1").fetchone():
+        conn.close()
+        raise IntegrityError(
+            f"The inspection file ({path}) holds database triggers, which the app never "
+            "makes: it was changed outside the app. Restore a backup copy."
         )
 
 
@@ -437,6 +461,13 @@ class RecordFile:
             report.problems.append(f"{key[0]} {key[1]}: not in the audit log")
         self._verify_chunks(report)
         return report
+
+    def missing(self, rtype: str) -> list[str]:
+        """Ids of records of a type that the audit log records and the file no longer holds
+        (the app never removes a record, so something outside it did)."""
+        latest = self._verify_audit(VerifyReport())
+        held = self.ids(rtype)
+        return sorted(rid for kind, rid in latest if kind == rtype and rid not in held)
 
     def _verify_audit(self, report: VerifyReport) -> dict[tuple[str, str], int]:
         latest: dict[tuple[str, str], int] = {}

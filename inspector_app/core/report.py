@@ -85,6 +85,13 @@ def find_names(
     ]
 
 
+def unchecked_register(inspection: Inspection) -> int:
+    """Register entries whose names cannot be looked for: damaged, or gone from the file
+    although the audit log records them (no entry is ever removed by the app)."""
+    damaged = [name for name in inspection.damaged if name.startswith("child ")]
+    return len(damaged) + len(inspection.file.missing("child"))
+
+
 def _letters(text: str) -> list[str]:
     """The runs of letters in text, folded: "O’Brien" and "O'Brien" both give o, brien."""
     return re.findall(r"[^\W_]+", fold(text))
@@ -95,14 +102,17 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     ("Smith, Jane"; a name kept as "Smith, Jane" is also sought as "Jane Smith").
 
     Within a word ("O'Brien", "Smith-Jones") any apostrophe or hyphen, a space or nothing may
-    stand; between words any spaces, line breaks, hyphens or dashes. So none of what Word, a
-    phone or a tired typist puts there hides the name.
+    stand; between words any spaces, line breaks, dots (jane.smith@…), hyphens or dashes. So
+    none of what Word, a phone, an email address or a tired typist puts there hides the name.
     """
     surname, comma, given = name.partition(",")
-    words = [parts for parts in map(_letters, f"{given} {surname}".split() if comma
-                                    else name.split()) if parts]
+    words = [
+        parts
+        for parts in map(_letters, f"{given} {surname}".split() if comma else name.split())
+        if parts
+    ]
     surnames = len([p for p in map(_letters, surname.split()) if p]) if comma else 1
-    inner, between = r"[\W_]{0,2}", r"[\s\-\u2010-\u2015\u2212_]*"
+    inner, between = r"[\W_]{0,2}", r"[\s.\-\u2010-\u2015\u2212_]*"
 
     def joined(group: list[list[str]]) -> str:
         return between.join(inner.join(map(re.escape, parts)) for parts in group)
@@ -110,9 +120,7 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     alternatives = [joined(words)]
     if len(words) > surnames:
         alternatives.append(joined(words[-surnames:]) + r"\s*,\s*" + joined(words[:-surnames]))
-    return re.compile(
-        "|".join(r"(?<![^\W_])" + body + r"(?![^\W_])" for body in alternatives)
-    )
+    return re.compile("|".join(r"(?<![^\W_])" + body + r"(?![^\W_])" for body in alternatives))
 
 
 def template() -> docx.document.Document:
@@ -139,8 +147,9 @@ def write_report(
     """Write the draft to ``out`` (atomically); returns the names allowed through, if any."""
     draft = _Draft(inspection)
     hits = find_names(((c.ref, c.name) for c in inspection.children.values()), draft.places())
-    if hits and not allow_names:
-        raise NamesInReport(hits)
+    unchecked = unchecked_register(inspection)
+    if (hits or unchecked) and not allow_names:
+        raise NamesInReport(hits, unchecked)
     outfile.check_target(out, "draft")  # before the work of building it
     document = draft.build(template(), progress)
     outfile.write_atomically(out, "draft", document.save)
@@ -384,9 +393,7 @@ class _Draft:
         for line in self._timeliness():
             self.para(line, style="List Bullet")
         self.doc.add_heading("Evidence index", level=2)
-        index, widths = self._table(
-            ["Reference", "Kind", "Date", "Author"], [0.4, 0.2, 0.19, 0.21]
-        )
+        index, widths = self._table(["Reference", "Kind", "Date", "Author"], [0.4, 0.2, 0.19, 0.21])
         for note in sorted(self.notes.values(), key=lambda n: (n.kind, n.updated_at)):
             cells = _row(index, widths)
             values = (

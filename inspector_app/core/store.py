@@ -74,6 +74,9 @@ PAGE = 200  # rows a list fetches at a time
 WSOA = ("required", "not-required")
 DETAILS = ("area", "on_site_start", "on_site_end", "wsoa", "addressees", "team")
 EDITABLE = CONTENT  # what an edit may change
+# Record types whose damage is told when the file is read: a record that does not open is left
+# out of every view, so the user must hear of it ("note ID", "finding ID", ...).
+DAMAGE_CHECKED = ("note", "child", "finding", "attachment", "member")
 
 
 def check_passphrase(passphrase: str) -> str:
@@ -102,7 +105,7 @@ class Inspection:
         self._notes_stale = False
         self.children: dict[str, Child] = {}
         self._child_ids: dict[str, str] = {}
-        self._damaged: dict[str, list[str]] = {"note": [], "child": []}
+        self._damaged: dict[str, list[str]] = {t: [] for t in DAMAGE_CHECKED}
         self._seen_version = -1
         self._drafts: dict[str, int] = {}  # version written here -> identity revision then
 
@@ -207,10 +210,10 @@ class Inspection:
 
     @property
     def damaged(self) -> list[str]:
-        """Records that did not open when the file was last read ("note ID", "child ID")."""
+        """Records that did not open when the file was last read ("note ID", "finding ID")."""
         if self._notes_stale:
             self._load_notes()
-        return [*self._damaged["note"], *self._damaged["child"]]
+        return [name for rtype in DAMAGE_CHECKED for name in self._damaged[rtype]]
 
     def reload(self) -> None:
         """Read every record again (after another program changed the file)."""
@@ -222,6 +225,7 @@ class Inspection:
         self.framework = frameworks.load(self.info.framework)
         self._load_notes()
         self._load_children()
+        self._check_others()
         self._seen_version = self.file.data_version()
 
     def notes_written_in_bulk(self) -> None:
@@ -232,6 +236,7 @@ class Inspection:
         them once.
         """
         self._load_children()
+        self._check_others()
         self._index = WorkingSet()
         self._notes_stale = True
 
@@ -258,6 +263,14 @@ class Inspection:
                 continue
             self.children[payload["ref"]] = Child(payload["ref"], payload["name"], revision)
             self._child_ids[payload["ref"]] = rid
+
+    def _check_others(self) -> None:
+        """Findings, photos and team members are read when asked for; which of them no longer
+        open is found now, so it is told with the damaged notes."""
+        for rtype in ("finding", "attachment", "member"):
+            self._damaged[rtype] = [
+                f"{rtype} {rid}" for rid, _, state in self.file.scan(rtype) if state is None
+            ]
 
     def versioned(
         self, rtype: str, rid: str, data: dict[str, Any], action: str, beside: bool = False
@@ -423,6 +436,7 @@ class Inspection:
         # Both changed the same thing, or the note is in conflict or was deleted: the edit
         # becomes a version of its own beside the others.
         return self._save_note(replace(mine, updated_at=now()), "update", beside=True)
+
     def delete_note(self, note_id: str) -> Note:
         """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
         self.refresh()
@@ -490,8 +504,10 @@ class Inspection:
         if len(matches) > 1:
             raise InvalidInput(f"'{note_id}' matches several notes; type more of the id.")
         if 0 < len(note_id.strip()) < 4:
-            raise InvalidInput(f"'{note_id}' is too short to name a note; type at least 4 "
-                               "characters of its id ('list' shows them).")
+            raise InvalidInput(
+                f"'{note_id}' is too short to name a note; type at least 4 "
+                "characters of its id ('list' shows them)."
+            )
         raise NotFound(f"There is no note '{note_id}' in this inspection; 'list' shows the ids.")
 
     def notes(self, where: NoteFilter | None = None) -> list[Note]:
@@ -735,9 +751,9 @@ def _apply(note: Note, changed: dict[str, Any]) -> dict[str, Any]:
     for key, value in changed.items():
         if key.startswith("fields."):
             if value is None:
-                fields.pop(key[len("fields."):], None)
+                fields.pop(key[len("fields.") :], None)
             else:
-                fields[key[len("fields."):]] = value
+                fields[key[len("fields.") :]] = value
     return {**changes, "fields": fields}
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import NamesInReport
+from inspector_app.core.errors import NamesInReport, unchecked_sentence
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding
 from inspector_app.gui import operations as ops
@@ -587,7 +587,7 @@ class FindingsPage(QWidget):
         if not isinstance(exc, NamesInReport):
             show_error(self, exc)
             return
-        dialog = NamesDialog(exc.hits, self._positions(), self)
+        dialog = NamesDialog(exc.hits, self._positions(), self, unchecked=exc.unchecked)
         dialog.jump.connect(self._jump)
         dialog.accepted.connect(lambda: self.export_to(path, allow_names=True))
         dialog.open()
@@ -632,13 +632,21 @@ class NamesDialog(QDialog):
     jump = Signal(str, str)  # "finding" or "note", id prefix
 
     def __init__(
-        self, hits: list, positions: dict[str, str], parent: QWidget | None = None
+        self,
+        hits: list,
+        positions: dict[str, str],
+        parent: QWidget | None = None,
+        *,
+        unchecked: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("namesDialog")
         self.setWindowTitle("A child's name would be in the draft")
         self.places = QListWidget()
         self.places.setAccessibleName("Places that name a child")
+        if unchecked:  # nothing to open: the entries cannot be read
+            sentence = unchecked_sentence(unchecked)
+            self.places.addItem(QListWidgetItem(sentence[0].upper() + sentence[1:] + "."))
         for hit in hits:
             item = QListWidgetItem(_place(hit, positions))
             item.setData(ID_ROLE, hit.target)
@@ -664,6 +672,8 @@ class NamesDialog(QDialog):
         layout.addWidget(buttons)
 
     def _activated(self, item: QListWidgetItem) -> None:
+        if item.data(ID_ROLE) is None:
+            return
         kind, prefix = item.data(ID_ROLE)
         self.jump.emit(kind, prefix)
         self.reject()

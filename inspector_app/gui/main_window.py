@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
             digest,
             on_success=lambda result: self._history_compared(file_id, *result),
         )
+        self.session.run(ops.damaged, on_success=self._damaged)
 
     def _retitle(self) -> None:
         if self.session.is_open:
@@ -269,6 +270,28 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Warning, "An older copy?", text, QMessageBox.StandardButton.Ok, self
         )
         box.setObjectName("olderCopy")
+        box.open()
+
+    def _damaged(self, names: list[str]) -> None:
+        """Say which records did not open: they are missing from every view."""
+        if not names:
+            return
+        count, them = len(names), "it" if len(names) == 1 else "them"
+        listed = ", ".join(
+            f"{kind} {rid[:8]}" for kind, _, rid in (n.partition(" ") for n in names[:5])
+        )
+        if count > 5:
+            listed += f" and {count - 5} more"
+        text = (
+            f"{count} record{'' if count == 1 else 's'} in this file could not be read and "
+            f"{'is' if count == 1 else 'are'} left out ({listed}); everything else opened. "
+            f"Importing a teammate's bundle that holds {them} restores {them}; otherwise open "
+            "a backup copy of the file."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Damaged records", text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("damagedRecords")
         box.open()
 
     def _remember_history(self) -> None:

@@ -39,6 +39,11 @@ def compare_history(inspection: Inspection, seq: int, digest: str) -> tuple[int 
     return inspection.file.behind(seq, digest), inspection.file.audit_tip()
 
 
+def damaged(inspection: Inspection) -> list[str]:
+    """Records that did not open and are left out of every view ("note ID", ...)."""
+    return inspection.damaged
+
+
 def get_note(inspection: Inspection, note_id: str) -> Note:
     return inspection.note(note_id)
 
@@ -235,12 +240,20 @@ def merge_edit(inspection: Inspection, note_id: str, text: str, version_id: str)
         )
     data = versions[version_id].data
     shown = inspection.note(note_id)
-    tags = {key: data[key] for key in ("title", "questions", "outcomes", "judgement", "children")
-            if key in data}
+    tags = {
+        key: data[key]
+        for key in ("title", "questions", "outcomes", "judgement", "children")
+        if key in data
+    }
     fields = {**{k: None for k in shown.fields}, **(data.get("fields") or {})}
     return inspection.edit_note(
-        note_id, merge_conflict=True, require_tags=False, text=text, fields=fields,
-        attachments=list(data.get("attachments") or ()), **tags
+        note_id,
+        merge_conflict=True,
+        require_tags=False,
+        text=text,
+        fields=fields,
+        attachments=list(data.get("attachments") or ()),
+        **tags,
     )
 
 

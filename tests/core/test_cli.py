@@ -1,6 +1,9 @@
 """The command line as scripts use it: output, JSON shape, exit codes, one-sentence errors."""
 
 import json
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -184,8 +187,11 @@ def test_an_export_never_writes_over_an_inspection_or_into_a_folder_name(pair, t
         inspection.close()
     file = member.path
     kept = file.read_bytes()
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     for out, why in ((file, "is a database"), (lead.path, "is a database"),
-                     (tmp_path, "is a folder"), (tmp_path / "nowhere" / "x", "does not exist")):
+                     (tmp_path, "is a folder"), (tmp_path / "nowhere" / "x", "does not exist"),
+                     (tmp_path / "photo.jpg" / "x", "photo.jpg is a file, not a folder"),
+                     (tmp_path / ("a" * 300), "File name too long")):
         result = cli(*command, file, "--out", out, check=2)
         assert why in result.stderr and result.stderr.count("\n") == 1
     assert file.read_bytes() == kept  # not even a bundle number was taken
@@ -196,9 +202,32 @@ def test_mistakes_in_paths_and_passphrases_are_named_for_what_they_are(file, tmp
     missing = cli("new", tmp_path / "no such folder" / "x.inspection", "--area", "A",
                   "--inspector", "B", check=2).stderr
     assert "folder" in missing and "does not exist" in missing and "read-only" not in missing
+    (tmp_path / "notes.txt").write_text("not a folder")
+    not_folder = cli("new", tmp_path / "notes.txt" / "x.inspection", "--area", "A",
+                     "--inspector", "B", check=2).stderr
+    assert "notes.txt is a file, not a folder" in not_folder
+    for command in (["new", "--area", "A", "--inspector", "B"], ["list"], ["verify"]):
+        too_long = cli(command[0], tmp_path / ("a" * 300 + ".inspection"), *command[1:],
+                       check=2).stderr
+        assert "File name too long" in too_long and too_long.count("\n") == 1
+    device = cli("add", file, "--kind", "meeting", "--question", "A", "--outcome",
+                 "identification", "--judgement", "context", "--text", "Seen.",
+                 "--photo", "/dev/zero", check=2).stderr
+    assert "'zero' is not a file" in device
     folder = cli("add", file, "--kind", "meeting", "--question", "A", "--outcome",
                  "identification", "--judgement", "context", "--text", "Seen.",
                  "--photo", tmp_path, check=2).stderr
     assert "is a folder, not a photo" in folder
     no_new = cli("passwd", file, check=2).stderr
     assert "INSPECTOR_APP_NEW_PASSPHRASE" in no_new and "No new passphrase" in no_new
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="displays are named on Linux")
+def test_without_a_display_the_app_says_so_instead_of_aborting(tmp_path):
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    ran = subprocess.run([sys.executable, "-m", "inspector_app"], env=environment, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert ran.returncode == 2
+    assert ran.stderr.startswith("inspector-app: there is no display")
+    assert ran.stderr.count("\n") == 1

@@ -582,6 +582,8 @@ def test_a_real_name_refuses_the_draft_and_writes_nothing(inspection, tmp_path):
         ("Jordan Whitfield", "Whitfield, Jordan"),
         ("Jordan Whitfield", "Jordan \t\n\u00a0    Whitfield"),  # any run of spaces
         ("Jordan Whitfield", "Jordan  -  Whitfield"),
+        ("Jordan Whitfield", "jordan.whitfield@example.org"),  # an email address
+        ("Jordan Whitfield", "Jordan. Whitfield"),
         ("Mary Ann Smith-Jones", "Smith-Jones, Mary Ann"),
         ("Mary Ann Smith-Jones", "Mary-Ann Smith Jones"),
         ("Smith, Mary Ann", "Mary Ann Smith"),  # kept surname first, written as spoken

@@ -149,6 +149,17 @@ def test_no_stray_file_is_left_beside_the_inspection(make_inspection, tmp_path, 
     assert files_in(tmp_path) == [FILE]
 
 
+def test_only_the_owner_may_read_the_inspection_and_its_journal(make_inspection, tmp_path):
+    # Encrypted, but a copy is all anyone needs to guess passphrases at leisure.
+    inspection = make_inspection(FILE, area=AREA, inspector=INSPECTOR)
+    inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                        judgement="strength", text="Parents describe short waits.")
+    names = files_in(tmp_path)
+    assert {FILE, f"{FILE}-wal", f"{FILE}-shm"} <= set(names)
+    for name in names:
+        assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+
+
 def whole_story(exc: BaseException) -> str:
     """Everything a log or a crash report could show about an error, chained causes included."""
     parts = ["".join(traceback.format_exception(exc))]

@@ -16,14 +16,17 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from inspector_app.core import crypto, records
+from inspector_app.core import crypto, header, records
 from inspector_app.core.errors import (
     InspectorError,
     IntegrityError,
+    NamesInReport,
     NotAnInspectionFile,
     NotFound,
     WrongPassphrase,
 )
+from inspector_app.core.findings import add_finding
+from inspector_app.core.report import write_report
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note, cli
 
@@ -101,6 +104,89 @@ def test_a_flipped_byte_in_a_note_is_skipped_and_named(path, notes):
         assert not report.ok
         assert problems_naming(report, damaged_id)
         assert not problems_naming(report, notes[0]) and not problems_naming(report, notes[2])
+
+
+def flip_record(path: Path, rtype: str, rid: str) -> None:
+    [(body,)] = fetch(path, "SELECT body FROM records WHERE type = ? AND id = ?", (rtype, rid))
+    change(path, "UPDATE records SET body = ? WHERE type = ? AND id = ?",
+           (flipped(body), rtype, rid))
+
+
+def test_a_damaged_finding_photo_or_team_member_is_named_not_dropped_quietly(pair, tmp_path):
+    lead, _member = pair
+    source = tmp_path / "photo.jpg"
+    Image.new("RGB", (64, 48), "teal").save(source)
+    note = add_fixture_note(lead, photos=[source])
+    finding = add_finding(lead, question="B", judgement="development",
+                          text="Too few plans are final within 20 weeks.", evidence=[note.id])
+    [member_id] = fetch(lead.path, "SELECT id FROM records WHERE type = 'member'")[0]
+    lead.close()
+    damaged = {"finding": finding.id, "attachment": note.attachments[0], "member": member_id}
+    for rtype, rid in damaged.items():
+        flip_record(lead.path, rtype, rid)
+
+    with Inspection.open(lead.path, PASSPHRASE) as again:
+        assert sorted(again.damaged) == sorted(f"{t} {i}" for t, i in damaged.items())
+    listed = cli("finding", "list", lead.path, cwd=tmp_path, check=0)
+    assert "3 damaged record(s) were skipped" in listed.stderr
+
+
+@pytest.mark.parametrize("how", ["damaged", "removed"])
+def test_a_register_entry_that_cannot_be_read_stops_the_draft(inspection, tmp_path, how):
+    # Without the entry the names check cannot look for that child's name.
+    inspection.add_child("Child A", "Jordan Whitfield")
+    note = add_fixture_note(inspection)
+    add_finding(inspection, question="B", judgement="development",
+                text="Jordan Whitfield waited 27 weeks.", evidence=[note.id])
+    path = inspection.path
+    inspection.close()
+    [(child_id,)] = fetch(path, "SELECT id FROM records WHERE type = 'child'")
+    if how == "damaged":
+        flip_record(path, "child", child_id)
+    else:
+        change(path, "DELETE FROM records WHERE type = 'child'")
+
+    with Inspection.open(path, PASSPHRASE) as again:
+        with pytest.raises(NamesInReport) as refused:
+            write_report(again, tmp_path / "draft.docx")
+    assert refused.value.unchecked == 1 and refused.value.hits == []
+    assert "1 child-register entry is damaged or missing" in str(refused.value)
+    assert not (tmp_path / "draft.docx").exists()
+
+    ran = cli("report", path, "--out", tmp_path / "draft.docx", cwd=tmp_path, check=5)
+    assert "child-register entry is damaged or missing" in ran.stderr
+    assert not (tmp_path / "draft.docx").exists()
+    ran = cli("report", path, "--out", tmp_path / "draft.docx", "--allow-names", cwd=tmp_path,
+              check=0)
+    assert "warning: 1 child-register entry is damaged or missing" in ran.stderr
+    assert (tmp_path / "draft.docx").exists()
+
+
+@pytest.mark.parametrize("column", ["id", "revision"])
+def test_an_id_or_revision_emptied_outside_the_app_is_one_damaged_record(path, notes, tmp_path,
+                                                                         column):
+    change(path, f"UPDATE records SET {column} = NULL WHERE type = 'note' AND id = ?",
+           (notes[0],))
+    with Inspection.open(path, PASSPHRASE) as again:
+        assert len(again.damaged) == 1
+        assert {n.id for n in again.notes()} == {notes[1], notes[2]}
+        assert problems_naming(again.verify(), "does not open")
+    listed = cli("list", path, cwd=tmp_path, check=0)
+    assert "1 damaged record(s) were skipped" in listed.stderr
+    cli("verify", path, cwd=tmp_path, check=4)
+
+
+def test_a_trigger_planted_in_the_file_is_refused_before_anything_is_saved(path, notes, tmp_path):
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TRIGGER drop_notes BEFORE INSERT ON records "
+                     "WHEN new.type = 'note' BEGIN SELECT RAISE(IGNORE); END")
+        conn.commit()
+    with pytest.raises(IntegrityError, match="triggers.*outside the app"):
+        Inspection.open(path, PASSPHRASE)
+    ran = cli("add", path, "--kind", "meeting", "--question", "A", "--outcome", "identification",
+              "--judgement", "strength", "--text", "Saved?", cwd=tmp_path, check=4)
+    assert "triggers" in ran.stderr and ran.stdout == ""
+    cli("verify", path, cwd=tmp_path, check=4)
 
 
 def test_verify_on_the_command_line_names_the_damaged_note(path, notes, tmp_path):
@@ -276,6 +362,32 @@ def test_a_damaged_key_header_is_not_reported_as_a_wrong_passphrase(inspection, 
         assert not isinstance(caught.value, WrongPassphrase)
         message = str(caught.value)
         assert "damaged" in message and "backup" in message  # what happened, what to do
+
+
+def rewrite_header(path: Path, key: str, value: bytes) -> None:
+    """Change a header value and its checksum, as someone who read header.py could."""
+    change(path, "UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    values = dict(fetch(path, "SELECT key, value FROM meta"))
+    change(path, "UPDATE meta SET value = ? WHERE key = 'header.sum'", (header._checksum(values),))
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("kdf", b'{"alg": "argon2id", "salt": "!!!", "memory_cost": 1024, "iterations": 1, '
+                b'"lanes": 1}'),
+        ("kdf", b'{"alg": "argon2id", "salt": "", "memory_cost": 1024, "iterations": 1, '
+                b'"lanes": 1}'),
+        ("kdf", b"[1, 2]"),
+        ("file_id", b"\xff\xfe"),
+    ],
+)
+def test_a_header_rewritten_with_its_checksum_is_damage_not_a_crash(path, notes, tmp_path, key,
+                                                                    value):
+    rewrite_header(path, key, value)
+    with pytest.raises(IntegrityError, match="damaged.*backup"):
+        Inspection.open(path, PASSPHRASE)
+    cli("list", path, cwd=tmp_path, check=4)
 
 
 def test_the_command_line_reports_a_damaged_header_as_integrity(path, notes, tmp_path):

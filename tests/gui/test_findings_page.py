@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt
@@ -207,6 +209,30 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     next(b for b in box.findChildren(QPushButton) if b.text() == "Export anyway").click()
     qtbot.waitUntil(out.exists, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "Draft written" in page.message.text(), timeout=WAIT_MS)
+
+
+def test_a_register_entry_that_cannot_be_read_stops_the_draft_until_confirmed(
+    qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
+) -> None:
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        inspection.add_child("Child A", "Jordan Whitfield")
+    with closing(sqlite3.connect(inspection_path)) as conn:  # the names check loses the name
+        removed = conn.execute("DELETE FROM records WHERE type = 'child'").rowcount
+        conn.commit()
+    page = open_with_finding(qtbot, window, inspection_path, "Jordan Whitfield waited a year.")
+    out = tmp_path / "draft.docx"
+    page.export_to(out)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
+                    timeout=WAIT_MS)
+    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    assert [box.places.item(i).text() for i in range(box.places.count())] == [
+        f"{removed} child-register entries are damaged or missing, so the draft cannot be "
+        "checked for those names."
+    ]
+    box.places.itemActivated.emit(box.places.item(0))  # nothing to open: the box stays
+    assert box.isVisible() and not out.exists()
+    next(b for b in box.findChildren(QPushButton) if b.text() == "Export anyway").click()
+    qtbot.waitUntil(out.exists, timeout=WAIT_MS)
 
 
 def test_every_control_on_the_findings_page_is_named(qtbot, opened: MainWindow) -> None:

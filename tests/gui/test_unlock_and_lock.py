@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
@@ -291,6 +293,32 @@ def test_an_older_copy_of_the_file_last_closed_here_is_pointed_out(
     unlock(qtbot, window, inspection_path)
     qtbot.waitUntil(lambda: len(older_copy_warnings(window)) == 1, timeout=WAIT_MS)
     assert "each has changes the other lacks" in older_copy_warnings(window)[0].text()
+
+
+def test_records_that_do_not_open_are_named_when_the_file_is_unlocked(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    with Inspection.open(inspection_path, PASSPHRASE) as before:
+        kept, lost = (before.add_note(**values) for values in FIXTURE_NOTES[:2])
+    with closing(sqlite3.connect(inspection_path)) as conn:  # a bad sector, say
+        [(body,)] = conn.execute("SELECT body FROM records WHERE id = ?", (lost.id,))
+        conn.execute("UPDATE records SET body = ? WHERE id = ?", (body[:-1] + b"!", lost.id))
+        conn.commit()
+
+    unlock(qtbot, window, inspection_path)
+    qtbot.waitUntil(lambda: bool(damaged_warnings(window)), timeout=WAIT_MS)
+    [box] = damaged_warnings(window)
+    assert f"1 record in this file could not be read and is left out (note {lost.id[:8]})" in (
+        box.text()
+    )
+    assert "bundle" in box.text() and "backup" in box.text()  # what to do about it
+    model = window.workspace.list.model
+    qtbot.waitUntil(lambda: model.row_of(kept.id) >= 0, timeout=WAIT_MS)
+    assert model.row_of(lost.id) < 0
+
+
+def damaged_warnings(window: MainWindow) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox, "damagedRecords") if b.isVisible()]
 
 
 def test_a_file_that_cannot_say_where_its_history_ends_still_locks(
