@@ -319,14 +319,24 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100  # dates outside these are typing mistakes
 
 
 def check_date(value: str, what: str) -> str:
-    """An ISO date within the years an inspection can be about, or ``InvalidInput``."""
+    """A date within the years an inspection can be about, as ISO text, or ``InvalidInput``.
+    Typed the British way (16/03/2026, 16.3.2026) or as ISO (2026-03-16)."""
+    british = _BRITISH_DATE.fullmatch(value)
     try:
-        day = dt.date.fromisoformat(value)
+        if british:
+            day = dt.date(*(int(british[part]) for part in ("year", "month", "day")))
+        else:
+            day = dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(f"{what} must be a date like 2026-03-16, not '{value}'.") from exc
+        raise InvalidInput(
+            f"{what} must be a date like 16/03/2026 or 2026-03-16, not '{value}'."
+        ) from exc
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(f"{what} must be a date between {FIRST_YEAR} and {LAST_YEAR}.")
     return day.isoformat()
+
+
+_BRITISH_DATE = re.compile(r"(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.](?P<year>\d{4})")
 
 
 def check_stamp(value: Any) -> str:

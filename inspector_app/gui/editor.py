@@ -7,6 +7,7 @@ notes saves what is pending first.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,7 @@ class NoteEditor(QWidget):
         self.state = QLabel()
         self.state.setObjectName("saveState")
         self.state.setAccessibleName("Save status")
+        self.state.setWordWrap(True)  # a long message wraps; it never widens the window
         self.title = QLineEdit()
         self.title.setPlaceholderText("Title (optional)")
         self.title.setAccessibleName("Title")
@@ -563,7 +565,7 @@ class NoteEditor(QWidget):
             return
         self.dirty = True
         self.state.setText(
-            f"<span style='color:#c62828'>Not saved: {exc}</span>"
+            f"<span style='color:#c62828'>Not saved: {html.escape(str(exc))}</span>"
             if isinstance(exc, InvalidInput)
             else "Not saved"
         )
@@ -578,7 +580,12 @@ class NoteEditor(QWidget):
             if (not note.questions or not note.outcomes)
             else ""
         )
-        return f"Saved {stamp}{untagged}"
+        unfinished = "".join(
+            f" · <span style='color:#c62828'>{html.escape(label)} not saved: type a date like "
+            "16/03/2026</span>"
+            for label in self.fields.unfinished()
+        )
+        return f"Saved {stamp}{untagged}{unfinished}"
 
     def flush(self) -> None:
         """Save pending typing synchronously (closing or locking); the worker must be idle."""

@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.errors import InvalidInput
 from inspector_app.core.framework import Field, Framework, Kind
+from inspector_app.core.models import check_date
 
-_DATE = QRegularExpression(r"^\d{0,4}(-\d{0,2}(-\d{0,2})?)?$")
+# What a date may be while typed: 2026-03-16, or the British 16/03/2026 (or 16.3.2026).
+_DATE = QRegularExpression(r"^(\d{0,4}(-\d{0,2}(-\d{0,2})?)?|\d{1,2}[/.]\d{0,2}([/.]\d{0,4})?)$")
 
 
 class FieldsForm(QWidget):
@@ -83,14 +86,23 @@ class FieldsForm(QWidget):
             return spin
         edit = QLineEdit()
         if field.type == "date":
-            edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setPlaceholderText("DD/MM/YYYY")
             edit.setValidator(QRegularExpressionValidator(_DATE, edit))
             edit.setMaximumWidth(140)
         edit.textChanged.connect(self.changed)
         return edit
 
+    def unfinished(self) -> list[str]:
+        """The labels of date fields holding something that is not yet a date (not saved)."""
+        return [
+            field.label
+            for field, widget in self.inputs.values()
+            if field.type == "date" and widget.text().strip() and not _iso(widget.text())
+        ]
+
     def values(self) -> dict[str, Any]:
-        """Field values to save; a half-typed date is left out so the stored one stays."""
+        """Field values to save, dates as ISO text; a half-typed date is left out so the
+        stored one stays."""
         out: dict[str, Any] = {}
         for field_id, (field, widget) in self.inputs.items():
             if isinstance(widget, QComboBox):
@@ -99,9 +111,11 @@ class FieldsForm(QWidget):
                 out[field_id] = None if widget.value() == widget.minimum() else widget.value()
             elif isinstance(widget, QLineEdit):
                 text = widget.text().strip()
-                if field.type == "date" and text and not _valid_date(text):
-                    widget.setStyleSheet("border: 1px solid #c62828;")
-                    continue
+                if field.type == "date" and text:
+                    if not _iso(text):
+                        widget.setStyleSheet("border: 1px solid #c62828;")
+                        continue
+                    text = _iso(text)
                 widget.setStyleSheet("")
                 out[field_id] = text or None
             else:
@@ -109,8 +123,10 @@ class FieldsForm(QWidget):
         return out
 
     def set_values(self, values: dict[str, Any]) -> None:
-        for field_id, (_field, widget) in self.inputs.items():
+        for field_id, (field, widget) in self.inputs.items():
             value = values.get(field_id)
+            if field.type == "date" and value:
+                value = british(str(value))
             widget.blockSignals(True)
             if isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(widget.findData(value), 0))
@@ -127,12 +143,20 @@ class FieldsForm(QWidget):
             widget.blockSignals(False)
 
 
-def _valid_date(text: str) -> bool:
+def british(iso: str) -> str:
+    """A stored date as it is typed here: 16/03/2026 (left as it is if not ISO)."""
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
     except ValueError:
-        return False
-    return True
+        return iso
+
+
+def _iso(text: str) -> str:
+    """A typed date as ISO text, or "" if it is not (yet) a date."""
+    try:
+        return check_date(text.strip(), "date")
+    except InvalidInput:
+        return ""
 
 
 class _Count(QSpinBox):

@@ -135,10 +135,16 @@ class NewInspectionDialog(QDialog):
         today = QDate.currentDate()
         self.start = QDateEdit(today)
         self.end = QDateEdit(today.addDays(4))
+        # Deadlines and the annual-review check count from the dates on site: they are
+        # stored only once the lead says they are known, never today by default.
+        self.dates_known = QCheckBox("The &dates on site are known")
+        self.dates_known.setAccessibleName("The dates on site are known")
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))
+            edit.setEnabled(False)
+            self.dates_known.toggled.connect(edit.setEnabled)
         self.location = QLineEdit(str(default_path()))
         browse = QPushButton("Br&owse…")
         browse.setAccessibleName("Choose where to save the file")
@@ -172,11 +178,13 @@ class NewInspectionDialog(QDialog):
                 ("Your &name:", self.inspector),
                 ("&Role:", self.role),
                 ("&Framework:", self.framework),
+                ("", self.dates_known),
                 ("First day on &site:", self.start),
                 ("&Last day on site:", self.end),
             )
         for label, widget in rows:
-            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            if label:
+                widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             form.addRow(label, widget)
         self.location.setAccessibleName("File location")
         form.addRow("File:", where)
@@ -328,7 +336,7 @@ class NewInspectionDialog(QDialog):
                 else "Give your name as it should appear on notes."
                 if not self.inspector.text().strip()
                 else "The last day on site is before the first."
-                if self.end.date() < self.start.date()
+                if self.dates_known.isChecked() and self.end.date() < self.start.date()
                 else self._location_problem()
             )
         self.details_message.setText(problem)
@@ -379,8 +387,12 @@ class NewInspectionDialog(QDialog):
             role=self.role.currentData(),
             framework_id=self.framework.currentData(),
             on_site=(
-                self.start.date().toString(Qt.DateFormat.ISODate),
-                self.end.date().toString(Qt.DateFormat.ISODate),
+                (
+                    self.start.date().toString(Qt.DateFormat.ISODate),
+                    self.end.date().toString(Qt.DateFormat.ISODate),
+                )
+                if self.dates_known.isChecked()
+                else ("", "")
             ),
             kdf=self.kdf,
             on_success=self._created,

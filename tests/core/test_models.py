@@ -191,8 +191,12 @@ def test_fields_are_parsed_to_their_stored_form():
         "Health", "Education"
     ]
     assert check_field(FW.kind("meeting").field("participant_count"), "4") == 4
-    with pytest.raises(InvalidInput, match="date like"):
-        check_field(review.field("ehc_request"), "18/03/2024")
+    # Typed the British way, day first: never 3 June.
+    assert check_field(review.field("ehc_request"), "06/03/2024") == "2024-03-06"
+    assert check_field(review.field("ehc_request"), "6.3.2024") == "2024-03-06"
+    for typed in ("03/18/2024", "18/03/24", "2024/03/18", "31/02/2024"):
+        with pytest.raises(InvalidInput, match="date like 16/03/2026 or 2026-03-16"):
+            check_field(review.field("ehc_request"), typed)
     with pytest.raises(InvalidInput, match="between 1990 and 2100"):
         check_field(review.field("ehc_request"), "9999-12-31")  # its timescales cannot be counted
     with pytest.raises(InvalidInput, match="SEN support"):

@@ -414,13 +414,43 @@ def test_case_review_shows_ehc_weeks_and_breaches(
     assert saved.fields == {"ehc_request": "2024-01-08", "ehc_final": "2024-05-20"}
 
 
+def test_dates_typed_the_british_way_are_saved_and_one_that_is_no_date_is_said_unsaved(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    new_note(qtbot, window)
+    qtbot.keyClicks(editor.text, "Child D: request in January")
+    request: QLineEdit = editor.fields.inputs["ehc_request"][1]
+    final: QLineEdit = editor.fields.inputs["ehc_final"][1]
+    qtbot.keyClicks(request, "05/01/2026")
+    assert request.text() == "05/01/2026"  # the slashes are not refused
+    qtbot.keyClicks(final, "31/02/2026")  # no such day
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        pass
+    saved = note_with_text(inspection_path, "request in January")
+    assert saved.fields == {"ehc_request": "2026-01-05"}  # 5 January, not 1 May
+    assert "Final plan issued not saved: type a date like 16/03/2026" in (
+        editor.state.text()
+    )
+
+    final.clear()
+    qtbot.keyClicks(final, "1.6.2026")
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        pass
+    saved = note_with_text(inspection_path, "request in January")
+    assert saved.fields == {"ehc_request": "2026-01-05", "ehc_final": "2026-06-01"}
+    assert "not saved" not in editor.state.text()
+    assert "21 weeks, BREACHED" in editor.timescales.text()
+
+
 def test_loading_a_case_review_shows_its_fields(qtbot, opened: MainWindow) -> None:
     window = opened
     editor = window.workspace.editor
     select_note(qtbot, window, "EHC plan timeliness")
     assert editor.kind.currentText() == "Case record review" and not editor.kind.isEnabled()
     assert editor.fields.inputs["age_band"][1].currentText() == "6–10"
-    assert editor.fields.inputs["ehc_final"][1].text() == "2024-07-15"
+    assert editor.fields.inputs["ehc_final"][1].text() == "15/07/2024"  # as it is typed here
     assert "27 weeks, BREACHED" in editor.timescales.text()
     assert editor.children.checked() == ["Child A"]
     assert editor.questions["B"].isChecked() and not editor.questions["A"].isChecked()

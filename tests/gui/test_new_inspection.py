@@ -161,6 +161,8 @@ def test_new_inspection_end_to_end(
     with Inspection.open(target, recovery_key) as created:
         assert (created.info.area, created.info.inspector) == ("Eastbrook", "Robin Team")
         assert (created.info.role, created.info.framework) == ("lead", "send-2016")
+        # Dates never chosen are not stored: deadlines are not counted from today.
+        assert (created.info.on_site_start, created.info.on_site_end) == ("", "")
     with Inspection.open(target, NEW_PASSPHRASE) as created:
         assert created.notes() == []
     stored = settings_path.read_text(encoding="utf-8")
@@ -180,6 +182,9 @@ def test_new_inspection_refuses_an_existing_file_and_backwards_dates(
     assert dialog.pages.currentIndex() == 0
 
     dialog.location.setText(str(inspection_path.with_name("other.inspection")))
+    assert not dialog.start.isEnabled() and not dialog.end.isEnabled()
+    qtbot.keyClick(dialog.dates_known, Qt.Key.Key_Space)
+    assert dialog.start.isEnabled() and dialog.end.isEnabled()
     dialog.end.setDate(dialog.start.date().addDays(-1))
     click(qtbot, dialog.next)
     assert "before the first" in dialog.details_message.text()
