@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import FIRST_YEAR, LAST_YEAR, InspectionInfo
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe
@@ -99,6 +100,7 @@ class DetailsDialog(QDialog):
         self.addressees.setPlainText("\n".join(info.addressees))
         self.team.setPlainText("\n".join(info.team))
         self._show_deadlines(info, dates)
+        self._shown = self.changes()
 
     def _show_deadlines(self, info: InspectionInfo, dates: list) -> None:
         self.deadlines.setText(
@@ -123,6 +125,18 @@ class DetailsDialog(QDialog):
             "addressees": self.addressees.toPlainText().splitlines(),
             "team": self.team.toPlainText().splitlines(),
         }
+
+    def keep_typing(self) -> str:
+        """Save what was changed here before the file locks or closes, as Save would; the
+        worker must be idle. Returns why it could not be saved, or ""."""
+        shown = getattr(self, "_shown", None)
+        if shown is None or self.changes() == shown or self.session.inspection is None:
+            return ""
+        try:
+            ops.set_details(self.session.inspection, self.changes())
+        except InspectorError as exc:
+            return f"The inspection details you changed were not saved: {describe(exc)[1]}"
+        return ""
 
     def _save(self) -> None:
         self.message.clear()

@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
         """Save what is being typed, drop the key, clear every view, show the unlock screen."""
         path = self.session.path
         if self._close_current("Locking"):
-            self.unlock.prepare(path, self.session.hint, "Locked. Your notes are saved.")
+            said = " ".join(self._not_kept) or "Locked. Your notes are saved."
+            self.unlock.prepare(path, self.session.hint, said, error=bool(self._not_kept))
             self.pages.setCurrentWidget(self.unlock)
 
     def _close_current(self, doing: str) -> bool:
@@ -350,6 +351,15 @@ class MainWindow(QMainWindow):
             return False
         self._finish_work(doing)
         self.workspace.flush()
+        # What was typed in an open dialog is kept as its own Save would keep it (a merged
+        # text beside the versions it merges), never dropped with the dialog.
+        self._not_kept = [
+            problem
+            for dialog in self.findChildren(QDialog)
+            if dialog.isVisible() and hasattr(dialog, "keep_typing")
+            for problem in [dialog.keep_typing()]
+            if problem
+        ]
         self._remember_history()
         # Every dialog that showed the inspection goes, hidden ones too (they would keep what
         # they showed): a photo, the details, a conflict, a question. A new inspection being
@@ -359,6 +369,8 @@ class MainWindow(QMainWindow):
                 continue
             dialog.reject()
             dialog.deleteLater()
+        if self._not_kept:
+            self.statusBar().showMessage(" ".join(self._not_kept), 15000)
         self.session.lock()
         self.idle.stop()
         self._set_open_actions(False)

@@ -90,7 +90,7 @@ class UnlockPage(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
 
-    def prepare(self, path: Path, hint: str = "", message: str = "") -> None:
+    def prepare(self, path: Path, hint: str = "", message: str = "", error: bool = False) -> None:
         self.path = path
         # A long name or folder is shortened in the middle, so the panel keeps its width.
         room = self.panel.maximumWidth() - 20
@@ -107,7 +107,7 @@ class UnlockPage(QWidget):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         self.use_recovery.setChecked(False)  # (which clears the line below, so it goes first)
-        self._say(message, error=False)
+        self._say(message, error=error)
         self.secret.clear()
         self.set_busy(False)
         self.secret.setFocus()

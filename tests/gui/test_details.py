@@ -111,3 +111,29 @@ def test_saving_other_details_does_not_make_today_the_dates_on_site(
         info = inspection.info
     assert (info.area, info.team) == ("Northmoor and Eastvale", ("Sam Lead, HMI",))
     assert (info.on_site_start, info.on_site_end) == ("", "")
+
+
+def test_details_typed_but_not_saved_are_kept_when_the_file_locks(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    dialog.addressees.setPlainText("Director of Children's Services, Northmoor Council")
+    opened.lock()  # the idle lock comes while the lead is away from the dialog
+    assert opened.unlock.message.text() == "Locked. Your notes are saved."
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.info.addressees == ("Director of Children's Services, Northmoor Council",)
+        assert inspection.info.on_site_start == ""  # today, never chosen, is not stored
+
+
+def test_details_that_cannot_be_saved_on_lock_are_said_not_saved(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    dialog.start.setDate(QDate(2026, 12, 11))
+    dialog.end.setDate(QDate(2026, 12, 7))
+    opened.lock()
+    assert opened.unlock.message.text().startswith(
+        "The inspection details you changed were not saved: The last day on site is before"
+    )
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.info.on_site_end == ""
