@@ -403,7 +403,8 @@ class NoteEditor(QWidget):
     def toggle_question(self, position: int) -> None:
         boxes = list(self.questions.values())
         if self.pages.currentIndex() == 1 and 0 <= position < len(boxes):
-            boxes[position].toggle()
+            if boxes[position].isEnabled():  # not on a note in conflict, which is read-only
+                boxes[position].toggle()
 
     # -- saving --------------------------------------------------------------------------------
 

@@ -430,15 +430,22 @@ class MainWindow(QMainWindow):
         focus = QApplication.focusWidget()
         if isinstance(focus, (QLineEdit, QPlainTextEdit)):
             focus.undo()
-        else:
+        elif self._evidence_shown("Undo"):
             self.workspace.undo_stack.undo()
 
     def redo(self) -> None:
         focus = QApplication.focusWidget()
         if isinstance(focus, (QLineEdit, QPlainTextEdit)):
             focus.redo()
-        else:
+        elif self._evidence_shown("Redo"):
             self.workspace.undo_stack.redo()
+
+    def _evidence_shown(self, doing: str) -> bool:
+        """The undo history holds changes to notes: it is undone only where they are seen."""
+        if self.workspace.tabs.currentIndex() == 0:
+            return True
+        self.statusBar().showMessage(f"{doing} changes notes; it works on the Evidence tab.", 8000)
+        return False
 
     def find(self) -> None:
         self.workspace.tabs.setCurrentIndex(0)

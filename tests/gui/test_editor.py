@@ -364,6 +364,13 @@ def test_a_tick_is_undone_before_an_earlier_delete(
     assert "C" in on_disk(inspection_path, ticked).questions
     assert undo.text() == "&Undo tag change" and undo.isEnabled()
 
+    workspace.tabs.setCurrentWidget(workspace.findings)  # there the note is out of sight:
+    undo.trigger()  # nothing there is undone, and the status bar says where undo works
+    said = window.statusBar().currentMessage()
+    assert said == "Undo changes notes; it works on the Evidence tab."
+    assert "C" in on_disk(inspection_path, ticked).questions
+    workspace.tabs.setCurrentIndex(0)
+
     ctrl(qtbot, box, Qt.Key.Key_Z)  # undoes the tick, not the delete
     qtbot.waitUntil(lambda: not editor.questions["C"].isChecked(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: on_disk(inspection_path, ticked).questions == before,

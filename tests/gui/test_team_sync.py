@@ -500,6 +500,24 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
         assert note.text == MEMBER_TEXT and not note.conflict
 
 
+def test_question_shortcuts_leave_a_note_in_conflict_alone(
+    qtbot, window: MainWindow, in_conflict: TeamFiles
+) -> None:
+    files = in_conflict
+    open_file(qtbot, window, files.lead, notes=3)
+    editor = window.workspace.editor
+    select_note(qtbot, window, f"⚠ {HEADING}")
+    assert editor.text.isReadOnly()
+    before = [box.isChecked() for box in editor.questions.values()]
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
+        qtbot.keyClick(window.workspace.list.table, key, Qt.KeyboardModifier.ControlModifier)
+    assert [box.isChecked() for box in editor.questions.values()] == before
+    settle(qtbot, window)
+    lock(qtbot, window)
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        assert len(lead.versions(files.note_id)) == 2  # nothing was saved over it
+
+
 def test_edit_merged_replaces_both_versions(
     qtbot, window: MainWindow, in_conflict: TeamFiles
 ) -> None:
