@@ -22,6 +22,7 @@ from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.session import Session
+from inspector_app.gui.sizing import fit
 from inspector_app.gui.times import local_time
 
 
@@ -94,9 +95,7 @@ class ConflictDialog(QDialog):
         buttons.addStretch()
         buttons.addWidget(save)
         layout.addLayout(buttons)
-        # Roomy, but never larger than the screen it opens on (less room for its title bar).
-        room = self.screen().availableGeometry()
-        self.resize(min(1000, room.width() - 40), min(620, room.height() - 60))
+        fit(self, 1000, 620)
         session.run(
             ops.versions,
             note_id,

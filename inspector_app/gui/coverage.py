@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.framework import Framework
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import show_error
+from inspector_app.gui.file_dialogs import save_path
 from inspector_app.gui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
@@ -270,13 +270,11 @@ class CoverageView(QWidget):
         outfile.write_atomically(path, "picture", lambda handle: handle.write(bytes(data)))
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export coverage", "coverage.png", "PNG images (*.png)"
-        )
+        path = save_path(self, "Export coverage", "coverage.png", ".png", "PNG images (*.png)")
         if not path:
             return
         try:
-            self.export_png(Path(path))
+            self.export_png(path)
         except InspectorError as exc:
             show_error(self, exc)
             return

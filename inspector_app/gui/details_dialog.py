@@ -21,6 +21,7 @@ from inspector_app.core.models import FIRST_YEAR, LAST_YEAR, InspectionInfo
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe
 from inspector_app.gui.session import Session
+from inspector_app.gui.sizing import fit
 
 WSOA_CHOICES = (("Not decided yet", ""), ("Required", "required"), ("Not required", "not-required"))
 
@@ -77,7 +78,7 @@ class DetailsDialog(QDialog):
         form.addRow("Deadlines:", self.deadlines)
         form.addRow(self.message)
         form.addRow(buttons)
-        self.resize(640, 480)
+        fit(self, 640, 480)
         session.run(
             ops.details,
             on_success=self._show,

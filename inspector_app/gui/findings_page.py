@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
+from inspector_app.gui.file_dialogs import save_path
 from inspector_app.gui.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -556,11 +556,11 @@ class FindingsPage(QWidget):
     # -- the draft -----------------------------------------------------------------------------
 
     def _choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the Word draft", "draft.docx", "Word documents (*.docx)"
+        path = save_path(
+            self, "Export the Word draft", "draft.docx", ".docx", "Word documents (*.docx)"
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(path)
 
     def export_to(self, path: Path, allow_names: bool = False) -> None:
         # What is being typed goes into the draft (and through the names check): its saves
@@ -661,13 +661,14 @@ class NamesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "The draft was not written. These places contain a real name "
-                "from the child register. Press Enter on one to open it and "
-                "change it, or export anyway if you are sure."
-            )
+        intro = QLabel(
+            "The draft was not written. These places contain a real name "
+            "from the child register. Press Enter on one to open it and "
+            "change it, or export anyway if you are sure."
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.places.setWordWrap(True)
         layout.addWidget(self.places)
         layout.addWidget(buttons)
 

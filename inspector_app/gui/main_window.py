@@ -32,6 +32,7 @@ from inspector_app.gui.new_inspection import NewInspectionDialog
 from inspector_app.gui.session import Session
 from inspector_app.gui.settings import Settings
 from inspector_app.gui.settings_dialog import SettingsDialog
+from inspector_app.gui.sizing import fit
 from inspector_app.gui.start_page import StartPage
 from inspector_app.gui.unlock_page import UnlockPage
 from inspector_app.gui.workspace import Workspace
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build_menus()
         self.show_start()
-        self.resize(1280, 820)
+        fit(self, 1280, 820)
 
     # -- menus ---------------------------------------------------------------------------------
 

@@ -153,6 +153,7 @@ class NewInspectionDialog(QDialog):
         where.addWidget(self.location, 1)
         where.addWidget(browse)
         self.details_message = QLabel()
+        self.details_message.setWordWrap(True)
         self.details_message.setStyleSheet("color: #c62828;")
         if self.join:
             self.card_path = QLineEdit()
@@ -194,12 +195,12 @@ class NewInspectionDialog(QDialog):
     def _passphrase_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow(
-            QLabel(
-                "Choose a passphrase for this inspection. A few unrelated words are "
-                "easy to type and hard to guess."
-            )
+        intro = QLabel(
+            "Choose a passphrase for this inspection. A few unrelated words are "
+            "easy to type and hard to guess."
         )
+        intro.setWordWrap(True)
+        form.addRow(intro)
         self.passphrase = QLineEdit()
         self.again = QLineEdit()
         for edit, name in ((self.passphrase, "Passphrase"), (self.again, "Passphrase again")):
@@ -211,7 +212,9 @@ class NewInspectionDialog(QDialog):
         self.meter.setTextVisible(False)
         self.meter.setAccessibleName("Passphrase strength")
         self.hint = QLabel()
+        self.hint.setWordWrap(True)
         self.passphrase_message = QLabel()
+        self.passphrase_message.setWordWrap(True)
         self.passphrase_message.setStyleSheet("color: #c62828;")
         self.working = QProgressBar()
         self.working.setRange(0, 0)
@@ -228,13 +231,13 @@ class NewInspectionDialog(QDialog):
     def _recovery_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        box.addWidget(
-            QLabel(
-                "<h3>Your recovery key</h3><p>It opens this inspection if the "
-                "passphrase is forgotten. It is shown <b>only now</b>: copy it or "
-                "save it, and keep it apart from this laptop.</p>"
-            )
+        intro = QLabel(
+            "<h3>Your recovery key</h3><p>It opens this inspection if the "
+            "passphrase is forgotten. It is shown <b>only now</b>: copy it or "
+            "save it, and keep it apart from this laptop.</p>"
         )
+        intro.setWordWrap(True)
+        box.addWidget(intro)
         self.recovery = QLineEdit()
         self.recovery.setReadOnly(True)
         self.recovery.setAccessibleName("Recovery key")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.gui.confirm import confirm
+from inspector_app.gui.sizing import fit
 
 IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.gif)"
 
@@ -151,4 +152,4 @@ class PhotoDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(area)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(900, 700)
+        fit(self, 900, 700)

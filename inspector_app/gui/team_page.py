@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,13 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.bundle import SUFFIX, is_bundle
-from inspector_app.core.errors import InvalidInput
-from inspector_app.core.paths import data_dir
+from inspector_app.core.bundle import SUFFIX
 from inspector_app.core.store import ROLE_LABELS
 from inspector_app.core.team import Member
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe, show_error
+from inspector_app.gui.file_dialogs import open_path, open_paths, save_path
 from inspector_app.gui.session import Session
 from inspector_app.gui.table_model import Index, RowsModel
 from inspector_app.gui.times import local_time
@@ -199,22 +197,22 @@ class TeamPage(QWidget):
         self.progress.setValue(done)
 
     def _write_card(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Write my card", "my.card", CARD_FILTER)
+        path = save_path(self, "Write my card", "my.card", ".card", CARD_FILTER)
         if path:
             self._run(
                 ops.write_card,
-                Path(path),
+                path,
                 done=lambda fp: self.status.setText(
                     f"Card written to {path}. Its fingerprint is {fp}."
                 ),
             )
 
     def _add_member(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Add a member's card", "", CARD_FILTER)
+        path = open_path(self, "Add a member's card", CARD_FILTER)
         if path:
             self._run(
                 ops.add_member,
-                Path(path),
+                path,
                 changes=True,
                 done=lambda m: self.status.setText(
                     f"{m.name} is on the roster. Check the fingerprint with them: {m.fingerprint}."
@@ -223,20 +221,11 @@ class TeamPage(QWidget):
 
     def _export(self) -> None:
         # The day in the name, no one's name (a file name is plaintext on the disk).
-        suggested = data_dir() / f"bundle-{dt.date.today().isoformat()}{SUFFIX}"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export a bundle", str(suggested), BUNDLE_FILTER
-        )
-        if not path:
-            return
-        chosen = Path(path)
-        if not is_bundle(chosen):  # "visit.day2" too: only a .bundle is imported when dropped
-            chosen = chosen.with_name(chosen.name + SUFFIX)
-            if chosen.exists():  # the dialog asked about the name typed, not this one
-                show_error(self, InvalidInput(
-                    f"{chosen} already exists; choose another name for the bundle."))
-                return
-        self.export_to(chosen)
+        # Only a .bundle is imported when dropped, so the ending is always added.
+        name = f"bundle-{dt.date.today().isoformat()}{SUFFIX}"
+        chosen = save_path(self, "Export a bundle", name, SUFFIX, BUNDLE_FILTER)
+        if chosen:
+            self.export_to(chosen)
 
     def export_to(self, path: Path) -> None:
         self._run(
@@ -251,9 +240,9 @@ class TeamPage(QWidget):
         )
 
     def _choose_imports(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import bundles", "", BUNDLE_FILTER)
+        paths = open_paths(self, "Import bundles", BUNDLE_FILTER)
         if paths:
-            self.import_paths([Path(p) for p in paths])
+            self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> None:
         self._run(ops.import_bundles, paths, changes=True, done=self._imported)

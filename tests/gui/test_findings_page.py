@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPushButton
 
 from inspector_app.core import findings
+from inspector_app.core.paths import data_dir
 from inspector_app.core.store import Inspection
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.findings_page import FindingsPage, NamesDialog
@@ -192,6 +193,7 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     # The finding is named by where it stands on the page, not by an id.
     assert "The finding question A, area for development no. 1 contains Child A's real name" \
         in places
+    assert box.sizeHint().width() <= 700  # its sentences wrap: it fits a small laptop's screen
     assert not out.exists()
     # Enter does not export it by accident: Cancel is the default.
     from PySide6.QtWidgets import QDialogButtonBox
@@ -233,6 +235,25 @@ def test_a_register_entry_that_cannot_be_read_stops_the_draft_until_confirmed(
     assert box.isVisible() and not out.exists()
     next(b for b in box.findChildren(QPushButton) if b.text() == "Export anyway").click()
     qtbot.waitUntil(out.exists, timeout=WAIT_MS)
+
+
+def test_a_draft_named_without_its_ending_is_saved_as_a_word_file(
+    qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = {}
+
+    def save_as(_parent, _title, suggested, _filter):
+        asked["suggested"] = Path(suggested)
+        return str(tmp_path / "northmoor-draft"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    page._choose_export()
+    qtbot.waitUntil((tmp_path / "northmoor-draft.docx").exists, timeout=WAIT_MS)
+    assert not (tmp_path / "northmoor-draft").exists()
+    assert asked["suggested"].parent == data_dir()  # where inspections are kept, not anywhere
 
 
 def test_every_control_on_the_findings_page_is_named(qtbot, opened: MainWindow) -> None:
