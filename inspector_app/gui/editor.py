@@ -605,6 +605,7 @@ class NoteEditor(QWidget):
             return
         self.note_id, self.dirty = note.id, False
         self._adopt(note, values)
+        self.state.setText(self._saved_text(note))
 
     # -- photos --------------------------------------------------------------------------------
 

@@ -110,6 +110,7 @@ class EvidenceList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search notes")
         self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.search.installEventFilter(self)  # Down or Enter: to the results; Esc: clear
         self.filters: dict[str, QComboBox] = {}
         bar = QHBoxLayout()
         new = QPushButton("New note")
@@ -186,6 +187,19 @@ class EvidenceList(QWidget):
                 self.table.setColumnWidth(
                     column, max(heading, metrics.averageCharWidth() * chars + 12)
                 )
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.table.setFocus()
+                if not self.table.currentIndex().isValid() and self.model.rowCount():
+                    self.table.selectRow(0)
+                return True
+            if key == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)

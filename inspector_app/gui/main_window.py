@@ -40,7 +40,9 @@ from inspector_app.gui.workspace import Workspace
 SHORTCUTS = """<table>
 <tr><td>Ctrl+N</td><td>new note (of the last kind used)</td></tr>
 <tr><td>Ctrl+1, 2, 3</td><td>toggle Question A, B, C in the editor</td></tr>
-<tr><td>Ctrl+F</td><td>search notes</td></tr>
+<tr><td>Ctrl+F</td><td>search notes; then Down or Enter goes to the results, Esc clears
+the search</td></tr>
+<tr><td>Ctrl+S</td><td>save now (everything is also saved as you type)</td></tr>
 <tr><td>Ctrl+L</td><td>lock now</td></tr>
 <tr><td>Ctrl+I</td><td>inspection details and deadlines</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
@@ -49,6 +51,7 @@ a delete)</td></tr>
 <tr><td>Alt+Up, Alt+Down</td><td>move the chosen finding up or down its column</td></tr>
 <tr><td>Alt+V / Alt+O / Alt+G / Alt+Y / Alt+D</td><td>Evidence, Coverage, Child register,
 Team &amp; sync, Findings</td></tr>
+<tr><td>Ctrl+Shift+N, Ctrl+O, Ctrl+Q</td><td>new inspection, open an inspection, quit</td></tr>
 </table>"""
 
 
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         self._action(
             note, "&New note", lambda: self.workspace.new_note(), "Ctrl+N", needs_open=True
         )
+        self._action(note, "&Save now", self.save_now, "Ctrl+S", needs_open=True)
         kinds = note.addMenu("New note of &kind")
         self._kinds_menu = kinds
         self._action(
@@ -447,6 +451,12 @@ class MainWindow(QMainWindow):
             return True
         self.statusBar().showMessage(f"{doing} changes notes; it works on the Evidence tab.", 8000)
         return False
+
+    def save_now(self) -> None:
+        """Everything typed is saved as it is typed; Ctrl+S saves it now and says so."""
+        self._finish_work("Saving")
+        self.workspace.flush()
+        self.statusBar().showMessage("Everything typed is saved.", 5000)
 
     def find(self) -> None:
         self.workspace.tabs.setCurrentIndex(0)

@@ -85,6 +85,42 @@ def test_author_and_outcome_filters_list_what_the_notes_use(qtbot, opened: MainW
     assert visible_headings(opened) == ["Supported internships at the FE college"]
 
 
+def test_from_the_search_box_down_goes_to_the_results_and_escape_clears_it(
+    qtbot, opened: MainWindow
+) -> None:
+    evidence = opened.workspace.list
+    opened.activateWindow()  # keys move focus only in the active window
+    ctrl(qtbot, opened.workspace.editor, Qt.Key.Key_F)
+    search(qtbot, opened, "ehc plan")
+    qtbot.keyClick(evidence.search, Qt.Key.Key_Down)
+    assert focused() is evidence.table
+    assert evidence.selected_id() is not None  # the first result, ready for Enter
+    qtbot.waitUntil(lambda: opened.workspace.editor.title.text() == "EHC plan timeliness",
+                    timeout=WAIT_MS)
+
+    ctrl(qtbot, evidence.table, Qt.Key.Key_F)
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(evidence.search, Qt.Key.Key_Escape)
+    assert evidence.search.text() == "" and evidence.model.rowCount() > 1
+
+
+def test_ctrl_s_saves_what_is_typed_at_once_and_says_so(
+    qtbot, opened: MainWindow, inspection_path
+) -> None:
+    editor = opened.workspace.editor
+    select_note(qtbot, opened, "EHC plan timeliness")
+    qtbot.keyClicks(editor.text, " Checked again.")
+    assert editor.timer.isActive()  # the autosave has not run yet
+    ctrl(qtbot, editor.text, Qt.Key.Key_S)
+    assert opened.statusBar().currentMessage() == "Everything typed is saved."
+    from inspector_app.core.store import Inspection
+    from tests.conftest import PASSPHRASE
+
+    with Inspection.open(inspection_path, PASSPHRASE) as other:
+        assert any(n.text.startswith("Checked again.") for n in other.notes())
+    assert editor.state.text().startswith("Saved ")
+
+
 def test_search_is_case_and_punctuation_tolerant(qtbot, opened: MainWindow) -> None:
     evidence = opened.workspace.list
     ctrl(qtbot, opened.workspace.editor, Qt.Key.Key_F)
