@@ -135,6 +135,13 @@ class NoteEditor(QWidget):
         self.timescales.setWordWrap(True)
         self.timescales.setAccessibleName("Statutory timescales")
         self.timescales.setTextFormat(Qt.TextFormat.RichText)
+        # The timescales stand under the dates; a breach is also said beside the text.
+        self.breaches = QLabel()
+        self.breaches.setObjectName("breaches")
+        self.breaches.setWordWrap(True)
+        self.breaches.setStyleSheet("color: #c62828;")
+        self.breaches.setAccessibleName("Statutory timescales breached")
+        self.breaches.hide()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -142,7 +149,7 @@ class NoteEditor(QWidget):
         left_layout.addLayout(top)
         left_layout.addWidget(self.title)
         left_layout.addWidget(self.text, 1)
-        left_layout.addWidget(self.timescales)
+        left_layout.addWidget(self.breaches)
         left_layout.addWidget(self.photos)
 
         self.questions: dict[str, QCheckBox] = {}
@@ -176,6 +183,8 @@ class NoteEditor(QWidget):
         details = QGroupBox("Details")
         details_layout = QVBoxLayout(details)
         details_layout.addWidget(self.fields)
+        # Under the dates they are counted from, where the column scrolls: never cut off.
+        details_layout.addWidget(self.timescales)
         right_layout.addWidget(details)
         right_layout.addStretch()
         self.tags = right
@@ -271,6 +280,7 @@ class NoteEditor(QWidget):
         self.children.set_checked([])
         self.fields.set_values({})
         self.timescales.clear()
+        self.breaches.hide()
         self._loading = False
         self.photos.show_thumbnails([])
         self.pages.setCurrentWidget(self.empty)
@@ -399,6 +409,12 @@ class NoteEditor(QWidget):
         ]
         self.timescales.setText("<br>".join(lines))
         self.timescales.setVisible(bool(lines))
+        breached = sum(c.status == "breached" for c in checks)
+        self.breaches.setText(
+            f"⚠ {breached} statutory timescale{'' if breached == 1 else 's'} breached: "
+            "see Details on the right."
+        )
+        self.breaches.setVisible(bool(breached))
 
     def toggle_question(self, position: int) -> None:
         boxes = list(self.questions.values())

@@ -404,12 +404,17 @@ def test_case_review_shows_ehc_weeks_and_breaches(
     assert "Final EHC plan within 20 weeks of the request (reg 13(2)): 27 weeks, BREACHED" in label
     breached = next(line for line in label.split("<br>") if "BREACHED" in line)
     assert "#c62828" in breached
+    # The breach is said beside the text too; the list stands under the dates, in full.
+    assert editor.breaches.isVisible()
+    assert editor.breaches.text() == "⚠ 1 statutory timescale breached: see Details on the right."
+    assert editor.timescales.parent() is editor.fields.parent()
     assert "not known" in label  # the decision and draft dates are missing
 
     final.clear()
     qtbot.keyClicks(final, "2024-05-20")  # 19 weeks
     assert "19 weeks, met" in editor.timescales.text()
     assert "BREACHED" not in editor.timescales.text()
+    assert not editor.breaches.isVisible()
 
     qtbot.keyClicks(request, "x/")  # letters and slashes are refused as they are typed
     assert request.text() == "2024-01-08"
