@@ -6,7 +6,7 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -69,7 +69,10 @@ class HighlightDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(opt.font)
         doc.setDocumentMargin(2)
-        doc.setHtml(highlight(text, self.query))
+        # Shortened to the cell with "…", as the plain cells are, before the words are marked.
+        room = max(0, opt.rect.width() - 2 * int(doc.documentMargin()) - 4)
+        shown = QFontMetrics(opt.font).elidedText(text, Qt.TextElideMode.ElideRight, room)
+        doc.setHtml(highlight(shown, self.query))
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = opt.state & QStyle.StateFlag.State_Selected
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
