@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -31,11 +32,26 @@ TITLES: list[tuple[type[InspectorError], str]] = [
 ]
 
 
+# The core's sentences end with what to do on the command line; in the app, what to do here.
+IN_THE_APP: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"; keep one with 'inspector-app resolve [^']*'\.$"),
+     "; choose one with Resolve… above the note."),
+    (re.compile(r"; run 'inspector-app verify' or restore a backup\.$"),
+     "; open a backup copy of the file."),
+    (re.compile(r"; run 'inspector-app verify'\.$"),
+     "; importing a teammate's bundle that holds it restores it, or open a backup copy."),
+    (re.compile(r" \(run 'inspector-app verify'\)"), ""),
+]
+
+
 def describe(exc: BaseException) -> tuple[str, str]:
     """The title and sentence for an error; unexpected ones get a plain apology, no traceback."""
     for kind, title in TITLES:
         if isinstance(exc, kind):
-            return title, str(exc)
+            text = str(exc)
+            for pattern, instead in IN_THE_APP:
+                text = pattern.sub(instead, text)
+            return title, text
     # A bug, not a user error: say so without showing internals (they may hold note text).
     print(f"inspector-app: unexpected {type(exc).__name__}", file=sys.stderr)
     return "Unexpected problem", (

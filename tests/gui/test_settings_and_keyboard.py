@@ -271,6 +271,32 @@ def test_unexpected_errors_do_not_show_their_text(window: MainWindow) -> None:
     box.close()
 
 
+def test_errors_say_what_to_do_in_the_app_not_on_the_command_line(
+    window: MainWindow, make_inspection
+) -> None:
+    from inspector_app.core.errors import InConflict, IntegrityError
+    from inspector_app.core.store import Inspection
+    from tests.conftest import PASSPHRASE, add_fixture_note
+
+    inspection = make_inspection()
+    shown = add_fixture_note(inspection)
+    with Inspection.open(inspection.path, PASSPHRASE) as other:
+        other.edit_note(shown.id, text="Theirs.")
+    inspection.edit_note(shown.id, base=shown, text="Mine.")  # beside theirs: a conflict
+    with pytest.raises(InConflict) as conflict:
+        inspection.edit_note(shown.id, text="Again.")
+    with pytest.raises(IntegrityError) as damaged:
+        inspection.file.open_raw("note", shown.id, 1, b"not a sealed record")
+    for exc, advice in (
+        (conflict.value, "; choose one with Resolve… above the note."),
+        (damaged.value, "; importing a teammate's bundle that holds it restores it, or open a "
+                        "backup copy."),
+    ):
+        box = show_error(window, exc)
+        assert advice in box.text() and "inspector-app" not in box.text(), box.text()
+        box.close()
+
+
 def test_no_two_controls_on_a_page_share_an_alt_key(qtbot, opened: MainWindow) -> None:
     window = opened
     select_note(qtbot, window, "EHC plan timeliness")  # the editor's controls count too
