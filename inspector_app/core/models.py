@@ -23,8 +23,10 @@ MAX_LINE = 300
 # C0 and C1 controls except tab and newline: they break XML, terminals and search.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# Bidirectional overrides make text read differently from how it is stored (and searched).
-_OVERRIDE = re.compile("[\u202d\u202e]")
+# Bidirectional embeddings, overrides and isolates (and the pops that end them) make text read
+# differently from how it is stored (and searched). The marks (LRM, RLM) only set the direction
+# of the punctuation beside them, as right-to-left text needs, and are kept.
+_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SEPARATOR = re.compile("[\u2028\u2029]")  # Unicode's line and paragraph separators
 
 

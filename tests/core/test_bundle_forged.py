@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import struct
 import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -328,6 +330,39 @@ def test_a_known_version_with_other_valid_data_is_refused(world, tmp_path):
         assert lead.note(rid).text == "A forged but well-formed note."
 
 
+def test_a_members_file_takes_a_teammates_version_only_by_a_name_on_one_clean_line(
+    world, tmp_path
+):
+    rid, raw = note_record()
+
+    def from_the_lead(by: str) -> Path:
+        edited = with_head(raw, by=by)
+        return forge(world.lead, world.ali, listed((rid, edited)), [record_frame(rid, edited)],
+                     tmp_path / "relayed.bundle")
+
+    with fresh(world.ali, tmp_path) as ali:
+        bundle.import_bundle(ali, from_the_lead("Jo Member"))
+        assert ali.note(rid).text == "A forged but well-formed note."
+    for by in ("Jo\nMember", "Jo Member\x1b[31m", " Jo Member"):
+        assert "not valid" in str(refused(world.ali, from_the_lead(by), tmp_path))
+
+
+def test_a_record_damaged_here_is_restored_only_from_a_valid_version(world, tmp_path):
+    rid, raw = note_record()
+    first = forge_one(world, rid, raw, tmp_path / "first.bundle", seq=1)
+    with fresh(world.lead, tmp_path) as lead:
+        bundle.import_bundle(lead, first)
+        path = lead.path
+    with closing(sqlite3.connect(path)) as conn:  # a sector gone bad on the lead's disk
+        (body,) = conn.execute("SELECT body FROM records WHERE id = ?", (rid,)).fetchone()
+        conn.execute("UPDATE records SET body = ? WHERE id = ?",
+                     (bytes([body[0] ^ 1]) + body[1:], rid))
+        conn.commit()
+    _, invalid = note_record("Bell\x07 and escape\x1b[31m in the text.")
+    second = forge_one(world, rid, invalid, tmp_path / "second.bundle", seq=2)
+    assert "not valid" in str(refused(path, second, tmp_path))
+
+
 def test_a_tombstone_carrying_data_is_refused(world, tmp_path):
     rid, raw = note_record()
     path = forge_one(world, rid, with_head(raw, data={"deleted": True, "text": "kept"}),
@@ -353,8 +388,10 @@ def with_exif(data: bytes) -> bytes:
 
 
 def photo_bundle(world: World, out: Path, *, photo: bytes | None = None, record: bool = True,
-                 variants: tuple[str, ...] = ("photo", "thumb"), **record_changes) -> Path:
-    """A signed bundle from Ali: a note, its photo record and the photo's ``variants``."""
+                 variants: tuple[str, ...] = ("photo", "thumb"), sent: bytes | None = None,
+                 **record_changes) -> Path:
+    """A signed bundle from Ali: a note, its photo record and the photo's ``variants`` (the
+    photo's part holding ``sent`` instead, if given)."""
     clean = clean_jpegs()
     photo = clean.photo if photo is None else photo
     note_id, note_raw = note_record()
@@ -379,7 +416,7 @@ def photo_bundle(world: World, out: Path, *, photo: bytes | None = None, record:
                    if v in variants],
     }
     frames = [record_frame(rid, raw, t) for t, rid, raw in records]
-    for variant, content in (("photo", photo), ("thumb", clean.thumb), ("evil", photo)):
+    for variant, content in (("photo", sent or photo), ("thumb", clean.thumb), ("evil", photo)):
         if variant not in variants:
             continue
         name = f"{attachment_id}/{variant}".encode()
@@ -433,6 +470,13 @@ def test_photos_that_are_not_clean_or_not_recorded_are_refused(world, tmp_path, 
         path = photo_bundle(world, out, sha256={"photo": "0" * 64, "thumb": "0" * 64})
     refused(world.lead, path, tmp_path)
 
+
+def test_another_clean_photo_of_the_same_size_is_not_taken_for_the_signed_one(world, tmp_path):
+    original = clean_jpegs().photo
+    reds = (images._clean(Image.new("RGB", (64, 48), (red, 30, 30))).photo for red in range(256))
+    other = next(p for p in reds if len(p) == len(original) and p != original)
+    path = photo_bundle(world, tmp_path / "swapped.bundle", sent=other)
+    assert "does not match its manifest" in str(refused(world.lead, path, tmp_path))
 
 
 # -- histories a merge would lose heads or loop on, and history rewritten ------------------------

@@ -248,6 +248,20 @@ def test_a_signing_key_anyone_can_sign_for_is_refused(world, tmp_path):
     assert "not an inspection or member card" in card_refused(world, path, tmp_path)
 
 
+@pytest.mark.parametrize("sign_bit", [0x00, 0x80], ids=["as listed", "sign bit set"])
+@pytest.mark.parametrize("key", sorted(crypto._SMALL_ORDER), ids=lambda k: k.hex()[:4])
+def test_no_small_order_signing_key_is_taken_whatever_its_sign_bit(world, tmp_path, key,
+                                                                   sign_bit):
+    """Ed25519 ignores the sign bit of these points: with it set they are as weak."""
+    weak = key[:31] + bytes([key[31] | sign_bit])
+    with pytest.raises(crypto.CryptoError):
+        crypto.check_signer(weak)
+    card = {**card_json(world.ali_card), "sign": team.to_b64(weak),
+            "signature": team.to_b64(bytes([1]) + bytes(63))}
+    path = write_card(tmp_path / "weak.card", card)
+    assert "not an inspection or member card" in card_refused(world, path, tmp_path)
+
+
 def test_a_card_with_a_name_already_on_the_team_is_refused(world, tmp_path):
     """Work in bundles is told apart by name: a second "Sam Lead" could pass as the lead."""
     with Inspection.open(world.ali, PASSPHRASE) as ali:

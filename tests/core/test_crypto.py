@@ -70,6 +70,14 @@ def test_a_stream_cut_into_any_pieces_seals_to_whole_chunks_and_opens_unchanged(
     assert b"".join(crypto.open_chunks(key, sealed, ad)) == data
 
 
+def test_every_chunk_is_sealed_under_its_own_nonce(key):
+    data = b"x" * (crypto.CHUNK_BYTES * 3 + 10)
+    first = list(crypto.seal_chunks(key, [data], crypto.bind("p")))
+    second = list(crypto.seal_chunks(key, [data], crypto.bind("p")))
+    nonces = [chunk[2:2 + crypto.NONCE_BYTES] for chunk in first + second]
+    assert len(nonces) == 8 and len(set(nonces)) == 8
+
+
 def test_associated_data_can_be_built_onto_a_shared_prefix():
     assert crypto.bind_onto(crypto.bind("file", "note"), "id", 3) == crypto.bind(
         "file", "note", "id", 3
@@ -118,6 +126,22 @@ def test_kdf_params_refuse_absurd_costs_before_running():
             crypto.KdfParams.from_dict(edited)
     with pytest.raises(crypto.CryptoError):
         crypto.KdfParams.from_dict({**params, "alg": "md5"})
+
+
+def test_kdf_params_just_over_the_work_cap_are_refused():
+    gigabyte = {**crypto.KdfParams.fresh().to_dict(), "memory_cost": 1024 * 1024}
+    with pytest.raises(crypto.CryptoError):
+        crypto.KdfParams.from_dict({**gigabyte, "iterations": 4})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"memory_cost": 8 * 4 - 1, "lanes": 4}, {"memory_cost": 7, "lanes": 1}, {"iterations": 0}],
+    ids=["under 8 KiB a lane", "under 8 KiB", "no passes"],
+)
+def test_kdf_params_too_small_for_argon2_are_refused(change):
+    with pytest.raises(crypto.CryptoError, match="out of range"):
+        crypto.KdfParams.from_dict({**crypto.KdfParams.fresh().to_dict(), **change})
 
 
 def test_derive_key_depends_on_passphrase_and_salt():

@@ -195,6 +195,17 @@ def test_an_edit_of_an_unknown_field_or_an_unknown_finding_is_refused(inspection
                                                                made.revision)
 
 
+@pytest.mark.parametrize("length", [1, 2, 3])
+def test_a_finding_id_shorter_than_four_characters_is_refused_as_too_short(inspection, length):
+    [note] = notes(inspection, 1)
+    made = add_finding(inspection, question="A", judgement="strength", text=STATEMENT,
+                       evidence=[note])
+    with pytest.raises(InvalidInput, match="too short to name a finding") as caught:
+        finding(inspection, made.id[:length])
+    one_sentence(str(caught.value))
+    assert finding(inspection, made.id[:4]).id == made.id
+
+
 def test_deleting_a_finding_removes_it_and_the_audit_log_says_so(inspection):
     [note] = notes(inspection, 1)
     kept = add_finding(inspection, question="A", judgement="strength", text="Kept",
@@ -275,6 +286,26 @@ def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_pa
     assert "1 in conflict" in result.describe(), result.describe()
 
 
+def test_an_edit_that_changes_nothing_settles_a_finding_in_conflict(pair, tmp_path):
+    lead, member = pair
+    [note] = notes(member, 1)
+    shared = add_finding(member, question="A", judgement="development", text=STATEMENT,
+                         evidence=[note])
+    bundle.export_bundle(member, tmp_path / "mo-1.bundle")
+    bundle.import_bundle(lead, tmp_path / "mo-1.bundle")
+    edit_finding(lead, shared.id, text="The lead's wording.")
+    edit_finding(member, shared.id, text="The member's wording.")
+    bundle.export_bundle(member, tmp_path / "mo-2.bundle")
+    bundle.import_bundle(lead, tmp_path / "mo-2.bundle")
+    shown = finding(lead, shared.id)
+    assert shown.conflict is True
+    # The lead keeps the wording shown, as 'finding edit' with the same text does.
+    settled = edit_finding(lead, shared.id, text=shown.text)
+    assert settled.conflict is False and finding(lead, shared.id).conflict is False
+    heads = lead.file.read("finding", shared.id)[1]["heads"]
+    assert [h["data"]["text"] for h in heads] == [shown.text]
+
+
 # -- the inspection's details ---------------------------------------------------------------
 
 ADDRESSEE = "Canaryaddressee Wexcombe-Thrale, Director of Children's Services"
@@ -318,7 +349,7 @@ def test_lists_are_replaced_and_blank_entries_dropped(inspection):
         pytest.param({"wsoa": "maybe"}, "WSOA", id="unknown-wsoa"),
         pytest.param({"area": "  \n "}, "area is empty", id="empty-area"),
         pytest.param({"inspector": "Someone Else"}, "inspector", id="unknown-key"),
-        pytest.param({"on_site_end": "11/12/2026"}, "last day on site", id="not-a-date"),
+        pytest.param({"on_site_end": "11th December"}, "last day on site", id="not-a-date"),
         # A typo in the year would leave every deadline uncountable.
         pytest.param({"on_site_end": "9999-12-31"}, "between 1990 and 2100", id="far-future"),
     ],

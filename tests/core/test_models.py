@@ -60,6 +60,9 @@ def test_dates_out_of_order_are_flagged_not_computed():
                                          "ehc_decision": "2024-04-01"}))
     assert checks["decision"].status == "out-of-order" and checks["decision"].weeks is None
     assert "out of order" in checks["decision"].describe()
+    day_before = by_id(check_timescales(FW, {"ehc_request": "2024-05-01",
+                                             "ehc_decision": "2024-04-30"}))
+    assert day_before["decision"].status == "out-of-order"
 
 
 def test_a_draft_plan_late_by_week_16_is_no_breach_when_the_final_is_in_time():
@@ -110,6 +113,13 @@ def test_a_plan_not_reviewed_in_the_12_months_before_the_inspection_is_a_breach(
     assert young["review"].status == "met"  # the first review is not due yet
 
 
+def test_months_are_whole_months_so_less_than_a_month_is_none():
+    check = by_id(check_timescales(FW, {"last_annual_review": "2026-01-15"}, "2026-02-10"))
+    review = check["review"]
+    assert (review.status, review.months, review.extra_days) == ("met", 0, 26)
+    assert review.describe().endswith(": 0 months 26 days before the inspection, met")
+
+
 def test_without_dates_on_site_a_review_is_counted_to_today():
     today = dt.date.today()
     check = by_id(check_timescales(FW, {"last_annual_review": "2000-01-01"}))["review"]
@@ -141,6 +151,10 @@ def test_limits_passed_while_they_were_relaxed_in_2020_are_not_breaches():
     edge = by_id(check_timescales(FW, {"ehc_request": "2020-05-08",  # due 25 September 2020
                                        "ehc_final": "2020-10-30"}))
     assert edge["final"].status == "relaxed"
+    # A review is checked as at the inspection: one due while the limits were relaxed and
+    # still not held by then is a breach.
+    review = by_id(check_timescales(FW, {"last_annual_review": "2019-06-01"}, "2020-09-01"))
+    assert review["review"].status == "breached"
 
 
 def test_no_ehc_dates_means_no_timescales():
@@ -155,9 +169,22 @@ def test_control_characters_are_removed_and_newlines_kept():
     # An override would show text reversed from what is stored and searched; Unicode's own
     # line and paragraph separators become the newline everything else understands.
     assert clean_text("paid \u202e01\u202c on time\u2028next\u2029end") == (
-        "paid 01\u202c on time\nnext\nend"
+        "paid 01 on time\nnext\nend"
     )
     assert clean_line("one\u2028line") == "one line"
+
+
+@pytest.mark.parametrize(
+    "control", [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
+def test_every_direction_embedding_override_and_isolate_is_removed(control):
+    assert clean_text(f"Plan issued in week {control}72{control}") == "Plan issued in week 72"
+    assert clean_line(f"Child {control}A") == "Child A"
+
+
+def test_direction_marks_are_kept_for_right_to_left_text():
+    assert clean_text("\u05d0\u200f (week 27)\u200e") == "\u05d0\u200f (week 27)\u200e"
 
 
 def test_text_over_the_limit_is_refused_with_the_limit():
@@ -180,7 +207,8 @@ def test_any_text_cleans_to_storable_utf8(text):
     cleaned.encode("utf-8")  # no lone surrogates survive
     assert unicodedata.is_normalized("NFC", cleaned)
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned)
-    assert not set(cleaned) & {"\u202d", "\u202e", "\u2028", "\u2029"}
+    assert not set(cleaned) & {*"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+                               "\u2028", "\u2029"}
 
 
 def test_fields_are_parsed_to_their_stored_form():
@@ -203,6 +231,9 @@ def test_fields_are_parsed_to_their_stored_form():
         check_field(review.field("support_level"), "statement")
     with pytest.raises(InvalidInput, match="between 1 and 500"):
         check_field(FW.kind("meeting").field("participant_count"), "0")
+    with pytest.raises(InvalidInput, match="between 1 and 500"):
+        check_field(FW.kind("meeting").field("participant_count"), "501")
+    assert check_field(FW.kind("meeting").field("participant_count"), "500") == 500
 
 
 def test_a_photo_record_with_an_impossible_size_is_refused():
@@ -215,6 +246,20 @@ def test_a_photo_record_with_an_impossible_size_is_refused():
         check_attachment(record, record.id)
     fine = replace(record, sizes={"photo": 1000, "thumb": 10})
     assert check_attachment(fine, record.id) == fine
+
+
+@pytest.mark.parametrize(
+    "digest", ["g" * 64, "0" * 63, "0" * 65, "A" * 64, " " + "0" * 63],
+    ids=["not hex", "short", "long", "capitals", "space"],
+)
+def test_a_photo_record_with_a_damaged_digest_is_refused(digest):
+    record = Attachment(
+        id="a" * 8 + "-0000-4000-8000-" + "0" * 12, note_id="n", filename="photo.jpg",
+        width=64, height=48, sizes={"photo": 1000, "thumb": 10},
+        sha256={"photo": "0" * 64, "thumb": digest}, created_at="2026-03-16T09:00:00+00:00",
+    )
+    with pytest.raises(InvalidInput, match="damaged digest"):
+        check_attachment(record, record.id)
 
 
 def test_a_conflicts_versions_show_only_what_differs():

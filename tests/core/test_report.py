@@ -605,8 +605,10 @@ def test_names_match_whatever_the_case_accents_apostrophes_hyphens_or_order(
 
 @pytest.mark.parametrize(
     "written",
-    ["Jor\u00addan Whitfield", "Jordan\u200bWhitfield", "Jordan\u2060 Whitfield"],
-    ids=["soft hyphen", "zero-width space", "word joiner"],
+    ["Jor\u00addan Whitfield", "Jordan\u200bWhitfield", "Jordan\u2060 Whitfield",
+     "Jordan\ufffeWhitfield", "Jordan \uffff Whitfield"],
+    ids=["soft hyphen", "zero-width space", "word joiner", "U+FFFE, which the draft drops",
+         "U+FFFF, which the draft drops"],
 )
 def test_a_name_broken_by_invisible_characters_is_still_caught(inspection, tmp_path, written):
     # Word shows each of these exactly as the name.
@@ -616,9 +618,15 @@ def test_a_name_broken_by_invisible_characters_is_still_caught(inspection, tmp_p
     assert leftovers(tmp_path) == []
 
 
-def test_a_name_in_the_inspections_details_is_caught(inspection, tmp_path):
+@pytest.mark.parametrize(
+    "details",
+    [{"team": ["Jordan Whitfield, HMI"]},
+     {"addressees": ["Jordan Whitfield, Director of Children's Services"]}],
+    ids=["team", "addressees"],
+)
+def test_a_name_in_the_inspections_details_is_caught(inspection, tmp_path, details):
     named_child(inspection, "Plans were late.")
-    inspection.set_details(team=["Jordan Whitfield, HMI"])
+    inspection.set_details(**details)
     with pytest.raises(NamesInReport) as refused:
         write_report(inspection, tmp_path / "draft.docx")
     [hit] = refused.value.hits

@@ -234,6 +234,15 @@ def test_a_name_with_invisible_characters_is_refused_when_the_file_is_made(tmp_p
     assert not (tmp_path / "x.inspection").exists()
 
 
+def test_a_last_day_on_site_before_the_first_is_refused_when_the_file_is_made(tmp_path,
+                                                                             cheap_kdf):
+    with pytest.raises(InvalidInput, match="last day on site is before the first"):
+        Inspection.create(tmp_path / "x.inspection", PASSPHRASE, area="Northmoor",
+                          inspector="Sam Lead", on_site=("11/12/2026", "10/12/2026"),
+                          kdf=cheap_kdf)
+    assert not (tmp_path / "x.inspection").exists()
+
+
 def test_every_change_is_in_the_audit_log(inspection):
     note = add_fixture_note(inspection)
     inspection.edit_note(note.id, title="Renamed")
@@ -383,3 +392,30 @@ def test_typing_on_a_note_that_went_into_conflict_or_was_deleted_is_kept(inspect
                                  **_as_the_editor_sends(shown, text="Still typing, more."))
     texts = sorted(v.data.get("text", "(deleted)") for v in inspection.versions(shown.id))
     assert again.conflict and "Still typing, more." in texts and "(deleted)" in texts
+
+
+def _in_conflict(inspection):
+    """A note shown in an editor, then edited here and in another program from that version."""
+    shown = add_fixture_note(inspection)
+    with _elsewhere(inspection) as other:
+        other.edit_note(shown.id, text="The teammate's reading of the file.")
+    saved = inspection.edit_note(shown.id, base=shown, text="The lead's reading of the file.")
+    assert saved.conflict
+    return shown
+
+
+def test_a_stale_editors_save_on_a_note_in_conflict_keeps_every_version(inspection):
+    shown = _in_conflict(inspection)
+    # Another editor, still showing the first version, changes only the judgement.
+    saved = inspection.edit_note(shown.id, base=shown, judgement="weakness")
+    assert saved.conflict and inspection.note(shown.id).conflict
+    texts = {v.data["text"] for v in inspection.versions(shown.id)}
+    assert {"The lead's reading of the file.", "The teammate's reading of the file."} <= texts
+
+
+def test_saving_a_note_in_conflict_unchanged_settles_it(inspection):
+    shown = _in_conflict(inspection)
+    current = inspection.note(shown.id)
+    settled = inspection.edit_note(shown.id, merge_conflict=True, text=current.text)
+    assert not settled.conflict and not inspection.note(shown.id).conflict
+    assert [v.data["text"] for v in inspection.versions(shown.id)] == [current.text]

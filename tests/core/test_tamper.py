@@ -264,6 +264,16 @@ def test_rolling_a_note_back_to_its_earlier_revision_is_caught(inspection):
         assert problems and "revision 1" in problems[0] and "audit log says 2" in problems[0]
 
 
+def test_a_record_added_outside_the_app_is_reported_as_not_in_the_audit_log(path, notes):
+    revision, body = note_row(path, notes[0])
+    planted = "0f0f0f0f-0000-4000-8000-000000000000"
+    change(path, "INSERT INTO records (type, id, revision, body) VALUES ('note', ?, ?, ?)",
+           (planted, revision, body))
+    with Inspection.open(path, PASSPHRASE) as again:
+        problems = problems_naming(again.verify(), planted)
+        assert f"note {planted}: not in the audit log" in problems
+
+
 def test_a_deleted_record_is_reported_missing(path, notes):
     change(path, "DELETE FROM records WHERE type = 'note' AND id = ?", (notes[2],))
     with Inspection.open(path, PASSPHRASE) as again:
@@ -319,6 +329,12 @@ def test_removing_the_last_audit_entries_is_caught(path, notes):
         head = [p for p in report.problems if p.startswith("audit log") and "head" in p]
         assert head, report.problems
         assert f"ends at entry {last - 2}" in head[0]
+
+
+def test_a_removed_audit_head_is_caught(path, notes):
+    change(path, "DELETE FROM meta WHERE key = 'audit.head'")
+    with Inspection.open(path, PASSPHRASE) as again:
+        assert "audit log: its sealed head is missing" in again.verify().problems
 
 
 @pytest.mark.parametrize("column", ["body", "hash"])
@@ -379,6 +395,10 @@ def rewrite_header(path: Path, key: str, value: bytes) -> None:
         ("kdf", b'{"alg": "argon2id", "salt": "", "memory_cost": 1024, "iterations": 1, '
                 b'"lanes": 1}'),
         ("kdf", b"[1, 2]"),
+        ("kdf", b'{"alg": "argon2id", "salt": "c2FsdHNhbHRzYWx0", "memory_cost": 4, '
+                b'"iterations": 1, "lanes": 1}'),
+        ("kdf", b'{"alg": "argon2id", "salt": "c2FsdHNhbHRzYWx0", "memory_cost": 1024, '
+                b'"iterations": 0, "lanes": 1}'),
         ("file_id", b"\xff\xfe"),
     ],
 )
@@ -479,6 +499,17 @@ def test_a_deleted_photo_chunk_is_caught(photo_note, variant, which):
     change(path, "DELETE FROM chunks WHERE attachment_id = ? AND variant = ? AND seq = ?",
            (attachment_id, variant, seq))
     assert_photo_reported(path, note_id, attachment_id, variant)
+
+
+def test_photo_data_left_without_its_photo_record_is_caught(photo_note):
+    path, _note_id, attachment_id = photo_note
+    stray = "0f0f0f0f-0000-4000-8000-000000000000"
+    change(path, "INSERT INTO chunks (attachment_id, variant, seq, body) SELECT ?, variant, seq, "
+                 "body FROM chunks WHERE attachment_id = ? AND variant = 'thumb'",
+           (stray, attachment_id))
+    with Inspection.open(path, PASSPHRASE) as again:
+        report = again.verify()
+        assert report.problems == [f"photo {stray}: data without a photo record"]
 
 
 # -- passphrases and the recovery key ----------------------------------------------------------

@@ -60,6 +60,21 @@ def test_a_failed_export_leaves_the_changes_waiting(make_inspection, tmp_path, c
     member.close()
 
 
+def test_an_export_interrupted_while_writing_leaves_no_part_file(pair, tmp_path, monkeypatch):
+    _lead, member = pair
+    add_fixture_note(member)
+
+    def interrupted(*_) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(outfile.os, "fsync", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            bundle.export_bundle(member, tmp_path / "m.bundle")
+    assert list(tmp_path.glob("**/*.part")) == [] and not (tmp_path / "m.bundle").exists()
+    assert team.changed_since_export(member) == 1
+
+
 def test_the_lead_can_list_just_the_notes_in_conflict(pair, tmp_path):
     lead, member = pair
     shared = add_fixture_note(member)
@@ -235,6 +250,22 @@ def test_a_member_edit_of_a_note_the_lead_deleted_is_imported_as_a_conflict(pair
     result = bundle.import_bundle(lead, tmp_path / "2.bundle")  # not refused as forged
     assert result.conflicts == [shared.id] and result.new == 1
     assert lead.note(shared.id).text == "The member carried on with it."
+
+
+def test_a_member_edit_of_the_leads_own_note_the_lead_deleted_is_imported_as_a_conflict(
+    pair, tmp_path
+):
+    lead, member = pair
+    shared = add_fixture_note(lead, text="The lead's note.")
+    bundle.export_bundle(lead, tmp_path / "team.bundle", to_team=True)
+    bundle.import_bundle(member, tmp_path / "team.bundle")
+    lead.delete_note(shared.id)
+    member.edit_note(shared.id, text="The member added to the lead's note.")
+    bundle.export_bundle(member, tmp_path / "m.bundle")
+    result = bundle.import_bundle(lead, tmp_path / "m.bundle")  # not refused as forged
+    assert result.conflicts == [shared.id]
+    back = lead.note(shared.id)
+    assert (back.text, back.author) == ("The member added to the lead's note.", "Sam Lead")
 
 
 def test_undoing_a_delete_keeps_a_teammates_edit_made_after_it(pair, tmp_path):
