@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from inspector_app.core.store import ROLES, Inspection
 from inspector_app.core.timescales import check_timescales
 
 PASSPHRASE_ENV = "INSPECTOR_APP_PASSPHRASE"
+MAX_PASSPHRASE_FILE = 4096  # bytes: far more than any passphrase, far less than a mistake
 NEW_PASSPHRASE_ENV = "INSPECTOR_APP_NEW_PASSPHRASE"
 
 
@@ -321,7 +323,14 @@ def _tag_options(p: argparse.ArgumentParser, required: bool) -> None:
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     if args.passphrase_file:
         try:
-            return args.passphrase_file.read_text(encoding="utf-8").rstrip("\r\n")
+            with open(args.passphrase_file, "rb") as handle:  # never more than a passphrase
+                raw = handle.read(MAX_PASSPHRASE_FILE + 1)
+            if len(raw) > MAX_PASSPHRASE_FILE:
+                raise InvalidInput(
+                    f"The passphrase file {args.passphrase_file} is too large to hold a "
+                    "passphrase; give the file that holds only the passphrase."
+                )
+            return raw.decode("utf-8").rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput(
                 f"The passphrase file {args.passphrase_file} cannot be read."
@@ -469,8 +478,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
-        note = inspection.resolve(args.id, args.keep)
-    print(f"Kept version {args.keep} of {note.id}; the conflict is resolved.")
+        version = inspection.version_to_keep(args.id, args.keep)
+        note = inspection.resolve(args.id, version.id)
+    if version.data.get("deleted"):
+        print(f"Kept version {version.short} of {note.id}, {version.by}'s deletion: the note is "
+              "deleted; the conflict is resolved.")
+    else:
+        print(f"Kept version {version.short} of {note.id} (by {version.by}); the conflict is "
+              "resolved.")
     return 0
 
 
@@ -494,7 +509,7 @@ def cmd_join(args: argparse.Namespace) -> int:
     )
     print(
         f"Your fingerprint: {mine}. Send your card to the lead: "
-        f"inspector-app card {args.file} --out my.card"
+        f"inspector-app card {shlex.quote(str(args.file))} --out my.card"
     )
     print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
     return 0

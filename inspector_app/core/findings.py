@@ -47,7 +47,7 @@ def findings(inspection: Inspection) -> list[Finding]:
 
 def finding(inspection: Inspection, finding_id: str) -> Finding:
     """A finding by id or by a unique prefix of at least four characters."""
-    wanted = finding_id.strip()
+    wanted = finding_id.strip().lower()
     matches = [
         f
         for f in findings(inspection)

@@ -264,8 +264,14 @@ class Version:
     def differences(self, others: Sequence[Version]) -> list[tuple[str, str]]:
         """What this version says where the others differ, as (what, value) lines: the text,
         the tags, a detail field. Bookkeeping (when, by whom) is left out."""
-        mine, theirs = _flat(self.data), [_flat(v.data) for v in others]
-        keys = sorted({k for flat in (mine, *theirs) for k in flat} - _BOOKKEEPING)
+        if self.data.get("deleted"):  # a deletion holds nothing to compare
+            return [("deleted", f"the note, by {self.by or 'unknown'}")]
+        live = [v for v in others if not v.data.get("deleted")]
+        mine, theirs = _flat(self.data), [_flat(v.data) for v in live]
+        if not live:  # beside a deletion only: what would be kept is the note's words
+            keys, theirs = [k for k in ("title", "text") if mine.get(k)], [{}]
+        else:
+            keys = sorted({k for flat in (mine, *theirs) for k in flat} - _BOOKKEEPING)
         out = []
         for key in keys:
             if any(flat.get(key) != mine.get(key) for flat in theirs):
@@ -487,13 +493,17 @@ def check_field(spec: Any, value: Any) -> Any:
 
 
 def _choice(spec: Any, value: str) -> str:
-    wanted = value.strip().casefold()
+    wanted = _plain_dashes(value.strip().casefold())  # "6-10" typed for "6–10"
     for choice in spec.choices:
-        if choice.casefold() == wanted:
+        if _plain_dashes(choice.casefold()) == wanted:
             return choice
     raise InvalidInput(
         f"'{value}' is not a choice for '{spec.label}'; use one of: {'; '.join(spec.choices)}."
     )
+
+
+def _plain_dashes(text: str) -> str:
+    return re.sub("[\u2010-\u2015\u2212]", "-", text)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

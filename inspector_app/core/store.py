@@ -495,10 +495,11 @@ class Inspection:
     def note(self, note_id: str) -> Note:
         """A note by id or by a unique prefix of at least four characters."""
         self.refresh()
-        note = self.index.get(note_id.strip())
+        wanted = note_id.strip().lower()  # ids are lower-case hex; typed in capitals too
+        note = self.index.get(wanted)
         if note is not None:
             return note
-        matches = self.index.ids_with_prefix(note_id.strip()) if len(note_id.strip()) >= 4 else []
+        matches = self.index.ids_with_prefix(wanted) if len(wanted) >= 4 else []
         if len(matches) == 1:
             return self.index.get(matches[0])  # type: ignore[return-value]
         if len(matches) > 1:
@@ -559,22 +560,35 @@ class Inspection:
 
     def resolve(self, note_id: str, keep: str) -> Note:
         """End a conflict by keeping one version (given by a prefix of its id)."""
-        self.refresh()
+        chosen = self.version_to_keep(note_id, keep)
         note = self.note(note_id)
-        heads = {v.id: v for v in self.versions(note.id)}
-        chosen = [v for v in heads.values() if keep.strip() and v.id.startswith(keep.strip())]
-        if len(chosen) != 1:
-            raise InvalidInput(
-                f"'{keep}' is not one of this note's versions; "
-                f"use one of: {', '.join(v.short for v in heads.values())}."
-            )
-        data = chosen[0].data
+        data = chosen.data
         if data.get("deleted"):
             self.commit([self.versioned("note", note.id, data, "resolve")])
             self.index.remove(note.id)
             return note
         kept = replace(Note.from_payload(note.id, note.revision, data), conflict=False)
         return self._save_note(kept, "resolve")
+
+    def version_to_keep(self, note_id: str, keep: str) -> Version:
+        """The competing version of a note in conflict that ``keep`` names (a prefix of at
+        least four characters of its id), or ``InvalidInput`` saying what to give instead."""
+        self.refresh()
+        note = self.note(note_id)
+        if not note.conflict:
+            raise InvalidInput(
+                f"The note {note.id[:8]} is not in conflict; there is nothing to resolve."
+            )
+        heads = self.versions(note.id)
+        listed = ", ".join(v.short for v in heads)
+        wanted = keep.strip().lower()
+        chosen = [v for v in heads if len(wanted) >= 4 and v.id.startswith(wanted)]
+        if len(chosen) != 1:
+            raise InvalidInput(
+                f"'{keep}' does not name one of this note's versions; give at least four "
+                f"characters of one of: {listed}."
+            )
+        return chosen[0]
 
     def _refuse_conflict(self, note: Note) -> None:
         if note.conflict:

@@ -201,7 +201,8 @@ def write_card(inspection: Inspection, path: Path) -> str:
 def read_card(path: Path) -> Card:
     """A card checked whole: size, shape, and a signature by the key it carries."""
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # no further than a card can be long
+            raw = handle.read(MAX_CARD_BYTES + 1)
     except OSError as exc:
         raise InvalidInput(f"The card {path} cannot be read: {exc.strerror}.") from exc
     if len(raw) > MAX_CARD_BYTES:
@@ -276,6 +277,12 @@ def join(
     card = read_card(card_path)
     if card.kind != "inspection":
         raise InvalidInput("That is a member card; joining needs the lead's inspection card.")
+    if clean_line(inspector).casefold() == card.name.casefold():
+        # Work is told apart by name: the lead's roster would refuse this member's card.
+        raise InvalidInput(
+            f"{card.name} is the lead's name on this card; join with your own name "
+            "(add an initial if you share it)."
+        )
     inspection, recovery = Inspection.create(
         path,
         passphrase,

@@ -215,6 +215,7 @@ def test_fields_are_parsed_to_their_stored_form():
     review = FW.kind("case-review")
     assert check_field(review.field("ehc_request"), " 2024-03-18 ") == "2024-03-18"
     assert check_field(review.field("support_level"), "ehc PLAN") == "EHC plan"
+    assert check_field(review.field("age_band"), "6-10") == "6–10"  # a hyphen for the en dash
     assert check_field(review.field("advice_received"), "Health, education") == [
         "Health", "Education"
     ]
@@ -275,4 +276,6 @@ def test_a_conflicts_versions_show_only_what_differs():
     assert theirs.differences([mine]) == [("field participant_count", "5"),
                                           ("questions", "B, C")]
     gone = Version("c" * 32, "Ali", "t3", {"deleted": True})
-    assert ("text", "Line one / line two") in mine.differences([gone])
+    # Beside a deletion, the words kept and who deleted it; no field names from the file.
+    assert mine.differences([gone]) == [("title", "Same title"), ("text", "Line one / line two")]
+    assert gone.differences([mine]) == [("deleted", "the note, by Ali")]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from inspector_app.core import bundle
 from tests.conftest import cli
 
 FINGERPRINT = re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b")
@@ -114,7 +115,14 @@ def test_a_team_of_three_syncs_through_the_command_line(tmp_path):
         assert all(s in refused.stderr for s in shorts) and "resolve" in refused.stderr
         assert refused.stderr.count("\n") == 1
     keep = versions["Sam Lead"]["version"][:8]
-    assert "conflict is resolved" in run("resolve", lead, ali_note[:8], "--keep", keep).stdout
+    for wrong in ("", keep[:3]):  # a version is named by four characters or more
+        refused = run("resolve", lead, ali_note[:8], "--keep", wrong, code=2).stderr
+        assert "give at least four characters of one of" in refused
+        assert all(s in refused for s in shorts)
+    out = run("resolve", lead, ali_note[:8].upper(), "--keep", keep.upper()).stdout
+    assert out == f"Kept version {keep} of {ali_note} (by Sam Lead); the conflict is resolved.\n"
+    refused = run("resolve", lead, ali_note[:8], "--keep", keep, code=2).stderr
+    assert f"The note {ali_note[:8]} is not in conflict; there is nothing to resolve." in refused
     note = shown(lead, ali_note)
     assert note["conflict"] is False and "versions" not in note
     assert note["text"] == "Sam: waits of nine months, per the log."
@@ -147,3 +155,64 @@ def test_a_team_of_three_syncs_through_the_command_line(tmp_path):
     ).stdout
     assert "already imported" in out
     assert set(notes(lead)) == {ali_note, jo_note}
+
+
+def test_a_deletion_in_conflict_is_shown_plainly_and_keeping_it_says_the_note_goes(pair,
+                                                                                   tmp_path):
+    lead, member = pair
+    note = member.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                           judgement="development", text="Parents describe long waits.")
+    first = tmp_path / "mo-1.bundle"
+    bundle.export_bundle(member, first)
+    bundle.import_bundle(lead, first)
+    lead.edit_note(note.id, text="Waits of nine months, per the log.")
+    member.delete_note(note.id)
+    second = tmp_path / "mo-2.bundle"
+    bundle.export_bundle(member, second)
+    assert bundle.import_bundle(lead, second).conflicts == [note.id]
+    lead.close()
+
+    text = run("show", lead.path, note.id[:8]).stdout
+    versions = text[text.index("IN CONFLICT"):]
+    assert "deleted: the note, by Mo Member" in versions
+    assert "text: Waits of nine months, per the log." in versions
+    assert "attachments" not in versions and "kind" not in versions  # no names from the file
+    [gone] = [v for v in shown(lead.path, note.id)["versions"] if v.get("deleted")]
+    out = run("resolve", lead.path, note.id[:8], "--keep", gone["version"][:8]).stdout
+    assert out.startswith(f"Kept version {gone['version'][:8]} of {note.id}, Mo Member's "
+                          "deletion: the note is deleted")
+    assert note.id not in notes(lead.path)
+
+
+def test_several_bundles_with_one_altered_exit_as_a_rejection(pair, tmp_path):
+    lead, member = pair
+    member.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                    judgement="development", text="Parents describe long waits.")
+    good, altered = tmp_path / "good.bundle", tmp_path / "altered.bundle"
+    bundle.export_bundle(member, good)
+    raw = bytearray(good.read_bytes())
+    raw[len(raw) // 2] ^= 1
+    altered.write_bytes(bytes(raw))
+    lead.close()
+    ran = run("bundle", "import", lead.path, good, altered, code=4)
+    assert "altered.bundle" in ran.stderr  # named, so the right one is asked for again
+
+
+def test_joining_with_the_leads_name_or_a_huge_file_is_refused_and_paths_are_quoted(tmp_path):
+    lead, card = tmp_path / "sam.inspection", tmp_path / "inspection.card"
+    run("new", lead, "--area", "Northmoor", "--inspector", "Sam Lead")
+    run("card", lead, "--out", card)
+    same = run("join", tmp_path / "x.inspection", "--card", card, "--inspector", "sam lead",
+               code=2).stderr
+    assert "Sam Lead is the lead's name on this card" in same
+    assert not (tmp_path / "x.inspection").exists()
+    # An endless file is read no further than a card or a passphrase can be long.
+    for args, code, said in (
+        (["--card", "/dev/zero"], 4, "too large to be a card"),
+        (["--card", card, "--passphrase-file", "/dev/zero"], 2, "too large to hold a passphrase"),
+    ):
+        refused = run("join", tmp_path / "y.inspection", *args, "--inspector", "Ali", code=code)
+        assert said in refused.stderr and refused.stderr.count("\n") == 1
+    spaced = tmp_path / "my file.inspection"
+    out = run("join", spaced, "--card", card, "--inspector", "Ali Member").stdout
+    assert f"inspector-app card '{spaced}' --out my.card" in out  # copied as printed, it runs
