@@ -411,6 +411,15 @@ class Inspection:
             return current
         return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
 
+    def set_beside(self, note_id: str, **changes: Any) -> Note:
+        """Keep an edit of a note in conflict as one more of its competing versions, settling
+        nothing: a merged text not yet saved when the file locks is kept this way."""
+        current = self.note(note_id)
+        if not current.conflict:
+            raise InvalidInput(f"The note {note_id[:8]} is not in conflict.")
+        edited = changed_note(self.framework, current, changes, require_tags=False)
+        return self._save_note(replace(edited, updated_at=now()), "update", beside=True)
+
     def _current_or_deleted(self, note_id: str, base: Note) -> Note | None:
         """The note now, or None if it was deleted since ``base`` was shown."""
         try:

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.errors import InspectorError
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Version
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
-from inspector_app.gui.errors import show_error
+from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.session import Session
 from inspector_app.gui.sizing import fit
 from inspector_app.gui.times import local_time
@@ -162,6 +163,20 @@ class ConflictDialog(QDialog):
             on_success=self._done,
             on_failure=lambda exc: show_error(self, exc),
         )
+
+    def keep_typing(self) -> str:
+        """Merged text typed but not saved when the file locks or closes is kept as one more
+        version beside the others (the conflict stays to be settled); the worker must be
+        idle. Returns why it could not be kept, or ""."""
+        typed = self.merged.toPlainText()
+        started, self._started = getattr(self, "_started", typed), typed  # closing asks nothing
+        if typed == started or self.session.inspection is None:
+            return ""
+        try:
+            ops.keep_merged(self.session.inspection, self.note_id, typed, self.base.currentData())
+        except InspectorError as exc:
+            return f"The merged text you wrote was not kept: {describe(exc)[1]}"
+        return ""
 
     def _done(self, note) -> None:
         self.resolved.emit(note)

@@ -232,6 +232,21 @@ def resolve(inspection: Inspection, note_id: str, keep: str) -> Note:
 def merge_edit(inspection: Inspection, note_id: str, text: str, version_id: str) -> Note:
     """The merged text, with the title, tags, details and photos of the version named,
     replaces every competing version."""
+    return inspection.edit_note(
+        note_id,
+        merge_conflict=True,
+        require_tags=False,
+        **_merged(inspection, note_id, text, version_id),
+    )
+
+
+def keep_merged(inspection: Inspection, note_id: str, text: str, version_id: str) -> Note:
+    """The merged text, not yet saved when the file locks, kept as one more version beside
+    the others (with the title, tags, details and photos of the version named)."""
+    return inspection.set_beside(note_id, **_merged(inspection, note_id, text, version_id))
+
+
+def _merged(inspection: Inspection, note_id: str, text: str, version_id: str) -> dict:
     versions = {v.id: v for v in inspection.versions(note_id)}
     if version_id not in versions or versions[version_id].data.get("deleted"):
         raise InvalidInput(
@@ -246,15 +261,12 @@ def merge_edit(inspection: Inspection, note_id: str, text: str, version_id: str)
         if key in data
     }
     fields = {**{k: None for k in shown.fields}, **(data.get("fields") or {})}
-    return inspection.edit_note(
-        note_id,
-        merge_conflict=True,
-        require_tags=False,
-        text=text,
-        fields=fields,
-        attachments=list(data.get("attachments") or ()),
+    return {
+        "text": text,
+        "fields": fields,
+        "attachments": list(data.get("attachments") or ()),
         **tags,
-    )
+    }
 
 
 # -- the inspection's details ------------------------------------------------------------------

@@ -566,6 +566,25 @@ def test_edit_merged_replaces_both_versions(
     }, "the merged note is still shown as in conflict until the file is reopened"
 
 
+def test_merged_text_typed_when_the_file_locks_is_kept_beside_the_versions(
+    qtbot, window: MainWindow, in_conflict: TeamFiles
+) -> None:
+    files = in_conflict
+    page = open_file(qtbot, window, files.lead, notes=3)
+    to_team_tab(qtbot, window)
+    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
+    click(qtbot, button_named(page, "Resolve the selected conflict"))
+    dialog = conflict_dialog(qtbot, window)
+    dialog.merged.setPlainText(MERGED_TEXT)
+    window.lock()  # the idle lock, while the lead is away from the desk
+    assert questions(dialog) == []  # nothing waits for an answer behind the lock
+    assert window.unlock.message.text() == "Locked. Your notes are saved."
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        texts = sorted(v.data["text"] for v in lead.versions(files.note_id))
+        assert lead.note(files.note_id).conflict  # nothing was settled on the lead's behalf
+    assert texts == sorted([LEAD_TEXT, MEMBER_TEXT, MERGED_TEXT])
+
+
 def test_a_merged_text_keeps_the_tags_of_the_version_chosen(make_inspection) -> None:
     from inspector_app.gui import operations as ops
     from tests.conftest import add_fixture_note
