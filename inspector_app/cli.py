@@ -24,6 +24,7 @@ from inspector_app.core.errors import (
     IntegrityError,
     InvalidInput,
     NameHeld,
+    NotFound,
     unchecked_sentence,
 )
 from inspector_app.core.index import NoteFilter
@@ -178,13 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
         f"change the passphrase (new one from ${NEW_PASSPHRASE_ENV} or a prompt)",
     )
 
-    p = command("resolve", cmd_resolve, "end a conflict by keeping one version of a note")
-    p.add_argument("id")
+    p = command(
+        "resolve", cmd_resolve, "end a conflict by keeping one version of a note or a finding"
+    )
+    p.add_argument("id", help="a note's id, or a finding's (a prefix is enough)")
     p.add_argument(
         "--keep",
         required=True,
         metavar="VERSION",
-        help="the version to keep, as 'show' lists them (a prefix is enough)",
+        help="the version to keep, as 'show' or 'finding show' lists them (a prefix is enough)",
     )
 
     p = command("card", cmd_card, "write this file's card (the inspection card from the lead)")
@@ -231,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = group_sub.add_parser("list", parents=[common], help="findings by question")
     p.set_defaults(run=cmd_finding_list)
     p.add_argument("--json", action="store_true")
+    p = group_sub.add_parser(
+        "show", parents=[common], help="one finding; in conflict, every competing version"
+    )
+    p.set_defaults(run=cmd_finding_show)
+    p.add_argument("id")
 
     p = command("report", cmd_report, "write the Word draft of findings")
     p.add_argument("--out", required=True, type=Path, metavar="DRAFT.docx")
@@ -478,13 +486,24 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
-        version = inspection.version_to_keep(args.id, args.keep)
-        note = inspection.resolve(args.id, version.id)
+        try:
+            version = inspection.version_to_keep(args.id, args.keep)
+        except NotFound:  # not a note: a finding, or neither
+            try:
+                item, version = findings.resolve(inspection, args.id, args.keep)
+            except NotFound:
+                raise NotFound(
+                    f"There is no note or finding '{args.id}' in this inspection; 'list' and "
+                    "'finding list' show the ids."
+                ) from None
+            what, record_id = "finding", item.id
+        else:
+            what, record_id = "note", inspection.resolve(args.id, version.id).id
     if version.data.get("deleted"):
-        print(f"Kept version {version.short} of {note.id}, {version.by}'s deletion: the note is "
-              "deleted; the conflict is resolved.")
+        print(f"Kept version {version.short} of {record_id}, {version.by}'s deletion: the {what} "
+              "is deleted; the conflict is resolved.")
     else:
-        print(f"Kept version {version.short} of {note.id} (by {version.by}); the conflict is "
+        print(f"Kept version {version.short} of {record_id} (by {version.by}); the conflict is "
               "resolved.")
     return 0
 
@@ -717,11 +736,35 @@ def cmd_finding_list(args: argparse.Namespace) -> int:
         print("No findings yet.", file=sys.stderr)
     for item in items:
         mark = "main " if item.main else ""
+        conflict = "IN CONFLICT " if item.conflict else ""
         judgement = fw.label(fw.judgements, item.judgement)
         print(
-            f"{item.id[:8]}  {item.question}  {mark}{judgement}: {item.text[:70]} "
+            f"{item.id[:8]}  {item.question}  {conflict}{mark}{judgement}: {item.text[:70]} "
             f"({len(item.evidence)} notes)"
         )
+    return 0
+
+
+def cmd_finding_show(args: argparse.Namespace) -> int:
+    with _open(args) as inspection:
+        item = findings.finding(inspection, args.id)
+        versions = findings.versions(inspection, item.id) if item.conflict else []
+        fw = inspection.framework
+    print(f"Finding {item.id} (revision {item.revision})")
+    print(f"  question:   {item.question}")
+    main = " (a main finding)" if item.main else ""
+    print(f"  judgement:  {fw.label(fw.judgements, item.judgement)}{main}")
+    print(f"  author:     {item.author}")
+    print(f"  evidence:   {', '.join(e[:8] for e in item.evidence)}")
+    print()
+    print(item.text)
+    if versions:
+        print("\nIN CONFLICT: competing versions (keep one with 'resolve --keep'):")
+        for version in versions:
+            print(f"  {version.describe()}")
+            others = [v for v in versions if v is not version]
+            for what, value in version.differences(others):
+                print(f"      {what}: {value}")
     return 0
 
 
@@ -734,6 +777,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     with _open(args) as inspection:
         allowed = write_report(inspection, args.out, allow_names=args.allow_names)
         unchecked = unchecked_register(inspection) if args.allow_names else 0
+        unsettled = [f for f in findings.findings(inspection) if f.conflict]
+    for item in unsettled:
+        print(
+            f"warning: finding {item.id[:8]} is in conflict; the draft has its newest version "
+            "(see 'finding show')",
+            file=sys.stderr,
+        )
     if unchecked:
         print(
             f"warning: {unchecked_sentence(unchecked)}; written because of --allow-names",

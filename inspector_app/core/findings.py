@@ -11,7 +11,15 @@ from typing import Any
 
 from inspector_app.core import history
 from inspector_app.core.errors import InvalidInput, NotFound
-from inspector_app.core.models import Finding, check_finding, clean_text, new_id, now
+from inspector_app.core.models import (
+    Finding,
+    Version,
+    check_finding,
+    clean_text,
+    new_id,
+    now,
+    pick_version,
+)
 from inspector_app.core.records import Change
 from inspector_app.core.store import Inspection
 
@@ -117,6 +125,29 @@ def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
     current = finding(inspection, finding_id)
     inspection.commit([inspection.versioned("finding", current.id, {"deleted": True}, "delete")])
     return current
+
+
+def versions(inspection: Inspection, finding_id: str) -> list[Version]:
+    """The competing versions of a finding (one when it is not in conflict)."""
+    current = finding(inspection, finding_id)
+    found = inspection.file.read("finding", current.id)
+    return [Version(h["v"], h["by"], h["at"], h["data"]) for h in found[1]["heads"]]
+
+
+def resolve(inspection: Inspection, finding_id: str, keep: str) -> tuple[Finding, Version]:
+    """End a finding's conflict by keeping one version (a prefix of its id); returns the
+    finding as kept and the version chosen (a deletion deletes the finding)."""
+    current = finding(inspection, finding_id)
+    if not current.conflict:
+        raise InvalidInput(
+            f"The finding {current.id[:8]} is not in conflict; there is nothing to resolve."
+        )
+    chosen = pick_version(versions(inspection, current.id), keep, "finding")
+    if chosen.data.get("deleted"):
+        inspection.commit([inspection.versioned("finding", current.id, chosen.data, "resolve")])
+        return current, chosen
+    kept = Finding.from_payload(current.id, current.revision, chosen.data)
+    return _save(inspection, kept, "resolve"), chosen
 
 
 def _save(inspection: Inspection, item: Finding, action: str) -> Finding:

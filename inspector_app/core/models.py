@@ -282,6 +282,20 @@ class Version:
         return out
 
 
+def pick_version(versions: Sequence[Version], keep: str, what: str) -> Version:
+    """The version ``keep`` names (at least four characters of its id, in any case), or
+    ``InvalidInput`` listing the versions to choose from."""
+    wanted = keep.strip().lower()
+    chosen = [v for v in versions if len(wanted) >= 4 and v.id.startswith(wanted)]
+    if len(chosen) != 1:
+        listed = ", ".join(v.short for v in versions)
+        raise InvalidInput(
+            f"'{keep}' does not name one of this {what}'s versions; give at least four "
+            f"characters of one of: {listed}."
+        )
+    return chosen[0]
+
+
 _BOOKKEEPING = {"updated_at", "created_at", "author", "id", "revision"}
 
 

@@ -46,6 +46,7 @@ from inspector_app.core.models import (
     differences,
     new_id,
     now,
+    pick_version,
 )
 from inspector_app.core.records import Change, RecordFile, VerifyReport
 
@@ -588,16 +589,7 @@ class Inspection:
             raise InvalidInput(
                 f"The note {note.id[:8]} is not in conflict; there is nothing to resolve."
             )
-        heads = self.versions(note.id)
-        listed = ", ".join(v.short for v in heads)
-        wanted = keep.strip().lower()
-        chosen = [v for v in heads if len(wanted) >= 4 and v.id.startswith(wanted)]
-        if len(chosen) != 1:
-            raise InvalidInput(
-                f"'{keep}' does not name one of this note's versions; give at least four "
-                f"characters of one of: {listed}."
-            )
-        return chosen[0]
+        return pick_version(self.versions(note.id), keep, "note")
 
     def _refuse_conflict(self, note: Note) -> None:
         if note.conflict:

@@ -216,3 +216,41 @@ def test_joining_with_the_leads_name_or_a_huge_file_is_refused_and_paths_are_quo
     spaced = tmp_path / "my file.inspection"
     out = run("join", spaced, "--card", card, "--inspector", "Ali Member").stdout
     assert f"inspector-app card '{spaced}' --out my.card" in out  # copied as printed, it runs
+
+
+def test_a_finding_in_conflict_is_shown_marked_and_resolved_from_the_command_line(pair,
+                                                                                  tmp_path):
+    from inspector_app.core import findings
+
+    lead, member = pair
+    note = lead.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                         judgement="development", text="Parents describe long waits.")
+    item = findings.add_finding(lead, question="A", judgement="development",
+                                text="Waits are long.", evidence=[note.id])
+    to_team = tmp_path / "sam.bundle"
+    bundle.export_bundle(lead, to_team, to_team=True)
+    bundle.import_bundle(member, to_team)
+    findings.edit_finding(lead, item.id, text="Lead: waits of nine months.")
+    findings.edit_finding(member, item.id, text="Member: waits of seven months.")
+    back = tmp_path / "mo.bundle"
+    bundle.export_bundle(member, back)
+    assert bundle.import_bundle(lead, back).finding_conflicts == [item.id]
+    lead.close()
+
+    listed = run("finding", "list", lead.path).stdout
+    assert f"{item.id[:8]}  A  IN CONFLICT " in listed
+    shown_text = run("finding", "show", lead.path, item.id[:8]).stdout
+    versions = shown_text[shown_text.index("IN CONFLICT"):]
+    assert "text: Lead: waits of nine months." in versions
+    assert "text: Member: waits of seven months." in versions
+    drafted = run("report", lead.path, "--out", tmp_path / "draft.docx").stderr
+    assert f"warning: finding {item.id[:8]} is in conflict" in drafted
+
+    [theirs] = [line.split()[1] for line in versions.splitlines()
+                if line.strip().startswith("version") and "by Mo Member" in line]
+    out = run("resolve", lead.path, item.id[:8], "--keep", theirs).stdout
+    assert out == f"Kept version {theirs} of {item.id} (by Mo Member); the conflict is resolved.\n"
+    [kept] = json.loads(run("finding", "list", lead.path, "--json").stdout)
+    assert kept["text"] == "Member: waits of seven months." and kept["conflict"] is False
+    missing = run("resolve", lead.path, "abcd1234", "--keep", theirs, code=2).stderr
+    assert "There is no note or finding 'abcd1234'" in missing
