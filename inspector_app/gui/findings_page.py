@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.errors import NamesInReport, unchecked_sentence
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import Finding
+from inspector_app.core.models import Finding, Version
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.file_dialogs import save_path
 from inspector_app.gui.session import Session
+from inspector_app.gui.times import local_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 AUTOSAVE_MS = 800  # a pause in typing this long saves the finding, as notes are saved
@@ -163,6 +164,25 @@ class FindingsPage(QWidget):
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence of the finding")
         self.evidence.itemActivated.connect(self._evidence_activated)
+        # A finding in conflict is read-only until one of its versions is kept.
+        self.conflict_text = QLabel()
+        self.conflict_text.setWordWrap(True)
+        self.versions = QComboBox()
+        self.versions.setAccessibleName("Versions of the finding")
+        self.versions.currentIndexChanged.connect(self._version_shown)
+        keep = QPushButton("&Keep this version")
+        keep.setAccessibleName("Keep this version of the finding")
+        keep.clicked.connect(self._keep_version)
+        self.conflict_bar = QWidget()
+        self.conflict_bar.setObjectName("findingConflict")
+        bar = QVBoxLayout(self.conflict_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.conflict_text)
+        choice = QHBoxLayout()
+        choice.addWidget(self.versions, 1)
+        choice.addWidget(keep)
+        bar.addLayout(choice)
+        self.conflict_bar.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         # Typing is kept: saved after a pause, before another finding is shown, and on lock;
@@ -197,6 +217,7 @@ class FindingsPage(QWidget):
         row.addWidget(self.main)
         row.addStretch()
         form_layout.addLayout(row)
+        form_layout.addWidget(self.conflict_bar)
         form_layout.addWidget(self.text)
         form_layout.addWidget(
             QLabel(
@@ -294,7 +315,7 @@ class FindingsPage(QWidget):
             column.clear()
             for finding in self.items:
                 if finding.question == code and finding.judgement == judgement:
-                    star = "★ " if finding.main else ""
+                    star = ("⚠ " if finding.conflict else "") + ("★ " if finding.main else "")
                     text = textwrap.shorten(finding.text, 160, placeholder=" …")
                     count = len(finding.evidence)
                     notes = f"{count} note" if count == 1 else f"{count} notes"
@@ -336,6 +357,54 @@ class FindingsPage(QWidget):
         self.filling, self.dirty = False, False
         self.timer.stop()
         self._load_evidence(finding)
+        in_conflict = bool(finding and finding.conflict)
+        self.text.setReadOnly(in_conflict)
+        self.main.setEnabled(not in_conflict)
+        self.judgement.setEnabled(not in_conflict)
+        self.conflict_bar.setVisible(in_conflict)
+        self.versions.clear()
+        if in_conflict:
+            self.session.run(
+                ops.finding_versions,
+                finding.id,
+                on_success=lambda versions, shown=finding.id: self._show_versions(shown, versions),
+                on_failure=lambda exc: show_error(self, exc),
+            )
+
+    def _show_versions(self, finding_id: str, versions: list[Version]) -> None:
+        if self.current is None or self.current.id != finding_id:
+            return  # another finding is shown now
+        self.conflict_text.setText(
+            f"This finding has {len(versions)} versions, made by two inspectors from the same "
+            "one. Read each below and keep one; until then it cannot be changed."
+        )
+        self.versions.blockSignals(True)
+        for version in versions:
+            what = "deleted" if version.data.get("deleted") else "its text below"
+            self.versions.addItem(f"By {version.by}, {local_time(version.at)}: {what}", version)
+        self.versions.blockSignals(False)
+        self._version_shown(self.versions.currentIndex())
+
+    def _version_shown(self, index: int) -> None:
+        version = self.versions.itemData(index)
+        if version is None:
+            return
+        self.filling = True
+        self.text.setPlainText("(deleted)" if version.data.get("deleted") else version.data["text"])
+        self.filling = False
+
+    def _keep_version(self) -> None:
+        version = self.versions.currentData()
+        if self.current is None or version is None:
+            return
+        self.session.run(
+            ops.resolve_finding,
+            self.current.id,
+            version.id,
+            changes=True,
+            on_success=lambda _kept: self.message.setText("Conflict resolved: one version kept."),
+            on_failure=lambda exc: show_error(self, exc),
+        )
 
     def _load_evidence(self, finding: Finding | None) -> None:
         self.evidence.clear()

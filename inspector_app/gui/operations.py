@@ -309,6 +309,14 @@ def edit_finding(inspection: Inspection, finding_id: str, changes: dict[str, Any
     return findings.edit_finding(inspection, finding_id, **changes)
 
 
+def finding_versions(inspection: Inspection, finding_id: str) -> list[Version]:
+    return findings.versions(inspection, finding_id)
+
+
+def resolve_finding(inspection: Inspection, finding_id: str, version_id: str) -> Finding:
+    return findings.resolve(inspection, finding_id, version_id)[0]
+
+
 def add_evidence(inspection: Inspection, finding_id: str, note_ids: list[str]) -> Finding:
     current = findings.finding(inspection, finding_id)
     return findings.edit_finding(inspection, finding_id, evidence=[*current.evidence, *note_ids])

@@ -585,6 +585,53 @@ def test_merged_text_typed_when_the_file_locks_is_kept_beside_the_versions(
     assert texts == sorted([LEAD_TEXT, MEMBER_TEXT, MERGED_TEXT])
 
 
+def test_a_finding_in_conflict_is_read_only_until_one_version_is_kept(
+    qtbot, window: MainWindow, files: TeamFiles
+) -> None:
+    from inspector_app.core import findings
+
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        bundle.import_bundle(lead, files.first)
+        item = findings.add_finding(lead, question="A", judgement="development",
+                                    text="Waits are long.", evidence=[files.note_id])
+        bundle.export_bundle(lead, files.folder / "sam.bundle", to_team=True)
+        findings.edit_finding(lead, item.id, text="Lead: waits of nine months.")
+    with Inspection.open(files.member, PASSPHRASE) as member:
+        bundle.import_bundle(member, files.folder / "sam.bundle")
+        findings.edit_finding(member, item.id, text="Member: waits of seven months.")
+        bundle.export_bundle(member, files.folder / "robin-2.bundle")
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        assert bundle.import_bundle(lead, files.folder / "robin-2.bundle").finding_conflicts
+
+    open_file(qtbot, window, files.lead, notes=3)
+    window.workspace.tabs.setCurrentWidget(window.workspace.findings)
+    page = window.workspace.findings
+    page.question.setCurrentIndex(page.question.findData("A"))
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 1, timeout=WAIT_MS)
+    assert column.item(0).text().startswith("⚠ ")
+    column.setCurrentRow(0)
+    qtbot.waitUntil(lambda: page.versions.count() == 2, timeout=WAIT_MS)
+    assert page.conflict_bar.isVisible() and page.text.isReadOnly()
+    shown = set()
+    for index in range(2):  # each version can be read in turn
+        page.versions.setCurrentIndex(index)
+        shown.add(page.text.toPlainText())
+    assert shown == {"Lead: waits of nine months.", "Member: waits of seven months."}
+    qtbot.keyClicks(page.text, "typed over")  # read-only: nothing typed, nothing saved
+    assert page.text.toPlainText() in shown
+
+    by_member = page.versions.findText(f"By {MEMBER}", Qt.MatchFlag.MatchStartsWith)
+    page.versions.setCurrentIndex(by_member)
+    click(qtbot, button_named(page, "Keep this version of the finding"))
+    qtbot.waitUntil(lambda: not page.conflict_bar.isVisible(), timeout=WAIT_MS)
+    assert not page.text.isReadOnly()
+    lock(qtbot, window)
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        [kept] = findings.findings(lead)
+    assert (kept.text, kept.conflict) == ("Member: waits of seven months.", False)
+
+
 def test_a_merged_text_keeps_the_tags_of_the_version_chosen(make_inspection) -> None:
     from inspector_app.gui import operations as ops
     from tests.conftest import add_fixture_note
