@@ -193,7 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("card", cmd_card, "write this file's card (the inspection card from the lead)")
     p.add_argument("--out", required=True, type=Path, metavar="CARD")
 
-    p = command("join", cmd_join, "create your file for an inspection from the lead's card")
+    p = command(
+        "join",
+        cmd_join,
+        "create your file for an inspection from the lead's card (or join a file made with "
+        "'new --role team')",
+    )
     p.add_argument("--card", required=True, type=Path, metavar="CARD")
     p.add_argument("--inspector", required=True, help="your name as it appears on notes")
 
@@ -396,7 +401,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     inspection.close()
     print(f"Created {args.file} for {inspection.info.area}.")
-    print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
+    if recovery_key:
+        print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
     return 0
 
 
@@ -517,20 +523,33 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    passphrase = read_passphrase(args, confirm=True)
-    inspection, recovery_key = team.join(args.file, args.card, args.inspector, passphrase)
-    with inspection:
-        lead = team.roster(inspection)[0]
-        mine = team.fingerprint(inspection)
+    if args.file.is_file():  # made with 'new --role team' before the card came: it joins now
+        with _open(args) as inspection:
+            if inspection.info.inspector.casefold() != args.inspector.strip().casefold():
+                raise InvalidInput(
+                    f"The notes in {args.file} are by {inspection.info.inspector}; join with "
+                    f"--inspector \"{inspection.info.inspector}\"."
+                )
+            lead = team.join_existing(inspection, args.card)
+            mine = team.fingerprint(inspection)
+        recovery_key, done = "", f"{args.file} and the notes in it joined"
+    else:
+        passphrase = read_passphrase(args, confirm=True)
+        inspection, recovery_key = team.join(args.file, args.card, args.inspector, passphrase)
+        with inspection:
+            lead = team.roster(inspection)[0]
+            mine = team.fingerprint(inspection)
+        done = f"created {args.file}"
     print(
         f"Joined the inspection of {inspection.info.area} led by {lead.name} "
-        f"(lead's fingerprint {lead.fingerprint}); created {args.file}."
+        f"(lead's fingerprint {lead.fingerprint}); {done}."
     )
     print(
         f"Your fingerprint: {mine}. Send your card to the lead: "
         f"inspector-app card {shlex.quote(str(args.file))} --out my.card"
     )
-    print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
+    if recovery_key:
+        print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
     return 0
 
 

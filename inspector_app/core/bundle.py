@@ -181,7 +181,11 @@ def _recipients(inspection: Inspection, to_team: bool) -> list[team.Member]:
         return members
     leads = [m for m in members if m.role == "lead"]
     if not leads:
-        raise InvalidInput("This file does not know its lead; join with the lead's card first.")
+        raise InvalidInput(
+            "This file does not know its lead yet; join it with the lead's card first "
+            "('join FILE --card CARD --inspector NAME', or Join with the lead's card on Team & "
+            "sync)."
+        )
     return leads if not to_team else members
 
 

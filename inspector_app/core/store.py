@@ -708,6 +708,16 @@ class Inspection:
             self.info = info
         return info
 
+    def bind_to_inspection(self, inspection_id: str, area: str) -> InspectionInfo:
+        """A team member's file made on its own joins the lead's inspection: it takes the
+        inspection's id and area (its notes, sealed to this file, stay as they are)."""
+        if self.info.role != "team":
+            raise InvalidInput("Only a team member's file joins an inspection; this is a lead's.")
+        info = replace(self.info, inspection_id=inspection_id, area=_required_line(area, "area"))
+        self.commit([Change(*_INFO, info.to_payload(), "update")])
+        self.info = info
+        return info
+
     def verify(self) -> VerifyReport:
         try:
             return self.file.verify()

@@ -274,15 +274,7 @@ def join(
     path: Path, card_path: Path, inspector: str, passphrase: str, kdf: KdfParams | None = None
 ) -> tuple[Inspection, str]:
     """A team member's new file, bound to the lead's inspection; returns it and its recovery key."""
-    card = read_card(card_path)
-    if card.kind != "inspection":
-        raise InvalidInput("That is a member card; joining needs the lead's inspection card.")
-    if clean_line(inspector).casefold() == card.name.casefold():
-        # Work is told apart by name: the lead's roster would refuse this member's card.
-        raise InvalidInput(
-            f"{card.name} is the lead's name on this card; join with your own name "
-            "(add an initial if you share it)."
-        )
+    card = _inspection_card(card_path, inspector)
     inspection, recovery = Inspection.create(
         path,
         passphrase,
@@ -295,6 +287,38 @@ def join(
     )
     _save_member(inspection, card.member(), "create")
     return inspection, recovery
+
+
+def join_existing(inspection: Inspection, card_path: Path) -> Member:
+    """A team member's file made on its own (``new --role team``) joins the lead's inspection
+    with the lead's card, keeping the notes already in it; returns the lead."""
+    card = _inspection_card(card_path, inspection.info.inspector)
+    if inspection.info.role != "team":
+        raise InvalidInput("This is a lead's file; a lead's file makes the inspection card.")
+    if any(m.role == "lead" for m in roster(inspection)):
+        raise InvalidInput("This file has already joined an inspection.")
+    if card.framework != inspection.info.framework:
+        raise InvalidInput(
+            "That inspection uses another framework than this file; join with a new file."
+        )
+    inspection.bind_to_inspection(card.inspection_id, card.area or inspection.info.area)
+    lead = card.member()
+    _save_member(inspection, lead, "create")
+    return lead
+
+
+def _inspection_card(card_path: Path, inspector: str) -> Card:
+    """The lead's inspection card, to join under the name ``inspector``."""
+    card = read_card(card_path)
+    if card.kind != "inspection":
+        raise InvalidInput("That is a member card; joining needs the lead's inspection card.")
+    if clean_line(inspector).casefold() == card.name.casefold():
+        # Work is told apart by name: the lead's roster would refuse this member's card.
+        raise InvalidInput(
+            f"{card.name} is the lead's name on this card; join with your own name "
+            "(add an initial if you share it)."
+        )
+    return card
 
 
 def add_member(inspection: Inspection, card_path: Path) -> Member:

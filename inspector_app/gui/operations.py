@@ -309,6 +309,10 @@ def edit_finding(inspection: Inspection, finding_id: str, changes: dict[str, Any
     return findings.edit_finding(inspection, finding_id, **changes)
 
 
+def join_existing(inspection: Inspection, card: Path) -> team.Member:
+    return team.join_existing(inspection, card)
+
+
 def finding_versions(inspection: Inspection, finding_id: str) -> list[Version]:
     return findings.versions(inspection, finding_id)
 

@@ -81,6 +81,7 @@ class TeamPage(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, text, slot in (
+            ("join", "&Join with the lead's card…", self._join_with_card),
             ("card", "Write my &card…", self._write_card),
             ("add", "&Add a member's card…", self._add_member),
             ("export", "E&xport bundle…", self._export),
@@ -144,13 +145,17 @@ class TeamPage(QWidget):
             "swap cards."
         )
         self.model.set_rows(summary["roster"])
+        unjoined = not lead and not any(m.role == "lead" for m in summary["roster"])
         self.empty.setText(
             "No team yet. Write your card and give it to each member; add the cards they send back."
             if lead
-            else ""
+            else "This file has not joined an inspection yet, so it cannot send bundles. Choose "
+            "Join with the lead's card and pick the inspection card the lead gave you; the "
+            "notes already here go with your first bundle."
         )
-        self.empty.setVisible(not summary["roster"] and lead)
+        self.empty.setVisible(not summary["roster"] and (lead or unjoined))
         self.buttons["add"].setVisible(lead)
+        self.buttons["join"].setVisible(unjoined)
         self.buttons["export"].setText(
             "E&xport bundle to the team…" if lead else "E&xport bundle for the lead…"
         )
@@ -204,6 +209,19 @@ class TeamPage(QWidget):
                 path,
                 done=lambda fp: self.status.setText(
                     f"Card written to {path}. Its fingerprint is {fp}."
+                ),
+            )
+
+    def _join_with_card(self) -> None:
+        path = open_path(self, "Join with the lead's card", CARD_FILTER)
+        if path:
+            self._run(
+                ops.join_existing,
+                path,
+                changes=True,
+                done=lambda lead: self.status.setText(
+                    f"Joined the inspection led by {lead.name}. Check the lead's fingerprint "
+                    f"with them: {lead.fingerprint}. Then write your card for the lead."
                 ),
             )
 

@@ -254,3 +254,26 @@ def test_a_finding_in_conflict_is_shown_marked_and_resolved_from_the_command_lin
     assert kept["text"] == "Member: waits of seven months." and kept["conflict"] is False
     missing = run("resolve", lead.path, "abcd1234", "--keep", theirs, code=2).stderr
     assert "There is no note or finding 'abcd1234'" in missing
+
+
+def test_a_file_made_as_a_team_member_before_the_card_came_joins_with_its_notes(tmp_path):
+    lead, mine = tmp_path / "sam.inspection", tmp_path / "mo.inspection"
+    card = tmp_path / "inspection.card"
+    run("new", lead, "--area", "Northmoor", "--inspector", "Sam Lead")
+    run("card", lead, "--out", card)
+    run("new", mine, "--area", "My visits", "--inspector", "Mo Member", "--role", "team")
+    early = run("add", mine, *TAGS, "--text", "Captured before the card came.").stdout.strip()
+    refused = run("bundle", "export", mine, "--out", tmp_path / "x.bundle", code=2).stderr
+    assert "join it with the lead's card first" in refused
+
+    other = run("join", mine, "--card", card, "--inspector", "Someone Else", code=2).stderr
+    assert "The notes in" in other and '--inspector "Mo Member"' in other
+    out = run("join", mine, "--card", card, "--inspector", "Mo Member").stdout
+    assert "led by Sam Lead" in out and "joined" in out and "Recovery key" not in out
+    run("card", mine, "--out", tmp_path / "mo.card")
+    run("team", "add", lead, tmp_path / "mo.card")
+    run("bundle", "export", mine, "--out", tmp_path / "mo.bundle")
+    run("bundle", "import", lead, tmp_path / "mo.bundle")
+    assert notes(lead)[early]["text"] == "Captured before the card came."
+    again = run("join", mine, "--card", card, "--inspector", "Mo Member", code=2).stderr
+    assert "already joined" in again

@@ -632,6 +632,32 @@ def test_a_finding_in_conflict_is_read_only_until_one_version_is_kept(
     assert (kept.text, kept.conflict) == ("Member: waits of seven months.", False)
 
 
+def test_a_member_file_made_before_the_card_came_joins_from_the_team_page(
+    qtbot, window: MainWindow, files: TeamFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early = files.folder / "early.inspection"
+    made, _ = Inspection.create(early, PASSPHRASE, area="My visits", inspector="Kim Member",
+                                role="team", kdf=cheap())
+    with made:
+        made.add_note(**MEMBER_NOTE)
+    page = open_file(qtbot, window, early, notes=1)
+    to_team_tab(qtbot, window)
+    assert "has not joined an inspection yet" in page.empty.text() and page.empty.isVisible()
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(files.lead_card), "")
+    )
+    click(qtbot, button_named(page, "Join with the lead's card"))
+    qtbot.waitUntil(lambda: "Joined the inspection led by" in page.status.text(),
+                    timeout=WAIT_MS)
+    assert files.lead_fingerprint in page.status.text()
+    qtbot.waitUntil(lambda: not page.buttons["join"].isVisible(), timeout=WAIT_MS)
+    assert page.buttons["export"].isEnabled() and not page.empty.isVisible()
+    lock(qtbot, window)
+    with Inspection.open(early, PASSPHRASE) as joined:
+        assert joined.info.inspection_id == files.inspection_id
+        assert [m.name for m in team.roster(joined)] == [LEAD]
+
+
 def test_a_merged_text_keeps_the_tags_of_the_version_chosen(make_inspection) -> None:
     from inspector_app.gui import operations as ops
     from tests.conftest import add_fixture_note
