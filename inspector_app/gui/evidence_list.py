@@ -86,6 +86,8 @@ class HighlightDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+TWO_ROWS_FROM_POINTS = 12  # text size at which the filters move under the search
+
 # Each fixed column's width in characters (0: the title, which stretches).
 COLUMN_CHARS = (22, 13, 14, 8, 17, 22, 0, 6)
 
@@ -115,7 +117,8 @@ class EvidenceList(QWidget):
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.search.installEventFilter(self)  # Down or Enter: to the results; Esc: clear
         self.filters: dict[str, QComboBox] = {}
-        bar = QHBoxLayout()
+        bar = self.bar = QHBoxLayout()
+        self.filter_bar = QHBoxLayout()  # the filters' own row at a large text size
         new = QPushButton("New note")
         new.setToolTip("A new note of the last kind used (Ctrl+N)")
         new.setAccessibleName("New note")
@@ -172,6 +175,8 @@ class EvidenceList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addLayout(self.filter_bar)
+        self._arrange_bar()
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
@@ -191,6 +196,18 @@ class EvidenceList(QWidget):
                     column, max(heading, metrics.averageCharWidth() * chars + 12)
                 )
 
+    def _arrange_bar(self) -> None:
+        """Search and filters in one row; at a large text size the filters take a row of
+        their own, so the window still fits a small laptop's screen."""
+        two_rows = self.font().pointSizeF() >= TWO_ROWS_FROM_POINTS
+        for at, combo in enumerate(self.filters.values()):
+            self.bar.removeWidget(combo)
+            self.filter_bar.removeWidget(combo)
+            if two_rows:
+                self.filter_bar.addWidget(combo, 1)
+            else:
+                self.bar.insertWidget(2 + at, combo, 1)  # after New note and the search
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()
@@ -208,6 +225,7 @@ class EvidenceList(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # Settings ▸ text size
             self._size_columns()
+            self._arrange_bar()
 
     def set_framework(self, framework: Framework | None, authors: list[str] = ()) -> None:
         self.model.set_framework(framework)

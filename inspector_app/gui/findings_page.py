@@ -219,12 +219,12 @@ class FindingsPage(QWidget):
         form_layout.addLayout(row)
         form_layout.addWidget(self.conflict_bar)
         form_layout.addWidget(self.text)
-        form_layout.addWidget(
-            QLabel(
-                "Evidence (Enter or double-click opens a note; drag notes "
-                "from the evidence list onto a finding to add them):"
-            )
+        evidence_label = QLabel(
+            "Evidence (Enter or double-click opens a note; drag notes "
+            "from the evidence list onto a finding to add them):"
         )
+        evidence_label.setWordWrap(True)
+        form_layout.addWidget(evidence_label)
         form_layout.addWidget(self.evidence)
         evidence_buttons = QHBoxLayout()
         for text, name, slot in (

@@ -66,6 +66,7 @@ class TeamPage(QWidget):
         self.session = session
         self.role = ""
         self.me = QLabel()
+        self.me.setWordWrap(True)
         self.me.setAccessibleName("This file's inspector and fingerprint")
         self.me.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = RosterModel(self)
@@ -110,12 +111,12 @@ class TeamPage(QWidget):
         self.conflict_box = QWidget()
         box = QVBoxLayout(self.conflict_box)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(
-            QLabel(
-                "<b>Notes in conflict</b>: two inspectors changed the same note. "
-                "Choose which version to keep, or write one from both."
-            )
+        heading = QLabel(
+            "<b>Notes in conflict</b>: two inspectors changed the same note. "
+            "Choose which version to keep, or write one from both."
         )
+        heading.setWordWrap(True)
+        box.addWidget(heading)
         box.addWidget(self.conflicts)
         box.addWidget(resolve, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)

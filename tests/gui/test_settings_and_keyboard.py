@@ -120,6 +120,22 @@ def test_ok_keeps_the_last_kind_used_and_system_size_comes_back(
     assert QApplication.font().pointSize() == system
 
 
+def test_at_a_large_text_size_the_window_still_fits_a_small_laptop(
+    qtbot, opened: MainWindow, app_font: QFont
+) -> None:
+    evidence = opened.workspace.list
+    assert evidence.filter_bar.count() == 0  # one row of search and filters
+    opened.settings.text_size = 14
+    opened.apply_settings()
+    QApplication.processEvents()
+    assert evidence.filter_bar.count() == len(evidence.filters)  # the filters have their row
+    assert opened.minimumSizeHint().width() <= 1024
+    opened.settings.text_size = 0
+    opened.apply_settings()
+    QApplication.processEvents()
+    assert evidence.filter_bar.count() == 0
+
+
 def test_cancel_changes_nothing(qtbot, window: MainWindow, settings_path: Path) -> None:
     dialog = open_settings(qtbot, window)
     retype(qtbot, dialog.idle, "42")
