@@ -108,6 +108,8 @@ class ConflictDialog(QDialog):
         inspection = self.session.inspection
         me = inspection.info.inspector if inspection else ""
         mine = next((v for v in versions if v.by == me), None)
+        # Always in the same places: mine on the left, then the others, oldest first.
+        versions = sorted(versions, key=lambda v: (v is not mine, v.at, v.id))
         self.versions = versions
         self.heading.setText(
             f"{len(versions)} versions of this note were made from the same one. Keep one, or "

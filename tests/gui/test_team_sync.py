@@ -528,6 +528,8 @@ def test_edit_merged_replaces_both_versions(
     click(qtbot, button_named(page, "Resolve the selected conflict"))
     dialog = conflict_dialog(qtbot, window)
     assert dialog.merged.toPlainText() == LEAD_TEXT  # it starts from this file's version
+    titles = [box.title() for box in dialog.findChildren(QGroupBox)]
+    assert titles[0].endswith("(mine)") and titles[1].endswith("(theirs)")  # always there
     assert dialog.base.currentText().endswith("(mine)")  # and says whose tags it keeps
 
     dialog.merged.setFocus()
