@@ -99,6 +99,23 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def is_inspection_file(path: Path) -> bool:
+    """False if ``path`` is certainly not an inspection file, asked before a passphrase is
+    typed: read only, nothing in it opened. When SQLite cannot tell (the file is busy, the
+    folder read-only), True: unlocking then says what is wrong."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return not any(sign in str(exc) for sign in ("not a database", "no such table"))
+    except (sqlite3.Error, OSError, ValueError):
+        return True
+    return row is not None and row[0] == FORMAT
+
+
 def _check_format(conn: sqlite3.Connection, path: Path) -> None:
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()

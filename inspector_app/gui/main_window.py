@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.demo import Demo, build_demo
-from inspector_app.core.errors import InspectorError
+from inspector_app.core.errors import InspectorError, NotAnInspectionFile
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
+from inspector_app.core.records import is_inspection_file
 from inspector_app.core.store import Inspection
 from inspector_app.gui import operations as ops
 from inspector_app.gui.details_dialog import DetailsDialog
@@ -169,6 +170,12 @@ class MainWindow(QMainWindow):
             show_error(self, InspectorError(f"There is no inspection file at {path}."))
             self.settings.forget(path)
             self.start.refresh()
+            return
+        if not is_inspection_file(path):  # said now, not after the passphrase is typed
+            show_error(
+                self, NotAnInspectionFile(f"This is not an inspection file ({path}); choose a "
+                                          ".inspection file.")
+            )
             return
         self._close_current("Opening another inspection")
         self.session.hint = hint
