@@ -480,14 +480,20 @@ def cmd_show(args: argparse.Namespace) -> int:
             print()
         else:
             print(_describe(inspection, note))
-            if versions:
-                print("\nIN CONFLICT: competing versions (keep one with 'resolve --keep'):")
-                for version in versions:
-                    print(f"  {version.describe()}")
-                    others = [v for v in versions if v is not version]
-                    for what, value in version.differences(others):
-                        print(f"      {what}: {value}")
+            _print_versions(versions)
     return 0
+
+
+def _print_versions(versions: list) -> None:
+    """A conflict's competing versions, each with what it holds where they differ."""
+    if not versions:
+        return
+    print("\nIN CONFLICT: competing versions (keep one with 'resolve --keep'):")
+    for version in versions:
+        print(f"  {version.describe()}")
+        others = [v for v in versions if v is not version]
+        for what, value in version.differences(others):
+            print(f"      {what}: {value}")
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
@@ -777,13 +783,7 @@ def cmd_finding_show(args: argparse.Namespace) -> int:
     print(f"  evidence:   {', '.join(e[:8] for e in item.evidence)}")
     print()
     print(item.text)
-    if versions:
-        print("\nIN CONFLICT: competing versions (keep one with 'resolve --keep'):")
-        for version in versions:
-            print(f"  {version.describe()}")
-            others = [v for v in versions if v is not version]
-            for what, value in version.differences(others):
-                print(f"      {what}: {value}")
+    _print_versions(versions)
     return 0
 
 

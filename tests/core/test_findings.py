@@ -269,7 +269,9 @@ def test_findings_travel_in_bundles_conflict_and_their_deletions_travel(pair, tm
         assert [(f.text, f.conflict) for f in findings(again)] == [("Agreed wording.", False)]
 
 
-def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_path):
+def edited_by_both(pair, tmp_path):
+    """A member's finding, edited by the member and the lead: the import that puts it in
+    conflict at the lead's, and the finding."""
     lead, member = pair
     [note] = notes(member, 1)
     shared = add_finding(member, question="A", judgement="development", text=STATEMENT,
@@ -279,7 +281,12 @@ def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_pa
     edit_finding(lead, shared.id, text="The lead's wording.")
     edit_finding(member, shared.id, text="The member's wording.")
     bundle.export_bundle(member, tmp_path / "mo-2.bundle")
-    result = bundle.import_bundle(lead, tmp_path / "mo-2.bundle")
+    return bundle.import_bundle(lead, tmp_path / "mo-2.bundle"), shared
+
+
+def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_path):
+    lead, _member = pair
+    result, shared = edited_by_both(pair, tmp_path)
     assert finding(lead, shared.id).conflict is True
     # What the lead reads after importing ('bundle import' prints it): it must not say that
     # nothing is in conflict when a finding is.
@@ -287,16 +294,8 @@ def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_pa
 
 
 def test_an_edit_that_changes_nothing_settles_a_finding_in_conflict(pair, tmp_path):
-    lead, member = pair
-    [note] = notes(member, 1)
-    shared = add_finding(member, question="A", judgement="development", text=STATEMENT,
-                         evidence=[note])
-    bundle.export_bundle(member, tmp_path / "mo-1.bundle")
-    bundle.import_bundle(lead, tmp_path / "mo-1.bundle")
-    edit_finding(lead, shared.id, text="The lead's wording.")
-    edit_finding(member, shared.id, text="The member's wording.")
-    bundle.export_bundle(member, tmp_path / "mo-2.bundle")
-    bundle.import_bundle(lead, tmp_path / "mo-2.bundle")
+    lead, _member = pair
+    _result, shared = edited_by_both(pair, tmp_path)
     shown = finding(lead, shared.id)
     assert shown.conflict is True
     # The lead keeps the wording shown, as 'finding edit' with the same text does.

@@ -177,6 +177,13 @@ def test_alt_and_the_arrows_move_a_finding_within_its_column(
     assert texts == (expected if second == 1 else expected[::-1])
 
 
+def names_dialog(qtbot, window: MainWindow) -> NamesDialog:
+    """The box that stops a draft naming a child, once it shows."""
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
+                    timeout=WAIT_MS)
+    return next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+
+
 def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     qtbot, window: MainWindow, inspection_path: Path, tmp_path: Path
 ) -> None:
@@ -185,9 +192,7 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     page = open_with_finding(qtbot, window, inspection_path, "Jordan Whitfield waited a year.")
     out = tmp_path / "draft.docx"
     page.export_to(out)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
-                    timeout=WAIT_MS)
-    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    box = names_dialog(qtbot, window)
     places = [box.places.item(i).text() for i in range(box.places.count())]
     assert places and all("Child A" in p and "Jordan" not in p for p in places)
     # The finding is named by where it stands on the page, not by an id.
@@ -205,9 +210,7 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     box.places.itemActivated.emit(box.places.item(finding_place))
     qtbot.waitUntil(lambda: page.text.toPlainText().startswith("Jordan"), timeout=WAIT_MS)
     page.export_to(out)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
-                    timeout=WAIT_MS)
-    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    box = names_dialog(qtbot, window)
     next(b for b in box.findChildren(QPushButton) if b.text() == "Export anyway").click()
     qtbot.waitUntil(out.exists, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "Draft written" in page.message.text(), timeout=WAIT_MS)
@@ -224,9 +227,7 @@ def test_a_register_entry_that_cannot_be_read_stops_the_draft_until_confirmed(
     page = open_with_finding(qtbot, window, inspection_path, "Jordan Whitfield waited a year.")
     out = tmp_path / "draft.docx"
     page.export_to(out)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
-                    timeout=WAIT_MS)
-    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    box = names_dialog(qtbot, window)
     assert [box.places.item(i).text() for i in range(box.places.count())] == [
         f"{removed} child-register entries are damaged or missing, so the draft cannot be "
         "checked for those names."
@@ -383,9 +384,7 @@ def test_the_names_dialog_shows_the_finding_it_names_and_overwrites_nothing(
     development.setCurrentRow(0)  # ...but another finding is shown
     qtbot.waitUntil(lambda: page.text.toPlainText() == "Another finding.", timeout=WAIT_MS)
     page.export_to(tmp_path / "draft.docx")
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(NamesDialog)),
-                    timeout=WAIT_MS)
-    box = next(d for d in window.findChildren(NamesDialog) if d.isVisible())
+    box = names_dialog(qtbot, window)
     place = next(i for i in range(box.places.count())
                  if box.places.item(i).text().startswith("The finding"))
     box.places.itemActivated.emit(box.places.item(place))

@@ -222,6 +222,16 @@ def button_named(root: QWidget, name: str) -> QPushButton:
     return found[0]
 
 
+def open_the_conflict(qtbot, window: MainWindow, files: TeamFiles) -> tuple[TeamPage,
+                                                                           ConflictDialog]:
+    """The lead's file unlocked, and its one conflict open from Team & sync."""
+    page = open_file(qtbot, window, files.lead, notes=3)
+    to_team_tab(qtbot, window)
+    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
+    click(qtbot, button_named(page, "Resolve the selected conflict"))
+    return page, conflict_dialog(qtbot, window)
+
+
 def conflict_dialog(qtbot, window: MainWindow) -> ConflictDialog:
     def shown() -> list[ConflictDialog]:
         return [d for d in window.findChildren(ConflictDialog) if d.isVisible()]
@@ -522,11 +532,7 @@ def test_edit_merged_replaces_both_versions(
     qtbot, window: MainWindow, in_conflict: TeamFiles
 ) -> None:
     files = in_conflict
-    page = open_file(qtbot, window, files.lead, notes=3)
-    to_team_tab(qtbot, window)
-    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
-    click(qtbot, button_named(page, "Resolve the selected conflict"))
-    dialog = conflict_dialog(qtbot, window)
+    page, dialog = open_the_conflict(qtbot, window, files)
     assert dialog.merged.toPlainText() == LEAD_TEXT  # it starts from this file's version
     titles = [box.title() for box in dialog.findChildren(QGroupBox)]
     assert titles[0].endswith("(mine)") and titles[1].endswith("(theirs)")  # always there
@@ -572,11 +578,7 @@ def test_merged_text_typed_when_the_file_locks_is_kept_beside_the_versions(
     qtbot, window: MainWindow, in_conflict: TeamFiles
 ) -> None:
     files = in_conflict
-    page = open_file(qtbot, window, files.lead, notes=3)
-    to_team_tab(qtbot, window)
-    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
-    click(qtbot, button_named(page, "Resolve the selected conflict"))
-    dialog = conflict_dialog(qtbot, window)
+    page, dialog = open_the_conflict(qtbot, window, files)
     dialog.merged.setPlainText(MERGED_TEXT)
     window.lock()  # the idle lock, while the lead is away from the desk
     assert questions(dialog) == []  # nothing waits for an answer behind the lock
