@@ -265,7 +265,7 @@ class Version:
         """What this version says where the others differ, as (what, value) lines: the text,
         the tags, a detail field. Bookkeeping (when, by whom) is left out."""
         if self.data.get("deleted"):  # a deletion holds nothing to compare
-            return [("deleted", f"the note, by {self.by or 'unknown'}")]
+            return [("deleted", f"by {self.by or 'unknown'}")]
         live = [v for v in others if not v.data.get("deleted")]
         mine, theirs = _flat(self.data), [_flat(v.data) for v in live]
         if not live:  # beside a deletion only: what would be kept is the note's words

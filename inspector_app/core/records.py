@@ -68,9 +68,8 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
             raise InvalidInput(f"There is no inspection file at {path}.")
         if create and path.exists():
             raise InvalidInput(f"{path} already exists; choose another name.")
-        if create:
+        if create:  # made the owner's alone, as SQLite's -wal and -shm files then are too
             outfile.check_folder(path.parent, "inspection")
-        if create:  # the owner's alone, as SQLite's -wal and -shm files then are too
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             made = True
         conn = sqlite3.connect(

@@ -278,4 +278,4 @@ def test_a_conflicts_versions_show_only_what_differs():
     gone = Version("c" * 32, "Ali", "t3", {"deleted": True})
     # Beside a deletion, the words kept and who deleted it; no field names from the file.
     assert mine.differences([gone]) == [("title", "Same title"), ("text", "Line one / line two")]
-    assert gone.differences([mine]) == [("deleted", "the note, by Ali")]
+    assert gone.differences([mine]) == [("deleted", "by Ali")]

@@ -174,7 +174,7 @@ def test_a_deletion_in_conflict_is_shown_plainly_and_keeping_it_says_the_note_go
 
     text = run("show", lead.path, note.id[:8]).stdout
     versions = text[text.index("IN CONFLICT"):]
-    assert "deleted: the note, by Mo Member" in versions
+    assert "deleted: by Mo Member" in versions
     assert "text: Waits of nine months, per the log." in versions
     assert "attachments" not in versions and "kind" not in versions  # no names from the file
     [gone] = [v for v in shown(lead.path, note.id)["versions"] if v.get("deleted")]
