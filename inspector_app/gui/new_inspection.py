@@ -295,15 +295,17 @@ class NewInspectionDialog(QDialog):
             self._check_card()
 
     def _check_card(self) -> None:
+        """Read at once (a card is a few kilobytes at most), so Enter right after typing or
+        pasting its path finds it read."""
         self.card = None
         self.card_info.clear()
         if self.card_path.text().strip():
-            self.runner.run(
-                team.read_card,
-                Path(self.card_path.text()),
-                on_success=self._card_read,
-                on_failure=self._card_failed,
-            )
+            try:
+                card = team.read_card(Path(self.card_path.text()))
+            except InspectorError as exc:
+                self._card_failed(exc)
+                return
+            self._card_read(card)
 
     def _card_read(self, card: team.Card) -> None:
         if card.kind != "inspection":

@@ -814,6 +814,13 @@ def test_joining_from_the_start_screen(
     assert dialog.pages.currentIndex() == 0
     assert dialog.details_message.text() == "Choose the lead's inspection card."
 
+    # A path typed (or pasted) is read as Enter is pressed: no second press needed.
+    dialog.card_path.setFocus()
+    dialog.card_path.setText(str(files.lead_card))
+    qtbot.keyClick(dialog.card_path, Qt.Key.Key_Return)
+    assert dialog.card is not None and dialog.details_message.text() != (
+        "Choose the lead's inspection card."
+    )
     chosen[0] = files.lead_card
     click(qtbot, choose)
     qtbot.waitUntil(lambda: dialog.card_info.text() != "", timeout=WAIT_MS)
