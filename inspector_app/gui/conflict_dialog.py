@@ -3,6 +3,8 @@ write a merged text on top of the title, tags and details of the version chosen.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -75,10 +77,10 @@ class ConflictDialog(QDialog):
         self.base.setAccessibleName("Title, tags and details from")
         base_label = QLabel("Title, tags and &details from:")
         base_label.setBuddy(self.base)
-        save = QPushButton("&Save the merged version")
+        save = self.save = QPushButton("&Save the merged version")
         save.setAccessibleName("Save the merged version")
         save.clicked.connect(self._save_merged)
-        close = QPushButton("Decide &later")
+        close = self.later = QPushButton("Decide &later")
         close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -115,7 +117,7 @@ class ConflictDialog(QDialog):
             f"{len(versions)} versions of this note were made from the same one. Keep one, or "
             "write a merged text below; the versions not kept are set aside."
         )
-        theirs = 0
+        theirs, chain = 0, []
         for version in versions:
             who = "mine" if version is mine else "theirs"
             when = local_time(version.at)
@@ -136,6 +138,7 @@ class ConflictDialog(QDialog):
             column.addWidget(text)
             column.addWidget(keep)
             self.columns.addWidget(box)
+            chain += [text, keep]
             if not version.data.get("deleted"):  # a deletion has no title or tags to keep
                 self.base.addItem(f"the version by {version.by} ({who})", version.id)
         live = [v for v in versions if not v.data.get("deleted")]
@@ -144,6 +147,10 @@ class ConflictDialog(QDialog):
             self.merged.setPlainText(start.data.get("text", ""))
             self.base.setCurrentIndex(self.base.findData(start.id))
         self._started = self.merged.toPlainText()
+        # Tab goes as the view reads: each version and its button, then the merged text.
+        chain += [self.merged, self.base, self.later, self.save]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _keep(self, version: Version) -> None:
         self.session.run(

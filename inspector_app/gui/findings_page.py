@@ -5,6 +5,7 @@ weaknesses; notes dragged onto a finding become its evidence; drag to reorder; e
 from __future__ import annotations
 
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -286,6 +287,10 @@ class FindingsPage(QWidget):
                 self.columns[judgement.code] = column
                 self.boxes.append(box)
                 self.column_row.addWidget(box)
+            # Tab goes as the page reads: the question, its columns, then the finding below.
+            chain = [self.question, *self.columns.values(), self.judgement]
+            for before, after in pairwise(chain):
+                QWidget.setTabOrder(before, after)
         self.question.blockSignals(False)
 
     def reload(self) -> None:

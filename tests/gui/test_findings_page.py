@@ -257,6 +257,19 @@ def test_a_draft_named_without_its_ending_is_saved_as_a_word_file(
     assert asked["suggested"].parent == data_dir()  # where inspections are kept, not anywhere
 
 
+def test_tab_goes_from_the_question_through_the_columns_to_the_finding(
+    qtbot, opened: MainWindow
+) -> None:
+    page = page_of(opened)
+    widget, seen = page.question, []
+    for _ in range(len(page.columns) + 1):
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget = widget.nextInFocusChain()
+        seen.append(widget)
+    assert seen == [*page.columns.values(), page.judgement]
+
+
 def test_every_control_on_the_findings_page_is_named(qtbot, opened: MainWindow) -> None:
     from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QPlainTextEdit, QPushButton
 

@@ -574,6 +574,26 @@ def test_edit_merged_replaces_both_versions(
     }, "the merged note is still shown as in conflict until the file is reopened"
 
 
+def test_tab_goes_through_the_versions_before_the_merged_text(
+    qtbot, window: MainWindow, in_conflict: TeamFiles
+) -> None:
+    _page, dialog = open_the_conflict(qtbot, window, in_conflict)
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in dialog.findChildren(QGroupBox)),
+                    timeout=WAIT_MS)
+    [first] = [w for w in dialog.findChildren(QPlainTextEdit)
+               if w.accessibleName() == f"Version by {LEAD}"]  # mine, on the left
+    widget, seen = first, [first]
+    while widget is not dialog.save:
+        widget = widget.nextInFocusChain()
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
+            seen.append(widget)
+    names = [w.accessibleName() or w.text() for w in seen]
+    assert names[:4] == [f"Version by {LEAD}", f"Keep the version by {LEAD}",
+                         f"Version by {MEMBER}", f"Keep the version by {MEMBER}"]
+    assert names[4:] == ["Merged text", "Title, tags and details from", "Decide &later",
+                         "Save the merged version"]
+
+
 def test_merged_text_typed_when_the_file_locks_is_kept_beside_the_versions(
     qtbot, window: MainWindow, in_conflict: TeamFiles
 ) -> None:
