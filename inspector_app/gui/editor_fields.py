@@ -249,7 +249,7 @@ class CheckList(QWidget):
             if not item.isHidden():
                 on = item.checkState() != Qt.CheckState.Checked
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-                self.filter.clear()
+                self.filter.setText("")  # and its undo history: Ctrl+Z then undoes the tick
                 return
 
 
@@ -290,4 +290,4 @@ class ChildPicker(CheckList):
         ref = " ".join(self.new.text().split())
         if ref:
             self.add_item(ref, ref)
-            self.new.clear()
+            self.new.setText("")  # and its undo history: Ctrl+Z then undoes the tick

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         QApplication.instance().installEventFilter(self.idle)
+        QApplication.instance().installEventFilter(self)  # Ctrl+Z past a text box's own undo
 
         self.start.open_path.connect(self.open_path)
         self.start.new_requested.connect(self.new_inspection)
@@ -428,26 +429,36 @@ class MainWindow(QMainWindow):
             (self.undo_action, "Undo", stack.canUndo(), stack.undoText()),
             (self.redo_action, "Redo", stack.canRedo(), stack.redoText()),
         ):
-            if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+            if _text_can(focus, verb.lower()):
                 action.setText(f"&{verb} typing")
-                text = focus.document() if isinstance(focus, QPlainTextEdit) else focus
-                action.setEnabled(
-                    text.isUndoAvailable() if verb == "Undo" else text.isRedoAvailable()
-                )
+                action.setEnabled(True)
             else:
                 action.setText(f"&{verb} {what}" if can else f"&{verb}")
                 action.setEnabled(can)
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        """A text box takes Ctrl+Z for itself even with no typing to undo; then it goes to
+        Edit ▸ Undo instead, which undoes the last change to notes (a tick made with Enter)."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(
+            watched, (QLineEdit, QPlainTextEdit)
+        ):
+            for key, action in ((QKeySequence.StandardKey.Undo, "undo"),
+                                (QKeySequence.StandardKey.Redo, "redo")):
+                if event.matches(key) and not _text_can(watched, action):
+                    return True  # not accepted: the window's shortcut runs
+        return super().eventFilter(watched, event)
+
     def undo(self) -> None:
+        """Typing in the text box first; with none to undo there, the last change to notes."""
         focus = QApplication.focusWidget()
-        if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+        if _text_can(focus, "undo"):
             focus.undo()
         elif self._evidence_shown("Undo"):
             self.workspace.undo_stack.undo()
 
     def redo(self) -> None:
         focus = QApplication.focusWidget()
-        if isinstance(focus, (QLineEdit, QPlainTextEdit)):
+        if _text_can(focus, "redo"):
             focus.redo()
         elif self._evidence_shown("Redo"):
             self.workspace.undo_stack.redo()
@@ -502,3 +513,13 @@ class MainWindow(QMainWindow):
         self.session.runner.wait()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _text_can(widget, action: str) -> bool:
+    """Whether ``widget`` is a text box with typing of its own to undo (or redo)."""
+    if isinstance(widget, QLineEdit):
+        return widget.isUndoAvailable() if action == "undo" else widget.isRedoAvailable()
+    if isinstance(widget, QPlainTextEdit):
+        document = widget.document()
+        return document.isUndoAvailable() if action == "undo" else document.isRedoAvailable()
+    return False

@@ -456,6 +456,24 @@ def test_dates_typed_the_british_way_are_saved_and_one_that_is_no_date_is_said_u
     assert "21 weeks, BREACHED" in editor.timescales.text()
 
 
+def test_a_tick_made_with_enter_in_the_outcome_filter_is_undone_with_ctrl_z(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    editor = window.workspace.editor
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
+    before = on_disk(inspection_path, note_id).outcomes
+    editor.outcomes.filter.setFocus()
+    qtbot.keyClicks(editor.outcomes.filter, "co-prod")
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
+    assert "co-production" in on_disk(inspection_path, note_id).outcomes
+    ctrl(qtbot, editor.outcomes.filter, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: "co-production" not in editor.outcomes.checked(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: on_disk(inspection_path, note_id).outcomes == before,
+                    timeout=WAIT_MS)
+
+
 def test_loading_a_case_review_shows_its_fields(qtbot, opened: MainWindow) -> None:
     window = opened
     editor = window.workspace.editor
