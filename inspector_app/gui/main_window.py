@@ -366,13 +366,9 @@ class MainWindow(QMainWindow):
         self.workspace.flush()
         # What was typed in an open dialog is kept as its own Save would keep it (a merged
         # text beside the versions it merges), never dropped with the dialog.
-        self._not_kept = [
-            problem
-            for dialog in self.findChildren(QDialog)
-            if dialog.isVisible() and hasattr(dialog, "keep_typing")
-            for problem in [dialog.keep_typing()]
-            if problem
-        ]
+        dialogs = self.findChildren(QDialog)
+        typed_in = [d for d in dialogs if d.isVisible() and hasattr(d, "keep_typing")]
+        self._not_kept = [problem for problem in (d.keep_typing() for d in typed_in) if problem]
         self._remember_history()
         # Every dialog that showed the inspection goes, hidden ones too (they would keep what
         # they showed): a photo, the details, a conflict, a question. A new inspection being
