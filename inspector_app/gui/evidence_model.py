@@ -116,6 +116,9 @@ class EvidenceModel(RowsModel):
         column = COLUMNS[index.column()]
         if role == ID_ROLE:
             return row.id
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == "Outcomes" and row.outcomes:
+            # Shown as short codes to stay narrow; read out by name, as the tooltip gives them.
+            return "; ".join(self._label("outcomes", o) for o in row.outcomes)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "Judgement":

@@ -43,6 +43,17 @@ def test_evidence_model(qtbot, qtmodeltester, opened: MainWindow) -> None:
     qtbot.waitUntil(lambda: model.rowCount() == len(FIXTURE_NOTES), timeout=WAIT_MS)
 
 
+def test_a_screen_reader_hears_outcome_names_not_codes(opened: MainWindow) -> None:
+    from inspector_app.gui.evidence_model import COLUMNS
+
+    model = opened.workspace.list.model
+    row = model.row_of(next(r.id for r in model.rows if r.heading == "EHC plan timeliness"))
+    cell = model.index(row, COLUMNS.index("Outcomes"))
+    assert cell.data(Qt.ItemDataRole.DisplayRole) == "statutory-timescales"  # narrow on screen
+    spoken = cell.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith("Meeting statutory deadlines") and "-" not in spoken.split()[0]
+
+
 def test_the_model_the_evidence_table_shows(qtbot, qtmodeltester, opened: MainWindow) -> None:
     """The table's own model (a sorting proxy, or the evidence model sorting itself)."""
     evidence = opened.workspace.list
