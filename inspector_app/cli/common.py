@@ -1,0 +1,68 @@
+"""What every command needs: the passphrase (environment, file or prompt) and the opened file."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from inspector_app.core.errors import (
+    InvalidInput,
+)
+from inspector_app.core.store import Inspection
+
+PASSPHRASE_ENV = "INSPECTOR_APP_PASSPHRASE"
+MAX_PASSPHRASE_FILE = 4096  # bytes: far more than any passphrase, far less than a mistake
+NEW_PASSPHRASE_ENV = "INSPECTOR_APP_NEW_PASSPHRASE"
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    if args.passphrase_file:
+        try:
+            with open(args.passphrase_file, "rb") as handle:  # never more than a passphrase
+                raw = handle.read(MAX_PASSPHRASE_FILE + 1)
+            if len(raw) > MAX_PASSPHRASE_FILE:
+                raise InvalidInput(
+                    f"The passphrase file {args.passphrase_file} is too large to hold a "
+                    "passphrase; give the file that holds only the passphrase."
+                )
+            return raw.decode("utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(
+                f"The passphrase file {args.passphrase_file} cannot be read."
+            ) from exc
+    if os.environ.get(PASSPHRASE_ENV):
+        return valid_text(os.environ[PASSPHRASE_ENV], PASSPHRASE_ENV)
+    return prompt("Passphrase: ", confirm, PASSPHRASE_ENV)
+
+
+def valid_text(value: str, where: str) -> str:
+    # Checked, not encoded: an encoding error would quote the secret in its message.
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InvalidInput(
+            f"{where} holds bytes that are not valid text; check the terminal's encoding."
+        )
+    return value
+
+
+def prompt(label: str, confirm: bool, env: str) -> str:
+    if not sys.stdin.isatty():
+        if env == NEW_PASSPHRASE_ENV:
+            raise InvalidInput(f"No new passphrase given; set {env}, or run this in a terminal.")
+        raise InvalidInput(f"No passphrase given; set {env} or use --passphrase-file.")
+    first = getpass.getpass(label)
+    if confirm and getpass.getpass("Again: ") != first:
+        raise InvalidInput("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def open_inspection(args: argparse.Namespace) -> Inspection:
+    inspection = Inspection.open(args.file, read_passphrase(args))
+    if inspection.damaged:
+        print(
+            f"inspector-app: warning: {len(inspection.damaged)} damaged record(s) were "
+            "skipped; run 'verify' to name them.",
+            file=sys.stderr,
+        )
+    return inspection
