@@ -12,14 +12,22 @@ import base64
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from inspector_app.core import crypto
-from inspector_app.core.errors import IntegrityError, NotAnInspectionFile, WrongPassphrase
+from inspector_app.core.errors import (
+    IntegrityError,
+    InvalidInput,
+    NotAnInspectionFile,
+    WrongPassphrase,
+)
 from inspector_app.core.schema import FORMAT
 
+MIN_PASSPHRASE = 8
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _FIELDS = ("format", "file_id", "kdf", "wrap.passphrase", "wrap.recovery", "recovery.salt")
 
 
@@ -73,6 +81,21 @@ def write(db: sqlite_utils.Database, header: Header) -> None:
     }
     values["header.sum"] = _checksum(values)
     db["meta"].upsert_all(({"key": k, "value": v} for k, v in values.items()), pk="key")
+
+
+def check_passphrase(passphrase: str) -> str:
+    """A passphrase that can be typed again reliably and is long enough, or ``InvalidInput``."""
+    if not passphrase.isprintable() or _SURROGATE.search(passphrase):
+        raise InvalidInput(
+            "The passphrase has characters that cannot be typed reliably; use letters, "
+            "digits, spaces and punctuation."
+        )
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(
+            f"The passphrase is too short; use at least {MIN_PASSPHRASE} characters "
+            "(a few unrelated words are easy to type and hard to guess)."
+        )
+    return passphrase
 
 
 def read(db: sqlite_utils.Database) -> Header:

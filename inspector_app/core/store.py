@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -69,8 +68,6 @@ def identity_payload(
     }
 
 
-MIN_PASSPHRASE = 8
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 PAGE = 200  # rows a list fetches at a time
 WSOA = ("required", "not-required")
 DETAILS = ("area", "on_site_start", "on_site_end", "wsoa", "addressees", "team")
@@ -78,20 +75,6 @@ EDITABLE = CONTENT  # what an edit may change
 # Record types whose damage is told when the file is read: a record that does not open is left
 # out of every view, so the user must hear of it ("note ID", "finding ID", ...).
 DAMAGE_CHECKED = ("note", "child", "finding", "attachment", "member")
-
-
-def check_passphrase(passphrase: str) -> str:
-    if not passphrase.isprintable() or _SURROGATE.search(passphrase):
-        raise InvalidInput(
-            "The passphrase has characters that cannot be typed reliably; use letters, "
-            "digits, spaces and punctuation."
-        )
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(
-            f"The passphrase is too short; use at least {MIN_PASSPHRASE} characters "
-            "(a few unrelated words are easy to type and hard to guess)."
-        )
-    return passphrase
 
 
 class Inspection:
@@ -127,7 +110,7 @@ class Inspection:
         inspection_id: str | None = None,
     ) -> tuple[Inspection, str]:
         """A new file; returns it unlocked with the recovery key, which is shown only once."""
-        check_passphrase(passphrase)
+        keys.check_passphrase(passphrase)
         start, end = (_date(d, "on-site date") for d in on_site)
         if start and end and end < start:
             raise InvalidInput("The last day on site is before the first; check the dates.")
@@ -729,7 +712,7 @@ class Inspection:
 
     def change_passphrase(self, passphrase: str, kdf: KdfParams | None = None) -> None:
         """Re-wrap the data key under a new passphrase; the notes are not re-encrypted."""
-        check_passphrase(passphrase)
+        keys.check_passphrase(passphrase)
         new_header = keys.rewrap(self._header, self.file._key, passphrase, kdf or KdfParams.fresh())
         with self.file.transaction():
             keys.write(self._db, new_header)

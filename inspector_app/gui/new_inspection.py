@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 from inspector_app.core import framework as frameworks
 from inspector_app.core import outfile, team
 from inspector_app.core.errors import FrameworkError, InspectorError, InvalidInput
+from inspector_app.core.header import MIN_PASSPHRASE
 from inspector_app.core.models import FIRST_YEAR, LAST_YEAR
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
-from inspector_app.core.store import MIN_PASSPHRASE, ROLE_LABELS, ROLES, Inspection
+from inspector_app.core.store import ROLE_LABELS, ROLES, Inspection
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.tasks import TaskRunner
 
