@@ -17,12 +17,19 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from inspector_app.core import bundle  # noqa: E402
 from inspector_app.core.crypto import KdfParams  # noqa: E402
 from inspector_app.core.store import Inspection  # noqa: E402
 from inspector_app.gui.main_window import MainWindow  # noqa: E402
 from inspector_app.gui.settings import Settings  # noqa: E402
 from tests.conftest import PASSPHRASE  # noqa: E402
 from tests.gui.helpers import FIXTURE_NOTES, WAIT_MS, SavedInspection, unlock  # noqa: E402
+from tests.gui.team_world import (  # noqa: E402
+    LEAD_TEXT,
+    MEMBER_TEXT,
+    TeamFiles,
+    make_team,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +105,34 @@ def big_inspection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             inspection.add_note(**{**template, "text": f"{template['text']} (note {n})"})
     yield path
     shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- a team: a lead's and a member's files (team_world.py) -------------------------------------
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> TeamFiles:
+    return make_team(tmp_path)
+
+
+@pytest.fixture
+def second_bundle(files: TeamFiles) -> Path:
+    """The lead has the member's note and edits it; so does the member, who exports again:
+    importing this bundle into the lead puts the note in conflict."""
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        bundle.import_bundle(lead, files.first)
+        lead.edit_note(files.note_id, text=LEAD_TEXT)
+    out = files.folder / "robin-2.bundle"
+    with Inspection.open(files.member, PASSPHRASE) as member:
+        member.edit_note(files.note_id, text=MEMBER_TEXT)
+        bundle.export_bundle(member, out)
+    return out
+
+
+@pytest.fixture
+def in_conflict(files: TeamFiles, second_bundle: Path) -> TeamFiles:
+    """The lead's file with the conflicting bundle already imported."""
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        result = bundle.import_bundle(lead, second_bundle)
+    assert result.conflicts == [files.note_id]
+    return files

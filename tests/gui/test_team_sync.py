@@ -1,287 +1,61 @@
-"""Team & sync: the roster, cards, bundles in and out, conflicts side by side, joining.
-
-The team's files are made with the core (a lead, a member who joined with the lead's card and
-whose card is on the lead's roster) and closed; the window then opens one of them through its
-own unlock screen, as a user would.
+"""Team & sync: the roster, cards, bundles in and out, joining. (Conflicts: test_conflicts.py;
+the team's files: team_world.py.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
     QFileDialog,
-    QGroupBox,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QWidget,
 )
 
 from inspector_app.core import bundle, team
-from inspector_app.core.crypto import KdfParams
 from inspector_app.core.index import WorkingSet
 from inspector_app.core.store import Inspection
-from inspector_app.gui.conflict_dialog import ConflictDialog
 from inspector_app.gui.main_window import MainWindow
 from inspector_app.gui.new_inspection import NewInspectionDialog
-from inspector_app.gui.team_page import RosterModel, TeamPage
+from inspector_app.gui.team_page import RosterModel
 from tests.conftest import PASSPHRASE
 from tests.gui.helpers import (
-    FIXTURE_NOTES,
     WAIT_MS,
     alt_keys,
     click,
-    ctrl,
     error_dialogs,
-    focused,
     select_note,
     settle,
-    unlock,
     visible_headings,
 )
-
-LEAD, MEMBER, SECOND = "Sam Lead", "Robin Team", "Alex Second"
-AREA = "Northmoor"
-TEAM_TAB = 3
-MEMBER_NOTE = FIXTURE_NOTES[2]  # the member's note: the one both inspectors edit
-HEADING = MEMBER_NOTE["title"]
-LATER_NOTE = {**FIXTURE_NOTES[4], "title": "Forum minutes seen on the second day"}
-LEAD_TEXT = "Three of five recent interns are in paid work; the college confirmed it by email."
-MEMBER_TEXT = "Three of five recent interns are in paid work; two more start in September."
-MERGED_TEXT = "Three of five interns are in paid work (confirmed by email); two more in September."
-JOIN_PASSPHRASE = "lantern meadow copper"
-
-
-def cheap() -> KdfParams:
-    return KdfParams.fresh(memory_cost=1024, iterations=1, lanes=1)
-
-
-@dataclass(frozen=True)
-class TeamFiles:
-    """A lead's file and a member's file, both closed, and what passed between them."""
-
-    folder: Path
-    lead: Path
-    member: Path
-    lead_card: Path
-    member_card: Path
-    inspection_id: str
-    lead_fingerprint: str
-    member_fingerprint: str
-    note_id: str  # the member's note
-    first: Path  # the member's first bundle, holding that one note
-
-
-def make_team(folder: Path, *, on_roster: bool = True) -> TeamFiles:
-    lead, _ = Inspection.create(
-        folder / "lead.inspection", PASSPHRASE, area=AREA, inspector=LEAD, kdf=cheap()
-    )
-    with lead:
-        for values in FIXTURE_NOTES[:2]:
-            lead.add_note(**values)
-        lead_fingerprint = team.write_card(lead, folder / "lead.card")
-        member, _ = team.join(
-            folder / "member.inspection", folder / "lead.card", MEMBER, PASSPHRASE, kdf=cheap()
-        )
-        with member:
-            member_fingerprint = team.write_card(member, folder / "member.card")
-            if on_roster:
-                team.add_member(lead, folder / "member.card")
-            note = member.add_note(**MEMBER_NOTE)
-            bundle.export_bundle(member, folder / "robin-1.bundle")
-        inspection_id = lead.info.inspection_id
-    return TeamFiles(
-        folder,
-        folder / "lead.inspection",
-        folder / "member.inspection",
-        folder / "lead.card",
-        folder / "member.card",
-        inspection_id,
-        lead_fingerprint,
-        member_fingerprint,
-        note.id,
-        folder / "robin-1.bundle",
-    )
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> TeamFiles:
-    return make_team(tmp_path)
-
-
-@pytest.fixture
-def second_bundle(files: TeamFiles) -> Path:
-    """The lead has the member's note and edits it; so does the member, who exports again:
-    importing this bundle into the lead puts the note in conflict."""
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        bundle.import_bundle(lead, files.first)
-        lead.edit_note(files.note_id, text=LEAD_TEXT)
-    out = files.folder / "robin-2.bundle"
-    with Inspection.open(files.member, PASSPHRASE) as member:
-        member.edit_note(files.note_id, text=MEMBER_TEXT)
-        bundle.export_bundle(member, out)
-    return out
-
-
-@pytest.fixture
-def in_conflict(files: TeamFiles, second_bundle: Path) -> TeamFiles:
-    """The lead's file with the conflicting bundle already imported."""
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        result = bundle.import_bundle(lead, second_bundle)
-    assert result.conflicts == [files.note_id]
-    return files
-
-
-# -- driving the window ----------------------------------------------------------------------
-
-
-def open_file(qtbot, window: MainWindow, path: Path, notes: int) -> TeamPage:
-    """Unlock ``path`` on the unlock screen; returns the Team & sync page once it is filled."""
-    unlock(qtbot, window, path)
-    page = window.workspace.team
-    qtbot.waitUntil(lambda: window.workspace.list.model.rowCount() == notes, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: page.me.text() != "", timeout=WAIT_MS)
-    settle(qtbot, window)
-    return page
-
-
-def reactivate(qtbot, window: MainWindow) -> None:
-    """The window is active again once a dialog closes (the window manager's job; the
-    offscreen platform leaves no window active)."""
-    if not window.isActiveWindow():
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
-
-
-def lock(qtbot, window: MainWindow) -> None:
-    """Ctrl+L: the notes are saved and the file closed, as the unlock screen says."""
-    reactivate(qtbot, window)
-    ctrl(qtbot, focused() or window, Qt.Key.Key_L)
-    assert window.pages.currentWidget() is window.unlock
-
-
-def to_team_tab(qtbot, window: MainWindow) -> TeamPage:
-    """Alt+Y, the mnemonic of "Team & sync"."""
-    reactivate(qtbot, window)
-    qtbot.keyClick(focused() or window, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
-    assert window.workspace.tabs.currentIndex() == TEAM_TAB
-    assert window.workspace.tabs.currentWidget() is window.workspace.team
-    return window.workspace.team
-
-
-def roster(page: TeamPage) -> list[tuple[str, ...]]:
-    model = page.model
-    return [
-        tuple(model.index(row, column).data() for column in range(model.columnCount()))
-        for row in range(model.rowCount())
-    ]
-
-
-def import_summary(qtbot, window: MainWindow) -> str:
-    """The text of the import summary once it shows; it is then dismissed with OK."""
-
-    def shown() -> list[QMessageBox]:
-        return [b for b in window.findChildren(QMessageBox, "importSummary") if b.isVisible()]
-
-    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=WAIT_MS)
-    [box] = shown()
-    text = box.text()
-    rejected, bundles = text.count(": rejected: "), text.count("<br>") + 1
-    assert box.windowTitle() == (
-        "Bundles imported" if not rejected
-        else "No bundle imported" if rejected == bundles
-        else f"{rejected} of {bundles} bundles rejected"
-    )
-    click(qtbot, box.button(QMessageBox.StandardButton.Ok))
-    assert not box.isVisible()
-    return text
-
-
-def summary_lines(text: str) -> dict[str, str]:
-    """The summary's lines by bundle file name (each line is ``<b>name</b>: outcome``)."""
-    lines = {}
-    for line in text.split("<br>"):  # the whole path is shown; here, by its file name
-        name, _, outcome = line.partition("</b>:")
-        lines[Path(name.replace("<b>", "")).name] = outcome.strip()
-    return lines
-
-
-def button_named(root: QWidget, name: str) -> QPushButton:
-    found = [
-        b for b in root.findChildren(QPushButton) if b.isVisible() and b.accessibleName() == name
-    ]
-    assert len(found) == 1, f"{name!r}: {[b.accessibleName() for b in found]}"
-    return found[0]
-
-
-def open_the_conflict(qtbot, window: MainWindow, files: TeamFiles) -> tuple[TeamPage,
-                                                                           ConflictDialog]:
-    """The lead's file unlocked, and its one conflict open from Team & sync."""
-    page = open_file(qtbot, window, files.lead, notes=3)
-    to_team_tab(qtbot, window)
-    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
-    click(qtbot, button_named(page, "Resolve the selected conflict"))
-    return page, conflict_dialog(qtbot, window)
-
-
-def conflict_dialog(qtbot, window: MainWindow) -> ConflictDialog:
-    def shown() -> list[ConflictDialog]:
-        return [d for d in window.findChildren(ConflictDialog) if d.isVisible()]
-
-    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=WAIT_MS)
-    [dialog] = shown()
-    qtbot.waitUntil(lambda: len(dialog.findChildren(QGroupBox)) == 2, timeout=WAIT_MS)
-    return dialog
-
-
-def version_boxes(dialog: ConflictDialog) -> dict[str, QGroupBox]:
-    """The two versions by whose they are: "mine" and "theirs"."""
-    boxes = {}
-    for box in dialog.findChildren(QGroupBox):
-        whose = box.title().rsplit("(", 1)[-1].rstrip(")")
-        boxes[whose] = box
-    return boxes
-
-
-def unnamed_controls(root: QWidget) -> list[str]:
-    """Visible controls a screen reader would announce with no name."""
-    missing = []
-    for widget in root.findChildren(QWidget):
-        if not widget.isVisible():
-            continue
-        is_button = isinstance(widget, QAbstractButton)
-        if not is_button and not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-            continue
-        name = widget.accessibleName() or (widget.text() if is_button else "")
-        if not name.replace("&", "").strip():
-            missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
-    return missing
-
-
-def drop(widget: QWidget, paths: list[Path]) -> bool:
-    """Drag files over ``widget`` and drop them; True if the drag was accepted."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    rest = (
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    # Qt's own signatures: a drag enters at a QPoint, a drop lands at a QPointF.
-    enter = QDragEnterEvent(QPoint(40, 40), *rest)
-    QApplication.sendEvent(widget, enter)
-    QApplication.sendEvent(widget, QDropEvent(QPointF(40, 40), *rest))
-    return enter.isAccepted()
-
+from tests.gui.team_world import (
+    AREA,
+    HEADING,
+    JOIN_PASSPHRASE,
+    LATER_NOTE,
+    LEAD,
+    LEAD_TEXT,
+    MEMBER,
+    MEMBER_NOTE,
+    SECOND,
+    TEAM_TAB,
+    TeamFiles,
+    button_named,
+    cheap,
+    conflict_dialog,
+    drop,
+    import_summary,
+    lock,
+    make_team,
+    open_file,
+    roster,
+    summary_lines,
+    to_team_tab,
+    unnamed_controls,
+)
 
 # -- 1. who is on the team -------------------------------------------------------------------
 
@@ -446,216 +220,6 @@ def test_an_exported_bundle_gets_its_file_ending(
     assert MEMBER.split()[0] not in asked["suggested"]  # no one's name in a file name
 
 
-# -- 5-6. conflicts ----------------------------------------------------------------------------
-
-
-def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
-    qtbot, window: MainWindow, files: TeamFiles, second_bundle: Path
-) -> None:
-    page = open_file(qtbot, window, files.lead, notes=3)
-    to_team_tab(qtbot, window)
-    assert not page.conflict_box.isVisible()
-    page.import_paths([second_bundle])
-    text = import_summary(qtbot, window)
-    assert "1 in conflict" in text and "1 updated" in text
-    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=WAIT_MS)
-    assert page.conflict_box.isVisible()
-    assert page.conflicts.item(0).text().startswith(HEADING)
-    # It names both who changed the note, not only who wrote it first.
-    assert page.conflicts.item(0).text().endswith(f"changed by {MEMBER} and {LEAD}")  # A to Z
-    assert page.conflicts.height() > page.table.height()  # the list gets the spare height
-
-    window.workspace.tabs.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: f"⚠ {HEADING}" in visible_headings(window), timeout=WAIT_MS)
-    select_note(qtbot, window, f"⚠ {HEADING}")
-    editor = window.workspace.editor
-    assert editor.banner.isVisible()
-    assert editor.text.isReadOnly() and editor.title.isReadOnly()
-    assert not editor.tags.isEnabled()
-
-    click(qtbot, button_named(editor.banner, "Resolve the conflict"))
-    dialog = conflict_dialog(qtbot, window)
-    boxes = version_boxes(dialog)
-    assert set(boxes) == {"mine", "theirs"}
-    assert boxes["mine"].title().startswith(LEAD)
-    assert boxes["theirs"].title().startswith(MEMBER)
-    qtbot.waitExposed(dialog)
-
-    def side_by_side() -> bool:
-        mine, theirs = boxes["mine"].geometry(), boxes["theirs"].geometry()
-        return mine.top() == theirs.top() and not mine.intersects(theirs)
-
-    qtbot.waitUntil(side_by_side, timeout=WAIT_MS)  # laid out once the dialog is on show
-    texts = {w: boxes[w].findChild(QPlainTextEdit).toPlainText() for w in boxes}
-    assert texts["mine"].endswith(LEAD_TEXT) and texts["theirs"].endswith(MEMBER_TEXT)
-    # Everything a version holds is compared: outcomes by name, children, the kind's details.
-    assert all("Children:" in text and "Outcomes:" in text for text in texts.values())
-    assert boxes["mine"].findChild(QPushButton).text() == "Keep &mine"
-
-    keep_theirs = boxes["theirs"].findChild(QPushButton)
-    assert keep_theirs.text() == "Keep &theirs"
-    click(qtbot, keep_theirs)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: editor.text.toPlainText() == MEMBER_TEXT, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not editor.banner.isVisible(), timeout=WAIT_MS)
-    assert not editor.text.isReadOnly() and editor.tags.isEnabled()
-    qtbot.waitUntil(lambda: HEADING in visible_headings(window), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: page.conflicts.count() == 0, timeout=WAIT_MS)
-    assert not page.conflict_box.isVisibleTo(page)
-
-    lock(qtbot, window)
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        assert len(lead.versions(files.note_id)) == 1
-        note = lead.note(files.note_id)
-        assert note.text == MEMBER_TEXT and not note.conflict
-
-
-def test_question_shortcuts_leave_a_note_in_conflict_alone(
-    qtbot, window: MainWindow, in_conflict: TeamFiles
-) -> None:
-    files = in_conflict
-    open_file(qtbot, window, files.lead, notes=3)
-    editor = window.workspace.editor
-    select_note(qtbot, window, f"⚠ {HEADING}")
-    assert editor.text.isReadOnly()
-    before = [box.isChecked() for box in editor.questions.values()]
-    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
-        qtbot.keyClick(window.workspace.list.table, key, Qt.KeyboardModifier.ControlModifier)
-    assert [box.isChecked() for box in editor.questions.values()] == before
-    settle(qtbot, window)
-    lock(qtbot, window)
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        assert len(lead.versions(files.note_id)) == 2  # nothing was saved over it
-
-
-def test_edit_merged_replaces_both_versions(
-    qtbot, window: MainWindow, in_conflict: TeamFiles
-) -> None:
-    files = in_conflict
-    page, dialog = open_the_conflict(qtbot, window, files)
-    assert dialog.merged.toPlainText() == LEAD_TEXT  # it starts from this file's version
-    titles = [box.title() for box in dialog.findChildren(QGroupBox)]
-    assert titles[0].endswith("(mine)") and titles[1].endswith("(theirs)")  # always there
-    assert dialog.base.currentText().endswith("(mine)")  # and says whose tags it keeps
-
-    dialog.merged.setFocus()
-    dialog.merged.selectAll()
-    qtbot.keyClick(dialog.merged, Qt.Key.Key_Delete)
-    qtbot.keyClicks(dialog.merged, MERGED_TEXT)
-    # Leaving now would lose the merged text: it asks, and Cancel (the default) stays.
-    qtbot.keyClick(dialog.merged, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: questions(dialog) != [], timeout=WAIT_MS)
-    [box] = questions(dialog)
-    box.defaultButton().click()
-    assert dialog.isVisible() and dialog.merged.toPlainText() == MERGED_TEXT
-    click(qtbot, button_named(dialog, "Save the merged version"))
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
-    editor = window.workspace.editor
-    qtbot.waitUntil(lambda: editor.text.toPlainText() == MERGED_TEXT, timeout=WAIT_MS)
-    settle(qtbot, window)
-    listed_in_conflict = [page.conflicts.item(i).text() for i in range(page.conflicts.count())]
-    window.workspace.tabs.setCurrentIndex(0)
-    shown_in_conflict = (editor.banner.isVisible(), editor.text.isReadOnly())
-
-    lock(qtbot, window)
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        [version] = lead.versions(files.note_id)
-        assert version.data["text"] == MERGED_TEXT
-        note = lead.note(files.note_id)
-        assert note.text == MERGED_TEXT and not note.conflict
-
-    # What the window showed once the merged text was saved: no conflict left anywhere.
-    assert {
-        "Team page lists it in conflict": listed_in_conflict,
-        "editor shows the banner, read-only": shown_in_conflict,
-    } == {
-        "Team page lists it in conflict": [],
-        "editor shows the banner, read-only": (False, False),
-    }, "the merged note is still shown as in conflict until the file is reopened"
-
-
-def test_tab_goes_through_the_versions_before_the_merged_text(
-    qtbot, window: MainWindow, in_conflict: TeamFiles
-) -> None:
-    _page, dialog = open_the_conflict(qtbot, window, in_conflict)
-    qtbot.waitUntil(lambda: all(b.isVisible() for b in dialog.findChildren(QGroupBox)),
-                    timeout=WAIT_MS)
-    [first] = [w for w in dialog.findChildren(QPlainTextEdit)
-               if w.accessibleName() == f"Version by {LEAD}"]  # mine, on the left
-    widget, seen = first, [first]
-    while widget is not dialog.save:
-        widget = widget.nextInFocusChain()
-        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
-            seen.append(widget)
-    names = [w.accessibleName() or w.text() for w in seen]
-    assert names[:4] == [f"Version by {LEAD}", f"Keep the version by {LEAD}",
-                         f"Version by {MEMBER}", f"Keep the version by {MEMBER}"]
-    assert names[4:] == ["Merged text", "Title, tags and details from", "Decide &later",
-                         "Save the merged version"]
-
-
-def test_merged_text_typed_when_the_file_locks_is_kept_beside_the_versions(
-    qtbot, window: MainWindow, in_conflict: TeamFiles
-) -> None:
-    files = in_conflict
-    page, dialog = open_the_conflict(qtbot, window, files)
-    dialog.merged.setPlainText(MERGED_TEXT)
-    window.lock()  # the idle lock, while the lead is away from the desk
-    assert questions(dialog) == []  # nothing waits for an answer behind the lock
-    assert window.unlock.message.text() == "Locked. Your notes are saved."
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        texts = sorted(v.data["text"] for v in lead.versions(files.note_id))
-        assert lead.note(files.note_id).conflict  # nothing was settled on the lead's behalf
-    assert texts == sorted([LEAD_TEXT, MEMBER_TEXT, MERGED_TEXT])
-
-
-def test_a_finding_in_conflict_is_read_only_until_one_version_is_kept(
-    qtbot, window: MainWindow, files: TeamFiles
-) -> None:
-    from inspector_app.core import findings
-
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        bundle.import_bundle(lead, files.first)
-        item = findings.add_finding(lead, question="A", judgement="development",
-                                    text="Waits are long.", evidence=[files.note_id])
-        bundle.export_bundle(lead, files.folder / "sam.bundle", to_team=True)
-        findings.edit_finding(lead, item.id, text="Lead: waits of nine months.")
-    with Inspection.open(files.member, PASSPHRASE) as member:
-        bundle.import_bundle(member, files.folder / "sam.bundle")
-        findings.edit_finding(member, item.id, text="Member: waits of seven months.")
-        bundle.export_bundle(member, files.folder / "robin-2.bundle")
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        assert bundle.import_bundle(lead, files.folder / "robin-2.bundle").finding_conflicts
-
-    open_file(qtbot, window, files.lead, notes=3)
-    window.workspace.tabs.setCurrentWidget(window.workspace.findings)
-    page = window.workspace.findings
-    page.question.setCurrentIndex(page.question.findData("A"))
-    column = page.columns["development"]
-    qtbot.waitUntil(lambda: column.count() == 1, timeout=WAIT_MS)
-    assert column.item(0).text().startswith("⚠ ")
-    column.setCurrentRow(0)
-    qtbot.waitUntil(lambda: page.versions.count() == 2, timeout=WAIT_MS)
-    assert page.conflict_bar.isVisible() and page.text.isReadOnly()
-    shown = set()
-    for index in range(2):  # each version can be read in turn
-        page.versions.setCurrentIndex(index)
-        shown.add(page.text.toPlainText())
-    assert shown == {"Lead: waits of nine months.", "Member: waits of seven months."}
-    qtbot.keyClicks(page.text, "typed over")  # read-only: nothing typed, nothing saved
-    assert page.text.toPlainText() in shown
-
-    by_member = page.versions.findText(f"By {MEMBER}", Qt.MatchFlag.MatchStartsWith)
-    page.versions.setCurrentIndex(by_member)
-    click(qtbot, button_named(page, "Keep this version of the finding"))
-    qtbot.waitUntil(lambda: not page.conflict_bar.isVisible(), timeout=WAIT_MS)
-    assert not page.text.isReadOnly()
-    lock(qtbot, window)
-    with Inspection.open(files.lead, PASSPHRASE) as lead:
-        [kept] = findings.findings(lead)
-    assert (kept.text, kept.conflict) == ("Member: waits of seven months.", False)
-
-
 def test_a_member_file_made_before_the_card_came_joins_from_the_team_page(
     qtbot, window: MainWindow, files: TeamFiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -680,49 +244,6 @@ def test_a_member_file_made_before_the_card_came_joins_from_the_team_page(
     with Inspection.open(early, PASSPHRASE) as joined:
         assert joined.info.inspection_id == files.inspection_id
         assert [m.name for m in team.roster(joined)] == [LEAD]
-
-
-def test_a_merged_text_keeps_the_tags_of_the_version_chosen(make_inspection) -> None:
-    from inspector_app.gui import operations as ops
-    from tests.conftest import add_fixture_note
-
-    inspection = make_inspection()
-    shown = add_fixture_note(inspection)  # development, question B
-    with Inspection.open(inspection.path, PASSPHRASE) as other:
-        other.edit_note(shown.id, text="Theirs.", judgement="weakness", questions=["B", "C"])
-    inspection.edit_note(shown.id, base=shown, text="Mine.")  # beside theirs: a conflict
-    on_show = inspection.note(shown.id)
-    [other_one] = [v for v in inspection.versions(shown.id) if v.data["text"] != on_show.text]
-    kept = ops.merge_edit(inspection, shown.id, "Merged.", other_one.id)  # not the one shown
-    expected = ("development", ("B",)) if other_one.data["text"] == "Mine." else (
-        "weakness", ("B", "C"))
-    assert (kept.text, kept.conflict) == ("Merged.", False)
-    assert (kept.judgement, kept.questions) == expected
-
-
-def test_a_merged_text_keeps_the_photos_of_the_version_chosen(
-    make_inspection, tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import inspector_app.core.store as store
-    from inspector_app.gui import operations as ops
-    from tests.conftest import add_fixture_note
-    from tests.gui.helpers import make_jpeg
-
-    inspection = make_inspection()
-    shown = add_fixture_note(inspection)
-    with Inspection.open(inspection.path, PASSPHRASE) as other:
-        other.add_photo(shown.id, make_jpeg(tmp_path / "board.jpg"))
-        theirs = other.edit_note(shown.id, text="Theirs, with a photo.")
-    monkeypatch.setattr(store, "now", lambda: "2030-01-01T09:00:00+00:00")  # mine is newer,
-    inspection.edit_note(shown.id, base=shown, text="Mine, without the photo.")  # so shown
-    assert inspection.note(shown.id).attachments == ()
-    [version] = [v for v in inspection.versions(shown.id) if v.data.get("attachments")]
-    kept = ops.merge_edit(inspection, shown.id, "Merged.", version.id)
-    assert kept.attachments == theirs.attachments and not kept.conflict
-
-
-def questions(dialog) -> list:
-    return [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
 
 
 # -- 7. bundles out ----------------------------------------------------------------------------
