@@ -1,6 +1,6 @@
 """Every error the core raises: one root, and a sentence a person can act on.
 
-The command line maps these to exit codes in one place (``cli.py``), the app to dialogs in one
+The command line maps these to exit codes in one place (``cli.main``), the app to dialogs in one
 place. Library errors are wrapped with ``raise ... from exc`` so the cause is kept for
 debugging but never shown as a traceback.
 """
