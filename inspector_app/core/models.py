@@ -20,6 +20,7 @@ from inspector_app.core.framework import Framework
 
 MAX_TEXT = 200_000
 MAX_LINE = 300
+MAX_PSEUDONYM = 60
 # C0 and C1 controls except tab and newline: they break XML, terminals and search.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -476,7 +477,7 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
 
 
 def clean_child_ref(ref: str) -> str:
-    text = clean_text(ref, multiline=False, limit=60, what="child's pseudonym")
+    text = clean_text(ref, multiline=False, limit=MAX_PSEUDONYM, what="child's pseudonym")
     if not text:
         raise InvalidInput("A child reference is empty; use a pseudonym such as 'Child A'.")
     return text

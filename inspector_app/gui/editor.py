@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -35,13 +34,14 @@ from PySide6.QtWidgets import (
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.errors import ImageError, InvalidInput, NotFound
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import Note, changed_note, differences
+from inspector_app.core.models import MAX_LINE, Note, changed_note, differences
 from inspector_app.core.timescales import check_timescales
 from inspector_app.gui import operations as ops
 from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
-from inspector_app.gui.errors import show_error
+from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.photos import PhotoDialog, PhotoStrip
 from inspector_app.gui.session import Session
+from inspector_app.gui.text_limits import LimitedText, limit_line
 from inspector_app.gui.times import local_time
 
 AUTOSAVE_MS = 700
@@ -56,6 +56,7 @@ class NoteEditor(QWidget):
     bundles_dropped = Signal(list)  # sync bundles dropped among photos: to be imported
     message = Signal(str)  # news for the status bar (the editor's own line may be hidden)
     tags_changed = Signal(str, dict, dict)  # note id, tags before, tags after (for undo)
+    stayed = Signal(str)  # a note whose typing could not be saved stays shown ("": a new one)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class NoteEditor(QWidget):
         self.note: Note | None = None
         self.note_id: str | None = None
         self.dirty = False
+        self.unsaved = ""  # why the shown note's changes could not be saved
         self._saving = False
         self._loading = False
         self._pending_photos: list[Path] = []
@@ -104,7 +106,9 @@ class NoteEditor(QWidget):
         self.title = QLineEdit()
         self.title.setPlaceholderText("Title (optional)")
         self.title.setAccessibleName("Title")
-        self.text = QPlainTextEdit()
+        limit_line(self.title, MAX_LINE, "title", self._refused)
+        self.text = LimitedText("note's text")
+        self.text.refused.connect(self._refused)
         self.text.setPlaceholderText("What did you see, read or hear?")
         self.text.setAccessibleName("Note text")
         self.text.setTabChangesFocus(True)
@@ -162,9 +166,12 @@ class NoteEditor(QWidget):
         self.fields = FieldsForm()
         for widget in (self.outcomes, self.children, self.fields):
             widget.changed.connect(self._changed)
+        for widget in (self.children, self.fields):
+            widget.refused.connect(self._refused)
         self.title.textChanged.connect(self._changed)
         self.text.textChanged.connect(self._changed)
         self.judgement.idToggled.connect(lambda _id, on: on and self._changed())
+        self.judgement.idToggled.connect(lambda _id, on: on and self._judgement_stop())
         self.fields.changed.connect(self._show_timescales)
 
         right = QWidget()
@@ -238,22 +245,34 @@ class NoteEditor(QWidget):
         self.outcomes.set_framework(framework)
         self.set_children(children)
         self._order_tabs()
+        self._judgement_stop()
 
     def _order_tabs(self) -> None:
         """Tab goes down the left column, then down the right one as it reads: questions,
         judgement, outcomes, children, details (which are rebuilt for each kind)."""
         chain = [self.kind, self.title, self.text, self.photos, *self.questions.values()]
-        chain += [*self.judgement.buttons(), self.outcomes, self.children, self.fields]
+        radios = self.judgement.buttons()  # in the chain whichever is chosen: see below
+        chain += [*radios, self.outcomes, self.children, self.fields]
         stops = [
             stop
             for widget in chain
             for stop in (widget, *widget.findChildren(QWidget))
-            if stop.focusPolicy() & Qt.FocusPolicy.TabFocus
+            if (stop.focusPolicy() & Qt.FocusPolicy.TabFocus or stop in radios)
             and not stop.focusProxy()
             and stop.window() is self.window()  # not a row of details being taken down
         ]
         for before, after in zip(stops, stops[1:], strict=False):
             QWidget.setTabOrder(before, after)
+
+    def _judgement_stop(self) -> None:
+        """As in any group of radio buttons, Tab reaches the judgement chosen (the first if
+        none is), and the arrow keys move the choice; the other buttons take clicks only."""
+        buttons = self.judgement.buttons()
+        chosen = self.judgement.checkedButton() or (buttons[0] if buttons else None)
+        for button in buttons:
+            button.setFocusPolicy(
+                Qt.FocusPolicy.StrongFocus if button is chosen else Qt.FocusPolicy.ClickFocus
+            )
 
     def set_children(self, refs: list[str]) -> None:
         self.register = list(refs)
@@ -266,6 +285,7 @@ class NoteEditor(QWidget):
         self.timer.stop()
         self._generation += 1
         self.note, self.note_id, self.dirty = None, None, False
+        self.unsaved = ""
         self._loading = True
         self.title.clear()
         self.text.clear()
@@ -275,6 +295,7 @@ class NoteEditor(QWidget):
         for button in self.judgement.buttons():
             button.setChecked(False)
         self.judgement.setExclusive(True)
+        self._judgement_stop()
         self.outcomes.filter.clear()
         self.outcomes.set_checked([])
         self.children.set_checked([])
@@ -329,6 +350,17 @@ class NoteEditor(QWidget):
     def load(self, note: Note) -> None:
         if note.id == self.note_id and self.dirty:
             return  # our own unsaved typing is newer than what the list re-sent
+        if self.dirty and self.unsaved:
+            # What was typed here could not be saved: the note stays, with the typing.
+            self.stayed.emit(self.note_id or "")
+            show_error(
+                self,
+                InvalidInput(
+                    f"This note is not saved yet: {self.unsaved} Put that right, then choose "
+                    "another note."
+                ),
+            )
+            return
         self._show(note)
         self.kind.setEnabled(False)
         self.state.setText(self._saved_text(note))
@@ -340,6 +372,7 @@ class NoteEditor(QWidget):
         self._generation += 1
         self._loading = True
         self.note, self.note_id, self.dirty = (note, note.id or None, False)
+        self.unsaved = ""
         index = self.kind.findData(note.kind)
         self.kind.setCurrentIndex(max(index, 0))
         self._kind_changed()
@@ -492,7 +525,7 @@ class NoteEditor(QWidget):
             if self.dirty:
                 self.save()
             return
-        self.note_id = note.id
+        self.note_id, self.unsaved = note.id, ""
         self.kind.setEnabled(False)
         self._adopt(note, sent)
         if note.conflict and not self.dirty:  # saved beside a teammate's version
@@ -581,6 +614,7 @@ class NoteEditor(QWidget):
                 self.save()
             return
         self.dirty = True
+        self.unsaved = describe(exc)[1]
         self.state.setText(
             f"<span style='color:#c62828'>Not saved: {html.escape(str(exc))}</span>"
             if isinstance(exc, InvalidInput)
@@ -588,6 +622,11 @@ class NoteEditor(QWidget):
         )
         if not isinstance(exc, InvalidInput):
             show_error(self, exc)
+
+    def _refused(self, why: str) -> None:
+        """Typing or a paste a box did not take: said where the note is, and in the status bar."""
+        self.state.setText(f"<span style='color:#c62828'>{html.escape(why)}</span>")
+        self.message.emit(why)
 
     def _saved_text(self, note: Note) -> str:
         """When the note was last saved (by anyone), in local time, and what it still needs."""
@@ -604,24 +643,26 @@ class NoteEditor(QWidget):
         )
         return f"Saved {stamp}{untagged}{unfinished}"
 
-    def flush(self) -> None:
-        """Save pending typing synchronously (closing or locking); the worker must be idle."""
+    def flush(self) -> str:
+        """Save pending typing synchronously (closing or locking); the worker must be idle.
+        Returns why it could not be saved, or ""."""
         self.timer.stop()
         self.session.runner.wait()
         QCoreApplication.processEvents()  # deliver a save that just finished
         if not self.dirty or self.session.inspection is None:
-            return
+            return ""
         values = self.values()
         if self.note_id is None and not _worth_keeping(values):
-            return
+            return ""
         try:
             note = ops.save_note(self.session.inspection, self.note_id, values, self.note)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
             self._save_failed(exc)
-            return
-        self.note_id, self.dirty = note.id, False
+            return f"The changes to the open note were not saved: {describe(exc)[1]}"
+        self.note_id, self.dirty, self.unsaved = note.id, False, ""
         self._adopt(note, values)
         self.state.setText(self._saved_text(note))
+        return ""
 
     # -- photos --------------------------------------------------------------------------------
 

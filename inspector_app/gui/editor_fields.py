@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.errors import InvalidInput
 from inspector_app.core.framework import Field, Framework, Kind
-from inspector_app.core.models import check_date
+from inspector_app.core.models import MAX_LINE, MAX_PSEUDONYM, check_date, clean_child_ref
+from inspector_app.gui.text_limits import limit_line
 
 # What a date may be while typed: 2026-03-16, or the British 16/03/2026 (or 16.3.2026).
 _DATE = QRegularExpression(r"^(\d{0,4}(-\d{0,2}(-\d{0,2})?)?|\d{1,2}[/.]\d{0,2}([/.]\d{0,4})?)$")
@@ -34,6 +35,7 @@ class FieldsForm(QWidget):
     """One input per field of the kind, as the framework file describes them."""
 
     changed = Signal()
+    refused = Signal(str)  # typing a line did not take, and why
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,8 @@ class FieldsForm(QWidget):
             edit.setPlaceholderText("DD/MM/YYYY")
             edit.setValidator(QRegularExpressionValidator(_DATE, edit))
             edit.setMaximumWidth(140)
+        else:
+            limit_line(edit, MAX_LINE, f"'{field.label}'", self.refused.emit)
         edit.textChanged.connect(self.changed)
         return edit
 
@@ -268,11 +272,14 @@ class OutcomePicker(CheckList):
 class ChildPicker(CheckList):
     """Pseudonyms from the register, and a box to add a new one."""
 
+    refused = Signal(str)  # a pseudonym that was not added, and why
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Children", "Filter pseudonyms", parent)
         self.new = QLineEdit()
         self.new.setPlaceholderText("New pseudonym, e.g. Child D")
         self.new.setAccessibleName("New child pseudonym")
+        limit_line(self.new, MAX_PSEUDONYM, "pseudonym", self.refused.emit)
         self.new.returnPressed.connect(self._add)
         add = QPushButton("Add")
         add.setAccessibleName("Add the pseudonym")
@@ -287,7 +294,13 @@ class ChildPicker(CheckList):
         self.set_items([(ref, ref) for ref in refs])
 
     def _add(self) -> None:
-        ref = " ".join(self.new.text().split())
-        if ref:
-            self.add_item(ref, ref)
-            self.new.setText("")  # and its undo history: Ctrl+Z then undoes the tick
+        """Add the pseudonym typed, as the register would keep it, and tick it."""
+        if not self.new.text().strip():
+            return
+        try:
+            ref = clean_child_ref(" ".join(self.new.text().split()))
+        except InvalidInput as exc:
+            self.refused.emit(f"Not added: {exc}")
+            return
+        self.add_item(ref, ref)
+        self.new.setText("")  # and its undo history: Ctrl+Z then undoes the tick

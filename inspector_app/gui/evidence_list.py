@@ -165,6 +165,10 @@ class EvidenceList(QWidget):
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TITLE_COLUMN, self.delegate)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        # A click makes the row current, then selects it: the note opens on the second.
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self._current_changed(self.table.currentIndex(), QModelIndex())
+        )
 
         self.count = QLabel()
         self.count.setAccessibleName("Number of notes shown")
@@ -212,9 +216,9 @@ class EvidenceList(QWidget):
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.table.setFocus()
-                if not self.table.currentIndex().isValid() and self.model.rowCount():
-                    self.table.selectRow(0)
+                self.table.setFocus()  # which makes the first row current, not chosen
+                if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+                    self.table.selectRow(max(self.table.currentIndex().row(), 0))
                 return True
             if key == Qt.Key.Key_Escape and self.search.text():
                 self.search.clear()
@@ -365,5 +369,7 @@ class EvidenceList(QWidget):
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        # Only a chosen (selected) row opens its note: Tab into the list makes the first row
+        # current without choosing it, and a new note being written stays in the editor.
+        if current.isValid() and self.table.selectionModel().isSelected(current):
             self.note_selected.emit(current.data(ID_ROLE))

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStyle,
@@ -35,10 +34,11 @@ from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding, Version
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
-from inspector_app.gui.errors import show_error
+from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.file_dialogs import save_path
 from inspector_app.gui.session import Session
+from inspector_app.gui.text_limits import LimitedText
 from inspector_app.gui.times import local_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -154,7 +154,8 @@ class FindingsPage(QWidget):
         self.columns: dict[str, FindingColumn] = {}
         self.boxes: list[QGroupBox] = []
         self.column_row = QHBoxLayout()
-        self.text = QPlainTextEdit()
+        self.text = LimitedText("finding's text")
+        self.text.refused.connect(lambda why: self.message.setText(why))
         self.text.setAccessibleName("Finding text")
         self.text.setPlaceholderText("The finding, as the letter will say it")
         self.text.setTabChangesFocus(True)
@@ -529,14 +530,15 @@ class FindingsPage(QWidget):
                 self.dirty = False
         self.message.setText("Finding saved.")
 
-    def flush(self) -> None:
-        """Save pending typing synchronously (locking or closing); the worker must be idle."""
+    def flush(self) -> str:
+        """Save pending typing synchronously (locking or closing); the worker must be idle.
+        Returns why it could not be saved, or ""."""
         self.timer.stop()
         self.session.runner.wait()
         QCoreApplication.processEvents()  # deliver a save that just finished
         inspection = self.session.inspection
         if inspection is None:
-            return
+            return ""
         try:
             # A new finding's text is kept in the file until it is made; cleared, it goes.
             if self.current is None and self.dirty:
@@ -547,6 +549,8 @@ class FindingsPage(QWidget):
                 self._saved(ops.edit_finding(inspection, self.current.id, self._values()))
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
             show_error(self, exc)
+            return f"The finding being written was not saved: {describe(exc)[1]}"
+        return ""
 
     def restore_draft(self) -> None:
         """Bring back the text of a finding not made yet, kept when the file was locked."""
@@ -731,7 +735,8 @@ class NamesDialog(QDialog):
         anyway = buttons.addButton("Export anyway", QDialogButtonBox.ButtonRole.AcceptRole)
         anyway.setAccessibleName("Export anyway")
         anyway.setAutoDefault(False)  # Enter never exports a name by accident
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -745,6 +750,10 @@ class NamesDialog(QDialog):
         self.places.setWordWrap(True)
         layout.addWidget(self.places)
         layout.addWidget(buttons)
+        # Tab goes as the buttons stand on the screen (the box orders them by platform).
+        first, second = sorted((anyway, cancel), key=lambda b: buttons.layout().indexOf(b))
+        QWidget.setTabOrder(self.places, first)
+        QWidget.setTabOrder(first, second)
 
     def _activated(self, item: QListWidgetItem) -> None:
         if item.data(ID_ROLE) is None:

@@ -26,6 +26,7 @@ from inspector_app.core.paths import FILE_SUFFIX, data_dir
 from inspector_app.core.records import is_inspection_file
 from inspector_app.core.store import Inspection
 from inspector_app.gui import operations as ops
+from inspector_app.gui.confirm import confirm
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.idle import IdleWatcher
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self._system_font = QFont(QApplication.font())  # before any text size is applied
         self.kdf = kdf  # cheaper key derivation for tests; None means the real costs
         self.session = Session(self)
+        self._closing_anyway = False  # the user chose to close with typing not saved
         self.start = StartPage(settings)
         self.unlock = UnlockPage()
         self.workspace = Workspace(self.session, settings)
@@ -363,12 +365,12 @@ class MainWindow(QMainWindow):
         if not self.session.is_open:
             return False
         self._finish_work(doing)
-        self.workspace.flush()
+        self._not_kept = self.workspace.flush()
         # What was typed in an open dialog is kept as its own Save would keep it (a merged
         # text beside the versions it merges), never dropped with the dialog.
         dialogs = self.findChildren(QDialog)
         typed_in = [d for d in dialogs if d.isVisible() and hasattr(d, "keep_typing")]
-        self._not_kept = [problem for problem in (d.keep_typing() for d in typed_in) if problem]
+        self._not_kept += [problem for problem in (d.keep_typing() for d in typed_in) if problem]
         self._remember_history()
         # Every dialog that showed the inspection goes, hidden ones too (they would keep what
         # they showed): a photo, the details, a conflict, a question. A new inspection being
@@ -469,8 +471,8 @@ class MainWindow(QMainWindow):
     def save_now(self) -> None:
         """Everything typed is saved as it is typed; Ctrl+S saves it now and says so."""
         self._finish_work("Saving")
-        self.workspace.flush()
-        self.statusBar().showMessage("Everything typed is saved.", 5000)
+        problems = self.workspace.flush()
+        self.statusBar().showMessage(" ".join(problems) or "Everything typed is saved.", 8000)
 
     def find(self) -> None:
         self.workspace.tabs.setCurrentIndex(0)
@@ -505,10 +507,31 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Save and close. Typing that cannot be saved is said first, and the window stays
+        unless the user closes it anyway."""
+        if self.session.is_open and not self._closing_anyway:
+            self._finish_work("Closing")
+            problems = self.workspace.flush()
+            if problems:
+                event.ignore()
+                confirm(
+                    self,
+                    title="Not saved",
+                    text=" ".join(problems) + " Close anyway, and lose it?",
+                    action="Close anyway",
+                    name="closeAnyway",
+                    on_yes=self._close_anyway,
+                )
+                return
         self._close_current("Closing")
         self.session.runner.wait()
         self.settings.sync()
         super().closeEvent(event)
+
+
+    def _close_anyway(self) -> None:
+        self._closing_anyway = True
+        self.close()
 
 
 def _text_can(widget, action: str) -> bool:

@@ -150,6 +150,7 @@ class Workspace(QWidget):
         self.findings.saving_wanted.connect(self.editor.save)
         self.editor.bundles_dropped.connect(self.import_bundles)
         self.editor.message.connect(self.status)
+        self.editor.stayed.connect(self._stayed)
         self.editor.resolve_requested.connect(self.resolve)
         self.editor.tags_changed.connect(
             lambda note_id, before, after: self.undo_stack.push(
@@ -206,10 +207,10 @@ class Workspace(QWidget):
         self.tabs.setCurrentWidget(self.team)
         self.team.import_paths(paths)
 
-    def flush(self) -> None:
-        """Save whatever is being typed, in the note editor and on the Findings page."""
-        self.editor.flush()
-        self.findings.flush()
+    def flush(self) -> list[str]:
+        """Save whatever is being typed, in the note editor and on the Findings page; returns
+        what could not be saved, and why."""
+        return [problem for problem in (self.editor.flush(), self.findings.flush()) if problem]
 
     def failed(self, exc: Exception) -> None:
         show_error(self, exc)
@@ -230,6 +231,13 @@ class Workspace(QWidget):
         self.tabs.setCurrentIndex(0)
         self.list.table.selectionModel().clear()  # so clicking the old note opens it again
         self.editor.new_note(kind or self.settings.last_kind)
+
+    def _stayed(self, note_id: str) -> None:
+        """The editor kept a note it could not save: the list shows that one chosen again."""
+        if note_id:
+            self.list.select(note_id, emit=False)
+        else:
+            self.list.table.selectionModel().clear()
 
     def _saved(self, note: Note) -> None:
         self.settings.last_kind = note.kind

@@ -162,17 +162,23 @@ def test_tagging_by_keyboard(qtbot, opened: MainWindow, inspection_path: Path) -
     qtbot.keyClicks(editor.outcomes.filter, "co-prod")
     qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
 
-    # Tab reaches the judgement group once (at Strength); the arrow keys choose within it.
-    assert editor.judgement.checkedButton().property("code") == "context"
-    strength = editor.judgement.buttons()[0]
-    below = editor.judgement.buttons()[2]  # the arrows go by where the buttons are laid out
-    qtbot.waitUntil(lambda: below.geometry().top() > strength.geometry().bottom(),
+    # Tab reaches the judgement group once, at the judgement chosen, as in any group of
+    # radio buttons (Space there changes nothing); the arrow keys move the choice.
+    context = editor.judgement.checkedButton()
+    assert context.property("code") == "context"
+    weakness = editor.judgement.buttons()[2]
+    # the arrows go by where the buttons are laid out: Weakness is left of Context
+    qtbot.waitUntil(lambda: weakness.geometry().right() < context.geometry().left(),
                     timeout=WAIT_MS)
-    assert tab_to(qtbot, strength)
-    qtbot.keyClick(strength, Qt.Key.Key_Down)
-    weakness = focused()
-    assert weakness.property("code") == "weakness"
-    qtbot.keyClick(weakness, Qt.Key.Key_Space)
+    assert tab_to(qtbot, context)
+    qtbot.keyClick(context, Qt.Key.Key_Backtab)  # the group is one stop, after Question C
+    assert focused() is editor.questions["C"]
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is context
+    qtbot.keyClick(context, Qt.Key.Key_Space)
+    assert editor.judgement.checkedButton() is context
+    qtbot.keyClick(context, Qt.Key.Key_Left)
+    assert focused() is weakness
     assert editor.judgement.checkedButton() is weakness
 
     with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):

@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPushButton
 
@@ -17,7 +17,7 @@ from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.findings_page import FindingsPage, NamesDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, select_note, unlock
+from tests.gui.helpers import WAIT_MS, focused, select_note, unlock
 
 
 def page_of(window: MainWindow) -> FindingsPage:
@@ -203,7 +203,17 @@ def test_the_draft_is_exported_and_a_childs_name_stops_it_until_confirmed(
     # Enter does not export it by accident: Cancel is the default.
     from PySide6.QtWidgets import QDialogButtonBox
     buttons = box.findChild(QDialogButtonBox)
-    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).isDefault()
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.isDefault()
+    # Tab goes through the buttons as they stand, left to right.
+    anyway = next(b for b in box.findChildren(QPushButton) if b.text() == "Export anyway")
+    left, right = sorted((anyway, cancel), key=lambda b: b.mapTo(box, QPoint()).x())
+    box.activateWindow()
+    box.places.setFocus()
+    qtbot.keyClick(box.places, Qt.Key.Key_Tab)
+    assert focused() is left
+    qtbot.keyClick(left, Qt.Key.Key_Tab)
+    assert focused() is right
     # Enter on the finding's place shows that finding, ready to be changed.
     finding_place = next(i for i in range(box.places.count())
                          if box.places.item(i).text().startswith("The finding"))

@@ -1,0 +1,49 @@
+"""Text boxes that hold no more than the file will keep.
+
+A record's text and lines have length limits (``models.MAX_TEXT``, ``MAX_LINE``). Typed or
+pasted past them, a box's text could not be saved, and what else had been typed in the record
+would wait on it. So the boxes refuse the excess as it comes in and say so: a text box does
+not take a paste or drop that would pass its limit, and a line stops at its limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from inspector_app.core.models import MAX_TEXT
+
+
+class LimitedText(QPlainTextEdit):
+    """A plain text box that refuses a paste or drop taking it past ``limit`` characters."""
+
+    refused = Signal(str)  # why the paste was not taken, in one sentence
+
+    def __init__(
+        self, what: str = "text", limit: int = MAX_TEXT, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.what, self.limit = what, limit
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
+        incoming = len(source.text()) if source.hasText() else 0
+        kept = len(self.toPlainText()) - len(self.textCursor().selectedText())
+        if kept + incoming > self.limit:
+            self.refused.emit(
+                f"Not pasted: the {self.what} would be {kept + incoming:,} characters; the "
+                f"limit is {self.limit:,}. Split it, or paste a shorter part."
+            )
+            return
+        super().insertFromMimeData(source)
+
+
+def limit_line(edit: QLineEdit, limit: int, what: str, say: Callable[[str], None]) -> None:
+    """Stop ``edit`` at ``limit`` characters and have ``say`` tell the user when a key or a
+    paste went past it (the part that fits is kept, in view)."""
+    edit.setMaxLength(limit)
+    edit.inputRejected.connect(
+        lambda: len(edit.text()) >= limit
+        and say(f"The {what} can be {limit:,} characters at most; the rest was not taken.")
+    )
