@@ -259,6 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", cmd_report, "write the Word draft of findings")
     p.add_argument("--out", required=True, type=Path, metavar="DRAFT.docx")
     p.add_argument(
+        "--replace",
+        action="store_true",
+        help="write over a file of that name (a draft someone may have edited)",
+    )
+    p.add_argument(
         "--allow-names",
         action="store_true",
         help="write it even if a child's real name is found (you will check it)",

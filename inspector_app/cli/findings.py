@@ -8,7 +8,7 @@ import sys
 
 from inspector_app.cli.common import open_inspection
 from inspector_app.cli.notes import print_versions
-from inspector_app.core import deadlines, findings
+from inspector_app.core import deadlines, findings, outfile
 from inspector_app.core.errors import (
     InvalidInput,
     unchecked_sentence,
@@ -106,6 +106,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         write_report,
     )
 
+    outfile.check_target(args.out, "draft")  # a database or a folder is named as such first
+    if args.out.suffix.casefold() != ".docx":
+        raise InvalidInput(
+            f"{args.out.name} does not end in .docx, so Word would not open it; give a name "
+            "such as northmoor-draft.docx."
+        )
+    if args.out.is_file() and not args.replace:
+        raise InvalidInput(
+            f"{args.out} already exists and may have been edited since; give another name, or "
+            "add --replace to write over it."
+        )
     with open_inspection(args) as inspection:
         allowed = write_report(inspection, args.out, allow_names=args.allow_names)
         unchecked = unchecked_register(inspection) if args.allow_names else 0

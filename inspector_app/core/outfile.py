@@ -4,6 +4,7 @@ database such as an inspection file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import BinaryIO
 from inspector_app.core.errors import InvalidInput, StorageError
 
 _SQLITE = b"SQLite format 3\x00"  # how every SQLite file, an inspection too, begins
+_SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
 
 
 def check_target(out: Path, what: str) -> Path:
@@ -24,17 +26,26 @@ def check_target(out: Path, what: str) -> Path:
         check_folder(out.parent, what)
     except OSError as exc:  # a name too long for the disk, say
         raise InvalidInput(f"The {what} cannot be written to {out}: {exc.strerror}.") from exc
-    try:
-        with open(out, "rb") as handle:
-            start = handle.read(len(_SQLITE))
-    except OSError:
-        return out  # nothing there (or unreadable: writing will say so)
-    if start == _SQLITE:
+    if _is_database(out):
         raise InvalidInput(
             f"{out.name} is a database, perhaps an inspection, so the {what} was not written "
             "over it; choose another name."
         )
+    for side in _SIDE_FILES:  # an inspection's journal: what it holds is not yet in the file
+        if out.name.endswith(side) and _is_database(out.with_name(out.name[: -len(side)])):
+            raise InvalidInput(
+                f"{out.name} belongs to the inspection {out.name[: -len(side)]}, so the {what} "
+                "was not written over it; choose another name."
+            )
     return out
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_SQLITE)) == _SQLITE
+    except OSError:
+        return False  # nothing there (or unreadable: writing will say so)
 
 
 def check_folder(folder: Path, what: str) -> None:
@@ -62,10 +73,12 @@ def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) 
             os.fsync(handle.fileno())
         os.replace(temp, out)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only disk there is nothing to remove
+            temp.unlink(missing_ok=True)
         raise StorageError(
             f"The {what} could not be written to {out}: {exc.strerror}; choose another folder."
         ) from exc
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
         raise

@@ -28,6 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import OpcError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Twips
 
 from inspector_app.core import outfile
 from inspector_app.core.deadlines import inspection_deadlines
@@ -177,7 +178,7 @@ class _Draft:
 
     def reference(self, note: Note) -> str:
         kind = self.fw.kind(note.kind).label
-        return f"{kind}, {note.updated_at[:10]}, {note.author}: {note.heading[:80]} [{note.id[:8]}]"
+        return f"{kind}, {_gathered(note)}, {note.author}: {note.heading[:80]} [{note.id[:8]}]"
 
     def places(self) -> list[tuple[str, str]]:
         info = self.info
@@ -192,8 +193,14 @@ class _Draft:
     def build(self, document, progress: Progress | None):
         self.doc = document
         title = f"Joint local area SEND inspection in {self.info.area}"
-        self.doc.core_properties.title = xml_safe(title)
-        self.doc.core_properties.author = xml_safe(self.info.inspector)
+        properties = self.doc.core_properties
+        properties.title = xml_safe(title)
+        properties.author = properties.last_modified_by = xml_safe(self.info.inspector)
+        properties.subject = "Draft findings"
+        properties.created = properties.modified = dt.datetime.now(dt.UTC).replace(
+            microsecond=0, tzinfo=None
+        )
+        properties.revision = 1
         self._marking()
         steps = (self._opening, self._method, self._main_findings, self._questions, self._appendix)
         for done, step in enumerate(steps, start=1):
@@ -225,18 +232,24 @@ class _Draft:
         note += [d.describe() + "." for d in dates] or [
             "Set the dates on site to see the publication deadline."
         ]
+        if info.wsoa == "required" and not any(f.judgement == "weakness" for f in self.findings):
+            note.append(
+                "A written statement of action is recorded as required, but no finding is a "
+                "significant weakness."
+            )
         self.para(" ".join(note)).runs[0].italic = True
         self.para(dt.date.today().strftime("%d %B %Y").lstrip("0"))
         for addressee in info.addressees or (
-            "Director of Children's Services",
-            "Accountable officers of the health commissioners",
+            "[Director of Children's Services, and the council]",
+            "[Accountable officers of the health commissioners]",
         ):
             self.para(addressee)
-        when = (
-            f"between {_day(info.on_site_start)} and {_day(info.on_site_end)}"
-            if info.on_site_start and info.on_site_end
-            else "[dates on site]"
-        )
+        if not (info.on_site_start and info.on_site_end):
+            when = "[Dates on site]"
+        elif info.on_site_start == info.on_site_end:
+            when = f"on {_day(info.on_site_start)}"
+        else:
+            when = f"between {_day(info.on_site_start)} and {_day(info.on_site_end)}"
         self.para(
             f"{when[0].upper()}{when[1:]}, Ofsted and the Care Quality Commission (CQC) conducted "
             f"a joint inspection of the local area of {info.area} to judge the "
@@ -286,7 +299,7 @@ class _Draft:
                 (
                     counts["meeting"],
                     f"held {_count(counts['meeting'], 'meeting')}"
-                    + (f" ({_listed(meetings)})" if meetings else ""),
+                    + (f" ({_listed(meetings, '{n} with {label}')})" if meetings else ""),
                 ),
                 (
                     counts["visit"],
@@ -308,7 +321,12 @@ class _Draft:
             else "[Who inspectors met, the providers they visited, the case records they "
             "reviewed and the documents they considered: no evidence is recorded yet.]"
         )
-        if self.info.wsoa == "required":
+        if not self.info.wsoa:
+            self.para(
+                "[Written statement of action: no decision is recorded. Record it in the "
+                "inspection's details; if one is required, the letter says so here.]"
+            )
+        elif self.info.wsoa == "required":
             self.para(
                 "As a result of the findings of this inspection and in accordance with the "
                 "Children Act 2004 (Joint Area Reviews) Regulations 2015, His Majesty's "
@@ -322,21 +340,22 @@ class _Draft:
         main = [f for f in self.findings if f.main]
         if not main:
             self.para(
-                "No main findings yet: mark findings as main in the app or with "
-                "'finding edit --main'."
+                "[No main findings yet: mark findings as main in the app or with "
+                "'finding edit --main'.]"
             )
         for finding in main:
-            self._finding(finding)
+            self._finding(finding)  # its evidence comment here, not again under its question
 
-    def _finding(self, finding: Finding) -> None:
+    def _finding(self, finding: Finding, comment: bool = True) -> None:
         label = " (significant weakness)" if finding.judgement == "weakness" else ""
         paragraph = self.para(finding.text + label, style="List Bullet")
-        self.doc.add_comment(
-            paragraph.runs,
-            text=xml_safe(self.comment(finding)),
-            author=xml_safe(self.info.inspector),
-            initials="EV",
-        )
+        if comment:
+            self.doc.add_comment(
+                paragraph.runs,
+                text=xml_safe(self.comment(finding)),
+                author=xml_safe(self.info.inspector),
+                initials=xml_safe("".join(word[:1] for word in self.info.inspector.split()[:3])),
+            )
 
     def _questions(self) -> None:
         groups = (
@@ -353,15 +372,15 @@ class _Draft:
                 self.doc.add_heading(title, level=2)
                 chosen = [f for f in mine if f.judgement in codes]
                 if not chosen:
-                    self.para("None recorded.")
+                    self.para("[None recorded.]")
                 for finding in chosen:
-                    self._finding(finding)
+                    self._finding(finding, comment=not finding.main)
 
     def _evidence_to_consider(self, question: str) -> None:
         self.doc.add_heading("Evidence to consider", level=2)
         notes = [n for n in self.notes.values() if question in n.questions]
         if not notes:
-            self.para("No evidence for this question yet.")
+            self.para("[No evidence for this question yet.]")
         for judgement in self.fw.judgements:
             chosen = [n for n in notes if n.judgement == judgement.code]
             if chosen:
@@ -394,12 +413,12 @@ class _Draft:
             self.para(line, style="List Bullet")
         self.doc.add_heading("Evidence index", level=2)
         index, widths = self._table(["Reference", "Kind", "Date", "Author"], [0.4, 0.2, 0.19, 0.21])
-        for note in sorted(self.notes.values(), key=lambda n: (n.kind, n.updated_at)):
+        for note in sorted(self.notes.values(), key=lambda n: (n.kind, n.created_at)):
             cells = _row(index, widths)
             values = (
                 f"{note.heading[:60]} [{note.id[:8]}]",
                 self.fw.kind(note.kind).label,
-                note.updated_at[:10],
+                _gathered(note),
                 note.author,
             )
             for cell, value in zip(cells, values, strict=True):
@@ -410,7 +429,8 @@ class _Draft:
         (Word and LibreOffice would otherwise make them equal); returns it and the widths."""
         section = self.doc.sections[-1]
         text_width = section.page_width - section.left_margin - section.right_margin
-        widths = [int(text_width * share) for share in shares]
+        # Whole twentieths of a point (Word's unit), rounded down so the columns always fit.
+        widths = [Twips(int(text_width * share) // Twips(1)) for share in shares]
         table = self.doc.add_table(rows=0, cols=len(headings), style="Table Grid")
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
@@ -452,7 +472,9 @@ class _Draft:
 
 def _row(table: Any, widths: list[int]) -> list[Any]:
     """A new row whose cells carry the table's column widths (Word reads them per cell)."""
-    cells = table.add_row().cells
+    row = table.add_row()
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # never half on a page
+    cells = row.cells
     for cell, width in zip(cells, widths, strict=True):
         cell.width = width
     return cells
@@ -471,19 +493,29 @@ def _page_field(run) -> None:
         run._r.append(element)
 
 
+def _gathered(note: Note) -> str:
+    """The day the evidence was recorded (not last changed), on this computer's clock, as
+    "15 Sep 2026"."""
+    day = dt.datetime.fromisoformat(note.created_at or note.updated_at).astimezone().date()
+    return f"{day.day} {day:%b %Y}"
+
+
 def _day(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
 
 
-def _listed(counter: Counter) -> str:
-    return ", ".join(f"{_in_sentence(label)} {n}" for label, n in counter.most_common())
+def _listed(counter: Counter, form: str = "{label}: {n}") -> str:
+    return ", ".join(
+        form.format(label=_in_sentence(label), n=n) for label, n in counter.most_common()
+    )
 
 
 def _in_sentence(label: str) -> str:
-    """'parents and carers' mid-sentence; 'SENDIASS' and 'Parent Carer Forum' as written."""
+    """'parents and carers' and 'complaints to Ofsted and CQC' mid-sentence; 'SENDIASS' and
+    'Parent Carer Forum' (a name: its next word has a capital too) as written."""
     first, *rest = label.split(" ")
-    plain = first[1:].islower() and not any(word[:1].isupper() for word in rest)
+    plain = first[1:].islower() and not (rest and rest[0][:1].isupper())
     return first[0].lower() + label[1:] if plain else label
 
 

@@ -189,6 +189,8 @@ def test_an_export_never_writes_over_an_inspection_or_into_a_folder_name(pair, t
     kept = file.read_bytes()
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     for out, why in ((file, "is a database"), (lead.path, "is a database"),
+                     (Path(f"{file}-wal"), "belongs to the inspection mo.inspection"),
+                     (Path(f"{lead.path}-journal"), "belongs to the inspection"),
                      (tmp_path, "is a folder"), (tmp_path / "nowhere" / "x", "does not exist"),
                      (tmp_path / "photo.jpg" / "x", "photo.jpg is a file, not a folder"),
                      (tmp_path / ("a" * 300), "File name too long")):

@@ -96,6 +96,12 @@ def in_order(text: str, *parts: str) -> None:
         at = found + len(part)
 
 
+def british_day(stamp: str) -> str:
+    """A stored time as the letter gives a day: "4 Dec 2026", on this computer's clock."""
+    day = dt.datetime.fromisoformat(stamp).astimezone().date()
+    return f"{day.day} {day:%b %Y}"
+
+
 def paragraphs(path: Path) -> list[str]:
     return [p.text for p in docx.Document(str(path)).paragraphs]
 
@@ -339,7 +345,7 @@ def test_the_letter_claims_no_role_or_evidence_the_file_does_not_hold(inspection
     assert "including a children's services inspector from CQC: Sam Okafor" in "\n".join(
         paragraphs(out)
     )
-    assert "Inspectors held 1 meeting (parents and carers 1)." in text
+    assert "Inspectors held 1 meeting (1 with parents and carers)." in text
     assert "0 documents" not in text and "self-evaluation" not in text
 
 
@@ -349,9 +355,9 @@ def test_method_paragraph_counts_the_evidence_gathered(rich_text):
     assert "visited 2 providers (" in method
     assert "reviewed 3 case records" in method
     assert "considered 2 documents (" in method
-    for part in ("parents and carers 1", "SENDIASS 1", "further education college 1",
-                 "mainstream primary school 1", "joint commissioning plan 1",
-                 "self-evaluation 1"):
+    for part in ("1 with parents and carers", "1 with SENDIASS", "further education college: 1",
+                 "mainstream primary school: 1", "joint commissioning plan: 1",
+                 "self-evaluation: 1"):
         assert part in method, part
 
 
@@ -385,7 +391,7 @@ def test_appendix_tables_coverage_ehc_timeliness_and_every_note(rich, rich_text)
     assert [
         "No joint commissioning strategy [" + commissioning.id[:8] + "]",
         "Document or data review",
-        commissioning.updated_at[:10],
+        british_day(commissioning.created_at),
         "Sam Lead",
     ] in rows
 
@@ -436,8 +442,8 @@ def test_draft_is_marked_numbered_and_titled(rich):
 def test_each_finding_carries_one_comment_listing_its_evidence(rich):
     document = docx.Document(str(rich.draft))
     commented_paragraphs = commented(document)
-    main = [f for f in rich.findings.values() if f.main]
-    assert len(commented_paragraphs) == len(rich.findings) + len(main)
+    # A main finding is also under its question; its comment is given once.
+    assert len(commented_paragraphs) == len(rich.findings)
     assert len(list(document.comments)) == len(commented_paragraphs)
     kinds = {note.id: rich.inspection.framework.kind(note.kind).label
              for note in rich.notes.values()}
@@ -450,11 +456,12 @@ def test_each_finding_carries_one_comment_listing_its_evidence(rich):
         assert len(lines) == 1 + len(finding.evidence)
         for line, note_id in zip(lines[1:], finding.evidence, strict=True):
             note = rich.inspection.note(note_id)
-            assert line.startswith(f"• {kinds[note_id]}, {note.updated_at[:10]}, Sam Lead: ")
+            day = british_day(note.created_at)
+            assert line.startswith(f"• {kinds[note_id]}, {day}, Sam Lead: ")
             assert line.endswith(f"[{note_id[:8]}]")
     long_id = rich.notes["case_long"].id[:8]
     strategy = [c for p, c in commented_paragraphs if p.startswith("There is no joint")]
-    assert all(f"[{long_id}]" in c[0] for c in strategy) and len(strategy) == 2
+    assert all(f"[{long_id}]" in c[0] for c in strategy) and len(strategy) == 1
 
 
 def test_no_real_name_reaches_any_part_of_the_file(rich):
@@ -465,7 +472,7 @@ def test_no_real_name_reaches_any_part_of_the_file(rich):
 
 def test_parent_carer_forum_keeps_its_capitals_mid_sentence(rich):
     # A proper noun: the letter must not read "parent Carer Forum".
-    assert "Parent Carer Forum 1" in method_paragraph(rich.draft)
+    assert "1 with Parent Carer Forum" in method_paragraph(rich.draft)
 
 
 def test_one_of_each_reads_in_the_singular(inspection, tmp_path):
@@ -506,14 +513,14 @@ def test_an_empty_inspection_still_yields_a_useful_draft(inspection, tmp_path):
         text,
         "Joint local area SEND inspection in Northmoor",
         "Set the dates on site to see the publication deadline.",
-        "[dates on site], Ofsted and the Care Quality Commission",
+        "[Dates on site], Ofsted and the Care Quality Commission",
         "[the inspection team]",
         "[Who inspectors met, the providers they visited, the case records they reviewed and "
         "the documents they considered: no evidence is recorded yet.]",
         "Main findings",
-        "No main findings yet",
+        "[No main findings yet",
         *[part for heading in QUESTION_HEADINGS
-          for part in (heading, "Evidence to consider", "No evidence for this question yet.")],
+          for part in (heading, "Evidence to consider", "[No evidence for this question yet.]")],
         "Appendix: coverage, timeliness and evidence",
         "Final EHC plan within 20 weeks of the request (reg 13(2)): no case record holds the "
         "dates.",
