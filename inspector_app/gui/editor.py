@@ -350,21 +350,27 @@ class NoteEditor(QWidget):
     def load(self, note: Note) -> None:
         if note.id == self.note_id and self.dirty:
             return  # our own unsaved typing is newer than what the list re-sent
-        if self.dirty and self.unsaved:
-            # What was typed here could not be saved: the note stays, with the typing.
-            self.stayed.emit(self.note_id or "")
-            show_error(
-                self,
-                InvalidInput(
-                    f"This note is not saved yet: {self.unsaved} Put that right, then choose "
-                    "another note."
-                ),
-            )
+        if self.stays():
             return
         self._show(note)
         self.kind.setEnabled(False)
         self.state.setText(self._saved_text(note))
         self.session.run(ops.thumbnails, note, on_success=self._thumbnails_for(note.id))
+
+    def stays(self) -> bool:
+        """Whether the note shown holds typing that could not be saved: then it stays shown,
+        with the typing, rather than be replaced by another, and the user is told why."""
+        if not (self.dirty and self.unsaved):
+            return False
+        self.stayed.emit(self.note_id or "")
+        show_error(
+            self,
+            InvalidInput(
+                f"This note is not saved yet: {self.unsaved} Put that right, then choose "
+                "another note."
+            ),
+        )
+        return True
 
     def _show(self, note: Note) -> None:
         shown = self.note_id

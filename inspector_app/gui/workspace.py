@@ -225,7 +225,7 @@ class Workspace(QWidget):
             self.list.reload(select=note_id)
 
     def new_note(self, kind: str | None = None) -> None:
-        if not self.session.is_open:
+        if not self.session.is_open or self.editor.stays():
             return
         self.editor.save()
         self.tabs.setCurrentIndex(0)

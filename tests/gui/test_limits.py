@@ -88,6 +88,11 @@ def test_a_note_that_cannot_be_saved_stays_shown_when_another_is_chosen(
     # The note and what was typed in it are still there, and chosen in the list.
     assert editor.note_id == note_id and editor.title.text() == "Timeliness, rechecked"
     assert opened.workspace.list.selected_id() == note_id
+    for box in error_dialogs(opened):
+        box.accept()
+    opened.workspace.new_note()  # Ctrl+N: the same
+    assert editor.note_id == note_id and editor.title.text() == "Timeliness, rechecked"
+    assert error_dialogs(opened)
     # Put right, it is saved, and the other note can be chosen.
     editor.text.setPlainText("Rechecked: the plan was late.")
     qtbot.waitUntil(lambda: note_with_text(inspection_path, "Rechecked: the plan") is not None,
