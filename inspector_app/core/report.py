@@ -14,6 +14,7 @@ match refuses the draft (``NamesInReport``) unless the caller allows it knowingl
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import statistics
 import zipfile
@@ -153,7 +154,9 @@ def write_report(
         raise NamesInReport(hits, unchecked)
     outfile.check_target(out, "draft")  # before the work of building it
     document = draft.build(template(), progress)
-    outfile.write_atomically(out, "draft", document.save)
+    whole = io.BytesIO()  # made whole first: a full disk then fails one plain write, cleanly
+    document.save(whole)
+    outfile.write_atomically(out, "draft", lambda handle: handle.write(whole.getbuffer()))
     return hits
 
 

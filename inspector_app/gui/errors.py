@@ -61,8 +61,13 @@ def describe(exc: BaseException) -> tuple[str, str]:
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
-    """A window-modal message that does not block the event loop (so tests can see it)."""
+    """A window-modal message that does not block the event loop (so tests can see it). The
+    same message already on show is not shown again (a full disk fails every autosave)."""
     title, text = describe(exc)
+    window = parent.window() if parent is not None else None
+    for shown in window.findChildren(QMessageBox, "errorDialog") if window else ():
+        if shown.isVisible() and shown.text() == text:
+            return shown
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.setAccessibleName(title)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gc
+import io
 import re
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -139,3 +142,35 @@ def test_a_disk_that_cannot_be_written_names_the_draft_not_a_temporary_file(
     assert str(raised.value) == (
         f"The draft could not be written to {out}: Read-only file system; choose another folder."
     )
+
+
+def test_a_disk_filling_up_mid_draft_says_one_sentence_and_nothing_else(
+    inspection, tmp_path, monkeypatch
+):
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    opened = outfile.os.fdopen
+
+    class FillsUp(io.RawIOBase):
+        def __init__(self, fd, mode):
+            self.inner = opened(fd, mode)
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            if len(data) > 1000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.inner.write(data)
+
+        def close(self):
+            self.inner.close()
+            super().close()
+
+    monkeypatch.setattr(outfile.os, "fdopen", FillsUp)
+    out = tmp_path / "draft.docx"
+    with pytest.raises(StorageError, match="No space left on device"):
+        write_report(inspection, out)
+    gc.collect()
+    assert unraisable == []  # no "Exception ignored … Traceback" under the sentence
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from inspector_app.core.errors import StorageError
 from inspector_app.gui.app import close_on_signals, make_app
+from inspector_app.gui.errors import show_error
 from inspector_app.gui.main_window import MainWindow
-from tests.gui.helpers import WAIT_MS, new_note, note_with_text
+from tests.gui.helpers import WAIT_MS, error_dialogs, new_note, note_with_text
 
 
 def test_the_app_and_its_windows_carry_the_icon(qtbot, window: MainWindow) -> None:
@@ -50,3 +52,13 @@ def test_a_signal_closes_the_window_and_keeps_what_was_typed(
     qtbot.waitUntil(nothing_left_open, timeout=WAIT_MS)
     assert not opened.session.is_open  # locked: the key is gone
     assert note_with_text(inspection_path, "Logged out mid-sentence") is not None
+
+
+def test_an_error_already_on_show_is_not_shown_again(qtbot, opened: MainWindow) -> None:
+    # A full disk fails every autosave: one box says so, not one more at every pause.
+    full = StorageError("The disk is full; free some space.")
+    for parent in (opened.workspace.editor, opened.workspace.findings, opened.workspace.editor):
+        show_error(parent, full)
+    assert len(error_dialogs(opened)) == 1
+    show_error(opened.workspace.editor, StorageError("Something else went wrong."))
+    assert len(error_dialogs(opened)) == 2
