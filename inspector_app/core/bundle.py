@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from inspector_app.core import crypto, history, images, outfile, team
+from inspector_app.core.concurrent import on_latest
 from inspector_app.core.errors import (
     BundleRejected,
     InspectorError,
@@ -216,6 +217,7 @@ def _write(out: Path, header: bytes, sealed: Iterator[bytes]) -> None:
 # -- import ------------------------------------------------------------------------------------
 
 
+@on_latest
 def import_bundle(
     inspection: Inspection, path: Path, progress: Progress | None = None
 ) -> ImportResult:
@@ -230,7 +232,7 @@ def import_bundle(
             seen = {seq: bundle_hash for seq, bundle_hash, _ in author.bundles}
             digest = hashlib.sha256(header_bytes)
             reader = _Reader(inspection, header_bytes, author, result)
-            with inspection.file.transaction():
+            with inspection.writing():
                 chunks = _chunks(handle, digest, size, progress)
                 for piece in crypto.open_chunks(file_key, chunks, _ad(header_bytes)):
                     reader.feed(piece)

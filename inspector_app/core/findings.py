@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from inspector_app.core import history
+from inspector_app.core.concurrent import on_latest
 from inspector_app.core.errors import InvalidInput, NotFound
 from inspector_app.core.models import (
     Finding,
@@ -27,6 +28,7 @@ EDITABLE = ("question", "judgement", "text", "evidence", "main", "order")
 DRAFT = ("finding-draft", "new")  # a finding's text typed before its evidence was chosen
 
 
+@on_latest
 def keep_draft(inspection: Inspection, text: str) -> None:
     """Keep the text of a finding not made yet (sealed, never sent), or with "" drop it."""
     text = clean_text(text, what="finding's text")
@@ -71,6 +73,7 @@ def finding(inspection: Inspection, finding_id: str) -> Finding:
     raise NotFound(f"There is no finding '{finding_id}'; 'finding list' shows the ids.")
 
 
+@on_latest
 def add_finding(
     inspection: Inspection,
     *,
@@ -108,19 +111,37 @@ def add_finding(
     return _save(inspection, replace(draft, order=order), "create")
 
 
-def edit_finding(inspection: Inspection, finding_id: str, **changes: Any) -> Finding:
+@on_latest
+def edit_finding(
+    inspection: Inspection, finding_id: str, *, base: Finding | None = None, **changes: Any
+) -> Finding:
+    """Change some fields of a finding. ``base`` is the finding as the page showed it: if it
+    changed since (a teammate's version came in), only what was changed on the page is put
+    onto the new version, where the two do not clash; where they do, or the finding is in
+    conflict, the edit is kept as a version beside the others. Nothing is overwritten."""
     current = finding(inspection, finding_id)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
     if "evidence" in changes:
         changes["evidence"] = _notes(inspection, changes["evidence"])
+    if base is not None and base.revision != current.revision:
+        mine = check_finding(inspection.framework, replace(base, **changes))
+        ours = {k: getattr(mine, k) for k in changes if getattr(mine, k) != getattr(base, k)}
+        clash = any(getattr(current, k) not in (getattr(base, k), v) for k, v in ours.items())
+        if current.conflict or clash:
+            beside = replace(mine, updated_at=now())
+            change = inspection.versioned("finding", current.id, beside.to_payload(), "update",
+                                          beside=True)
+            return replace(beside, revision=inspection.commit([change])[-1], conflict=True)
+        changes = ours
     edited = check_finding(inspection.framework, replace(current, **changes))
     if edited.to_payload() == current.to_payload() and not current.conflict:
         return current
     return _save(inspection, replace(edited, updated_at=now()), "update")
 
 
+@on_latest
 def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
     current = finding(inspection, finding_id)
     inspection.commit([inspection.versioned("finding", current.id, {"deleted": True}, "delete")])
@@ -134,6 +155,7 @@ def versions(inspection: Inspection, finding_id: str) -> list[Version]:
     return [Version(h["v"], h["by"], h["at"], h["data"]) for h in found[1]["heads"]]
 
 
+@on_latest
 def resolve(inspection: Inspection, finding_id: str, keep: str) -> tuple[Finding, Version]:
     """End a finding's conflict by keeping one version (a prefix of its id); returns the
     finding as kept and the version chosen (a deletion deletes the finding)."""

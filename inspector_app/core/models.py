@@ -440,6 +440,19 @@ def differences(before: Note, after: Note) -> dict[str, Any]:
     return out
 
 
+def with_differences(note: Note, changed: dict[str, Any]) -> Note:
+    """``note`` with ``changed`` (from ``differences``) put onto it."""
+    changes = {k: v for k, v in changed.items() if not k.startswith("fields.")}
+    fields = dict(note.fields)
+    for key, value in changed.items():
+        if key.startswith("fields."):
+            if value is None:
+                fields.pop(key[len("fields.") :], None)
+            else:
+                fields[key[len("fields.") :]] = value
+    return replace(note, **changes, fields=fields)
+
+
 def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -> Note:
     """The note with every field cleaned and checked, or ``InvalidInput`` saying what to fix.
 

@@ -8,6 +8,7 @@ IMMEDIATE`` transaction: the record, its audit entry and the sealed audit head t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -98,6 +99,15 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` names (device and inode); None if none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 def is_inspection_file(path: Path) -> bool:
     """False if ``path`` is certainly not an inspection file, asked before a passphrase is
     typed: read only, nothing in it opened. When SQLite cannot tell (the file is busy, the
@@ -178,24 +188,40 @@ def _record_name(rtype: str, rid: str) -> str:
 class RecordFile:
     """The sealed records of one unlocked file."""
 
-    def __init__(self, db: sqlite_utils.Database, file_id: str, key: bytes, who: str) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        file_id: str,
+        key: bytes,
+        who: str,
+        path: Path | None = None,
+    ) -> None:
         self.db = db
         self.file_id = file_id
         self._key = key
         self._sealer = crypto.Sealer(key)
         self._prefixes: dict[str, bytes] = {}
         self.who = who
+        self.path = path
+        self._identity = _identity(path) if path is not None else None
+        self._writing = False  # a write transaction is under way
 
     # -- transactions --------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction taking the write lock up front, so two writers queue."""
+        """One write transaction taking the write lock up front, so two writers queue. Opened
+        inside one already under way, it is part of that one (``concurrent.on_latest``)."""
+        if self._writing:
+            yield
+            return
         conn = self.db.conn
+        self._check_still_there()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise storage_error(exc) from exc
+        self._writing = True
         try:
             yield
             conn.execute("COMMIT")
@@ -205,6 +231,23 @@ class RecordFile:
         except BaseException:
             self._rollback()
             raise
+        finally:
+            self._writing = False
+
+    def _check_still_there(self) -> None:
+        """Refuse to write if the file was moved, renamed, deleted or replaced since it was
+        opened: SQLite would go on writing into a journal beside the old name, which the file
+        wherever it went never reads, or which a file put in its place would take in. What was
+        saved is first moved into the file itself, wherever it went."""
+        if self.path is None or _identity(self.path) == self._identity:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raise StorageError(
+            f"The inspection file is no longer at {self.path}: it was moved, renamed or deleted "
+            "while open, so nothing more was saved. Lock or close it, and open it from where "
+            "it is now."
+        )
 
     def _rollback(self) -> None:
         if self.db.conn.in_transaction:
@@ -453,6 +496,24 @@ class RecordFile:
 
     def verify(self) -> VerifyReport:
         """Check every seal, every chunk, the audit chain and that records match the audit."""
+        with self._snapshot():
+            return self._verify()
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Reads that all see the file at one moment, though another program writes to it
+        meanwhile (the audit log, the records and the head must be compared as one)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")  # only read
+
+    def _verify(self) -> VerifyReport:
         report = VerifyReport()
         latest = self._verify_audit(report)
         on_disk = {}
@@ -481,8 +542,9 @@ class RecordFile:
     def missing(self, rtype: str) -> list[str]:
         """Ids of records of a type that the audit log records and the file no longer holds
         (the app never removes a record, so something outside it did)."""
-        latest = self._verify_audit(VerifyReport())
-        held = self.ids(rtype)
+        with self._snapshot():
+            latest = self._verify_audit(VerifyReport())
+            held = self.ids(rtype)
         return sorted(rid for kind, rid in latest if kind == rtype and rid not in held)
 
     def _verify_audit(self, report: VerifyReport) -> dict[tuple[str, str], int]:

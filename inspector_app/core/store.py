@@ -20,6 +20,7 @@ from typing import Any
 from inspector_app.core import crypto, history, images, records, schema
 from inspector_app.core import framework as frameworks
 from inspector_app.core import header as keys
+from inspector_app.core.concurrent import ChangedMeanwhile, on_latest
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.errors import (
     InConflict,
@@ -46,6 +47,7 @@ from inspector_app.core.models import (
     new_id,
     now,
     pick_version,
+    with_differences,
 )
 from inspector_app.core.records import Change, RecordFile, VerifyReport
 
@@ -82,7 +84,7 @@ class Inspection:
         self.path = path
         self._db = db
         self._header = head
-        self.file = RecordFile(db, head.file_id, data_key, who="")
+        self.file = RecordFile(db, head.file_id, data_key, who="", path=path)
         self.info: InspectionInfo
         self.framework: frameworks.Framework
         self._index = WorkingSet()
@@ -131,6 +133,7 @@ class Inspection:
             with db.atomic():
                 head, data_key, recovery_key = keys.create(db, passphrase, kdf or KdfParams.fresh())
             inspection = cls(path, db, head, data_key)
+            inspection._seen_version = inspection.file.data_version()  # the file is empty
             identity = crypto.new_identity()
             inspection.commit(
                 [
@@ -294,6 +297,15 @@ class Inspection:
         self.reload()
         return True
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write transaction, refused with ``ChangedMeanwhile`` (nothing written) if
+        another program wrote since this object last read the file (``concurrent``)."""
+        with self.file.transaction():
+            if self.file.data_version() != self._seen_version:
+                raise ChangedMeanwhile
+            yield
+
     def commit(
         self,
         changes: list[Change],
@@ -305,7 +317,7 @@ class Inspection:
         change another program made meanwhile."""
         if who is not None:
             self.file.who = who
-        with self.file.transaction():
+        with self.writing():
             for attachment_id, clean in photos:
                 self.file.write_chunks(attachment_id, "photo", [clean.photo])
                 self.file.write_chunks(attachment_id, "thumb", [clean.thumb])
@@ -320,6 +332,7 @@ class Inspection:
 
     # -- notes ---------------------------------------------------------------------------------
 
+    @on_latest
     def add_note(
         self,
         *,
@@ -358,6 +371,7 @@ class Inspection:
         cleaned = [images.normalise(Path(p)) for p in photos]
         return self._save_note(note, "create", cleaned)
 
+    @on_latest
     def edit_note(
         self,
         note_id: str,
@@ -395,6 +409,7 @@ class Inspection:
             return current
         return self._save_note(replace(edited, updated_at=now()), "update", cleaned)
 
+    @on_latest
     def set_beside(self, note_id: str, **changes: Any) -> Note:
         """Keep an edit of a note in conflict as one more of its competing versions, settling
         nothing: a merged text not yet saved when the file locks is kept this way."""
@@ -424,12 +439,13 @@ class Inspection:
         if current is not None and not current.conflict:
             theirs = differences(base, current)
             if not any(key in theirs and theirs[key] != value for key, value in ours.items()):
-                merged = replace(current, **_apply(current, ours))
+                merged = with_differences(current, ours)
                 return self._save_note(replace(merged, updated_at=now()), "update")
         # Both changed the same thing, or the note is in conflict or was deleted: the edit
         # becomes a version of its own beside the others.
         return self._save_note(replace(mine, updated_at=now()), "update", beside=True)
 
+    @on_latest
     def delete_note(self, note_id: str) -> Note:
         """Delete a note (a tombstone, audited); returns it so the caller can offer undo."""
         self.refresh()
@@ -439,6 +455,7 @@ class Inspection:
         self.index.remove(note.id)
         return note
 
+    @on_latest
     def restore_note(self, note: Note) -> Note:
         """Bring back a deleted note as a new revision (the undo of ``delete_note``). If the
         deletion is no longer the note's only version (a teammate's edit arrived since), the
@@ -551,6 +568,7 @@ class Inspection:
         found = self.file.read("note", note.id)
         return [Version(h["v"], h["by"], h["at"], h["data"]) for h in found[1]["heads"]]
 
+    @on_latest
     def resolve(self, note_id: str, keep: str) -> Note:
         """End a conflict by keeping one version (given by a prefix of its id)."""
         chosen = self.version_to_keep(note_id, keep)
@@ -584,6 +602,7 @@ class Inspection:
 
     # -- photos --------------------------------------------------------------------------------
 
+    @on_latest
     def add_photo(self, note_id: str, path: Path) -> Note:
         """Clean and seal a photo onto a note; a bad image saves nothing."""
         return self.edit_note(note_id, photos=[path], require_tags=False)
@@ -605,6 +624,7 @@ class Inspection:
             )
         return data
 
+    @on_latest
     def remove_photo(self, note_id: str, attachment_id: str) -> Note:
         self.refresh()
         note = self.note(note_id)
@@ -626,6 +646,7 @@ class Inspection:
 
     # -- child register ------------------------------------------------------------------------
 
+    @on_latest
     def add_child(self, ref: str, name: str = "", replace_name: bool = False) -> Child:
         """Add a register entry, or give an entry its real name; the name stays sealed.
 
@@ -662,6 +683,7 @@ class Inspection:
 
     # -- the file ------------------------------------------------------------------------------
 
+    @on_latest
     def set_details(self, **changes: Any) -> InspectionInfo:
         """Change the inspection's details (area, on-site dates, WSOA decision, addressees,
         team); nothing is written if nothing changed."""
@@ -691,6 +713,7 @@ class Inspection:
             self.info = info
         return info
 
+    @on_latest
     def bind_to_inspection(self, inspection_id: str, area: str) -> InspectionInfo:
         """A team member's file made on its own joins the lead's inspection: it takes the
         inspection's id and area (its notes, sealed to this file, stay as they are)."""
@@ -750,19 +773,6 @@ def _remove_quietly(path: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         except OSError as exc:
             raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
-
-
-def _apply(note: Note, changed: dict[str, Any]) -> dict[str, Any]:
-    """The ``replace`` arguments that put ``changed`` (from ``differences``) onto ``note``."""
-    changes = {k: v for k, v in changed.items() if not k.startswith("fields.")}
-    fields = dict(note.fields)
-    for key, value in changed.items():
-        if key.startswith("fields."):
-            if value is None:
-                fields.pop(key[len("fields.") :], None)
-            else:
-                fields[key[len("fields.") :]] = value
-    return {**changes, "fields": fields}
 
 
 def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:

@@ -19,6 +19,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from inspector_app.core import crypto, outfile
+from inspector_app.core.concurrent import on_latest
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.errors import BundleRejected, InvalidInput
 from inspector_app.core.models import clean_line, now
@@ -118,6 +119,7 @@ def fingerprint(inspection: Inspection) -> str:
     return crypto.fingerprint(keys.receive_public, keys.sign_public)
 
 
+@on_latest
 def next_sequence(inspection: Inspection) -> int:
     """Reserve the next bundle number (never reused, even if writing that bundle fails)."""
     keys, seq = identity(inspection)
@@ -126,6 +128,7 @@ def next_sequence(inspection: Inspection) -> int:
     return seq + 1
 
 
+@on_latest
 def mark_exported(inspection: Inspection, through: int) -> None:
     """After a bundle is safely written: changes up to audit entry ``through`` went out."""
     keys, seq = identity(inspection)
@@ -289,6 +292,7 @@ def join(
     return inspection, recovery
 
 
+@on_latest
 def join_existing(inspection: Inspection, card_path: Path) -> Member:
     """A team member's file made on its own (``new --role team``) joins the lead's inspection
     with the lead's card, keeping the notes already in it; returns the lead."""
@@ -321,6 +325,7 @@ def _inspection_card(card_path: Path, inspector: str) -> Card:
     return card
 
 
+@on_latest
 def add_member(inspection: Inspection, card_path: Path) -> Member:
     """Add a member's card to the lead's roster (again: the card's keys replace the old)."""
     if inspection.info.role != "lead":

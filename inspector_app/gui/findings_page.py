@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -29,14 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import NamesInReport, unchecked_sentence
+from inspector_app.core.errors import NamesInReport
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import Finding, Version
+from inspector_app.core.models import Finding, Version, clean_text
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.file_dialogs import save_path
+from inspector_app.gui.names_dialog import NamesDialog
 from inspector_app.gui.session import Session
 from inspector_app.gui.text_limits import LimitedText
 from inspector_app.gui.times import local_time
@@ -144,6 +143,7 @@ class FindingsPage(QWidget):
         self.framework: Framework | None = None
         self.items: list[Finding] = []
         self.current: Finding | None = None
+        self.base: Finding | None = None  # the version the typing in the form started from
         self.question = ElidedComboBox()
         self.question.setAccessibleName("Question")
         self.question.setSizeAdjustPolicy(
@@ -352,7 +352,7 @@ class FindingsPage(QWidget):
             self._fill(next((f for f in self.items if f.id == item.data(ID_ROLE)), None))
 
     def _fill(self, finding: Finding | None) -> None:
-        self.current = finding
+        self.current = self.base = finding
         self.filling = True
         text = finding.text if finding else ""
         if self.text.toPlainText() != text:  # an unchanged text keeps its cursor
@@ -513,22 +513,37 @@ class FindingsPage(QWidget):
         self.timer.stop()
         if self.current is None or not (self.dirty or force):
             return
-        edits = self.edits
+        edits, values = self.edits, self._values()
         self.session.run(
             ops.edit_finding,
             self.current.id,
-            self._values(),
+            values,
+            self.base,
             changes=True,
-            on_success=lambda finding: self._saved(finding, edits),
+            on_success=lambda finding: self._saved(finding, edits, values),
             on_failure=lambda exc: show_error(self, exc),
         )
 
-    def _saved(self, finding: Finding, edits: int | None = None) -> None:
+    def _saved(self, finding: Finding, edits: int | None = None, sent: dict | None = None) -> None:
+        """The finding as the file now holds it. If the save brought in more than was sent (a
+        teammate's change merged in, or kept beside it in conflict), it is shown, unless typing
+        went on; the next save then starts from the version shown before (``edit_finding``)."""
         if self.current is None or self.current.id == finding.id:
             self.current = finding
+            holds = sent is None or _holds(finding, sent)
             if edits is None or edits == self.edits:  # nothing typed since it was sent
                 self.dirty = False
-        self.message.setText("Finding saved.")
+                if finding.conflict or not holds:
+                    self._fill(finding)
+                else:
+                    self.base = finding
+            elif holds and not finding.conflict:
+                self.base = finding
+        self.message.setText(
+            "Saved beside a teammate's change to this finding: choose a version to keep."
+            if finding.conflict
+            else "Finding saved."
+        )
 
     def flush(self) -> str:
         """Save pending typing synchronously (locking or closing); the worker must be idle.
@@ -546,7 +561,9 @@ class FindingsPage(QWidget):
             elif self.draft:
                 ops.keep_finding_draft(inspection, self.draft)
             if self.dirty and self.current is not None:
-                self._saved(ops.edit_finding(inspection, self.current.id, self._values()))
+                values = self._values()
+                saved = ops.edit_finding(inspection, self.current.id, values, self.base)
+                self._saved(saved, sent=values)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, never raised into Qt
             show_error(self, exc)
             return f"The finding being written was not saved: {describe(exc)[1]}"
@@ -704,70 +721,10 @@ class FindingsPage(QWidget):
             column.setFocus()
 
 
-class NamesDialog(QDialog):
-    """Where a child's real name would reach the draft; Enter on a place opens it."""
-
-    jump = Signal(str, str)  # "finding" or "note", id prefix
-
-    def __init__(
-        self,
-        hits: list,
-        positions: dict[str, str],
-        parent: QWidget | None = None,
-        *,
-        unchecked: int = 0,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("namesDialog")
-        self.setWindowTitle("A child's name would be in the draft")
-        self.places = QListWidget()
-        self.places.setAccessibleName("Places that name a child")
-        if unchecked:  # nothing to open: the entries cannot be read
-            sentence = unchecked_sentence(unchecked)
-            self.places.addItem(QListWidgetItem(sentence[0].upper() + sentence[1:] + "."))
-        for hit in hits:
-            item = QListWidgetItem(_place(hit, positions))
-            item.setData(ID_ROLE, hit.target)
-            self.places.addItem(item)
-        self.places.itemActivated.connect(self._activated)
-        self.places.setCurrentRow(0)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        anyway = buttons.addButton("Export anyway", QDialogButtonBox.ButtonRole.AcceptRole)
-        anyway.setAccessibleName("Export anyway")
-        anyway.setAutoDefault(False)  # Enter never exports a name by accident
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            "The draft was not written. These places contain a real name "
-            "from the child register. Press Enter on one to open it and "
-            "change it, or export anyway if you are sure."
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.places.setWordWrap(True)
-        layout.addWidget(self.places)
-        layout.addWidget(buttons)
-        # Tab goes as the buttons stand on the screen (the box orders them by platform).
-        first, second = sorted((anyway, cancel), key=lambda b: buttons.layout().indexOf(b))
-        QWidget.setTabOrder(self.places, first)
-        QWidget.setTabOrder(first, second)
-
-    def _activated(self, item: QListWidgetItem) -> None:
-        if item.data(ID_ROLE) is None:
-            return
-        kind, prefix = item.data(ID_ROLE)
-        self.jump.emit(kind, prefix)
-        self.reject()
-
-
-def _place(hit, positions: dict[str, str]) -> str:
-    """Where the name is, as the lead finds it on the page (a finding by its place, not its
-    id), and by pseudonym only."""
-    kind, prefix = hit.target
-    if kind == "finding" and prefix in positions:
-        where = "The evidence comment of" if hit.place.startswith("comment") else "The finding"
-        return f"{where} {positions[prefix]} contains {hit.ref}'s real name"
-    return hit.describe()[0].upper() + hit.describe()[1:]
+def _holds(finding: Finding, sent: dict) -> bool:
+    """Whether ``finding`` is what saving the page's values ``sent`` stores, and no more."""
+    return (finding.text, finding.main, finding.judgement) == (
+        clean_text(sent["text"], what="finding's text"),
+        sent["main"],
+        sent["judgement"],
+    )

@@ -305,8 +305,10 @@ def finding_draft(inspection: Inspection) -> str:
     return findings.kept_draft(inspection)
 
 
-def edit_finding(inspection: Inspection, finding_id: str, changes: dict[str, Any]) -> Finding:
-    return findings.edit_finding(inspection, finding_id, **changes)
+def edit_finding(
+    inspection: Inspection, finding_id: str, changes: dict[str, Any], base: Finding | None = None
+) -> Finding:
+    return findings.edit_finding(inspection, finding_id, base=base, **changes)
 
 
 def join_existing(inspection: Inspection, card: Path) -> team.Member:

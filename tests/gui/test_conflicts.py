@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QGroupBox,
     QPlainTextEdit,
     QPushButton,
 )
 
-from inspector_app.core import bundle
+from inspector_app.core import bundle, findings
 from inspector_app.core.store import Inspection
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
@@ -42,6 +43,7 @@ from tests.gui.team_world import (
     to_team_tab,
     version_boxes,
 )
+from tests.gui.test_findings_page import open_with_finding
 
 # -- conflicts ----------------------------------------------------------------------------
 
@@ -290,3 +292,21 @@ def test_a_merged_text_keeps_the_photos_of_the_version_chosen(
     [version] = [v for v in inspection.versions(shown.id) if v.data.get("attachments")]
     kept = ops.merge_edit(inspection, shown.id, "Merged.", version.id)
     assert kept.attachments == theirs.attachments and not kept.conflict
+
+
+def test_typing_on_a_finding_a_teammate_reworded_meanwhile_keeps_both_versions(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Waits are long.", timeout=WAIT_MS)
+    shown = page.current
+    with Inspection.open(inspection_path, PASSPHRASE) as other:  # a bundle, imported meanwhile
+        findings.edit_finding(other, shown.id, text="Families wait a year.")
+    page.text.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(page.text, " Far too long.")
+    page.reload()  # as an import does, while the lead is still typing
+    qtbot.waitUntil(lambda: "beside a teammate's change" in page.message.text(), timeout=WAIT_MS)
+    assert page.conflict_bar.isVisible() and page.text.isReadOnly()
+    with Inspection.open(inspection_path, PASSPHRASE) as reopened:
+        texts = sorted(v.data["text"] for v in findings.versions(reopened, shown.id))
+    assert texts == ["Families wait a year.", "Waits are long. Far too long."]

@@ -14,8 +14,9 @@ from inspector_app.core import findings
 from inspector_app.core.paths import data_dir
 from inspector_app.core.store import Inspection
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
-from inspector_app.gui.findings_page import FindingsPage, NamesDialog
+from inspector_app.gui.findings_page import FindingsPage
 from inspector_app.gui.main_window import MainWindow
+from inspector_app.gui.names_dialog import NamesDialog
 from tests.conftest import PASSPHRASE
 from tests.gui.helpers import WAIT_MS, focused, select_note, unlock
 
