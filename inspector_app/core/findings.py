@@ -118,20 +118,30 @@ def edit_finding(
     """Change some fields of a finding. ``base`` is the finding as the page showed it: if it
     changed since (a teammate's version came in), only what was changed on the page is put
     onto the new version, where the two do not clash; where they do, or the finding is in
-    conflict, the edit is kept as a version beside the others. Nothing is overwritten."""
-    current = finding(inspection, finding_id)
+    conflict or was deleted, the edit is kept as a version beside the others. Nothing is
+    overwritten."""
+    try:
+        current: Finding | None = finding(inspection, finding_id)
+    except NotFound:
+        if base is None or inspection.file.read("finding", base.id) is None:
+            raise
+        current = None  # deleted since the page showed it
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"These cannot be edited: {', '.join(sorted(unknown))}.")
     if "evidence" in changes:
         changes["evidence"] = _notes(inspection, changes["evidence"])
-    if base is not None and base.revision != current.revision:
+    if base is not None and (current is None or base.revision != current.revision):
         mine = check_finding(inspection.framework, replace(base, **changes))
         ours = {k: getattr(mine, k) for k in changes if getattr(mine, k) != getattr(base, k)}
-        clash = any(getattr(current, k) not in (getattr(base, k), v) for k, v in ours.items())
-        if current.conflict or clash:
+        # Since the page's version, only this program's own saves (the page's earlier ones,
+        # a merge included): what the page changed goes on top, with nothing to clash with.
+        own = current is not None and inspection.wrote_last("finding", current.id)
+        if current is None or current.conflict or (not own and any(
+            getattr(current, k) not in (getattr(base, k), v) for k, v in ours.items()
+        )):
             beside = replace(mine, updated_at=now())
-            change = inspection.versioned("finding", current.id, beside.to_payload(), "update",
+            change = inspection.versioned("finding", base.id, beside.to_payload(), "update",
                                           beside=True)
             return replace(beside, revision=inspection.commit([change])[-1], conflict=True)
         changes = ours

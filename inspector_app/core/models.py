@@ -489,6 +489,28 @@ def check_note(framework: Framework, note: Note, *, require_tags: bool = True) -
     )
 
 
+def required_line(value: str, what: str) -> str:
+    """A line that must be given, with nothing invisible in it (a name, an area)."""
+    text = clean_line(value or "", what)
+    if not text:
+        raise InvalidInput(f"The {what} is empty; give one.")
+    if any(unicodedata.category(c) == "Cf" for c in text):  # as cards refuse them
+        raise InvalidInput(
+            f"The {what} holds invisible characters (such as a zero-width space); type it again."
+        )
+    return text
+
+
+def optional_date(value: str, what: str) -> str:
+    return check_date(value, f"The {what}") if value else ""
+
+
+def one_of(value: str, choices: Sequence[str], what: str) -> str:
+    if value not in choices:
+        raise InvalidInput(f"Unknown {what} '{value}'; use one of: {', '.join(choices)}.")
+    return value
+
+
 def clean_child_ref(ref: str) -> str:
     text = clean_text(ref, multiline=False, limit=MAX_PSEUDONYM, what="child's pseudonym")
     if not text:

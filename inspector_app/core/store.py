@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import sqlite3
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,14 +38,16 @@ from inspector_app.core.models import (
     Note,
     Version,
     changed_note,
-    check_date,
     check_note,
     clean_child_ref,
     clean_line,
     differences,
     new_id,
     now,
+    one_of,
+    optional_date,
     pick_version,
+    required_line,
     with_differences,
 )
 from inspector_app.core.records import Change, RecordFile, VerifyReport
@@ -113,14 +114,14 @@ class Inspection:
     ) -> tuple[Inspection, str]:
         """A new file; returns it unlocked with the recovery key, which is shown only once."""
         keys.check_passphrase(passphrase)
-        start, end = (_date(d, "on-site date") for d in on_site)
+        start, end = (optional_date(d, "on-site date") for d in on_site)
         if start and end and end < start:
             raise InvalidInput("The last day on site is before the first; check the dates.")
         info = InspectionInfo(
             inspection_id=inspection_id or new_id(),
-            area=_required_line(area, "area"),
-            inspector=_required_line(inspector, "inspector's name"),
-            role=_choice(role, ROLES, "role"),
+            area=required_line(area, "area"),
+            inspector=required_line(inspector, "inspector's name"),
+            role=one_of(role, ROLES, "role"),
             framework=frameworks.load(framework_id).id,
             created_at=now(),
             on_site_start=start,
@@ -204,6 +205,7 @@ class Inspection:
 
     def reload(self) -> None:
         """Read every record again (after another program changed the file)."""
+        version = self.file.data_version()  # first: a write made while reading stays unseen
         found = self.file.read(*_INFO)
         if found is None:
             raise InvalidInput("This inspection file has no inspection details; it is incomplete.")
@@ -213,7 +215,7 @@ class Inspection:
         self._load_notes()
         self._load_children()
         self._check_others()
-        self._seen_version = self.file.data_version()
+        self._seen_version = version
 
     def notes_written_in_bulk(self) -> None:
         """After an import: the register is read again now, the notes when next asked for.
@@ -289,6 +291,13 @@ class Inspection:
             return new
 
         return Change(rtype, rid, apply, action)
+
+    def wrote_last(self, rtype: str, rid: str) -> bool:
+        """Whether a record's one current version was written by this program (not brought
+        by another program or a teammate's bundle)."""
+        found = self.file.read(rtype, rid)
+        heads = found[1]["heads"] if found else []
+        return len(heads) == 1 and heads[0]["v"] in self._drafts
 
     def refresh(self) -> bool:
         """Reload if another program changed the file since we last looked; True if it did."""
@@ -602,7 +611,6 @@ class Inspection:
 
     # -- photos --------------------------------------------------------------------------------
 
-    @on_latest
     def add_photo(self, note_id: str, path: Path) -> Note:
         """Clean and seal a photo onto a note; a bad image saves nothing."""
         return self.edit_note(note_id, photos=[path], require_tags=False)
@@ -697,10 +705,10 @@ class Inspection:
                 raise InvalidInput(f"The {key} are a list, one entry each.")
         info = replace(
             self.info,
-            area=_required_line(values["area"], "area"),
-            on_site_start=_date(values["on_site_start"], "first day on site"),
-            on_site_end=_date(values["on_site_end"], "last day on site"),
-            wsoa=_choice(values["wsoa"], ("", *WSOA), "WSOA decision"),
+            area=required_line(values["area"], "area"),
+            on_site_start=optional_date(values["on_site_start"], "first day on site"),
+            on_site_end=optional_date(values["on_site_end"], "last day on site"),
+            wsoa=one_of(values["wsoa"], ("", *WSOA), "WSOA decision"),
             addressees=tuple(
                 a for a in (clean_line(x, "addressee") for x in values["addressees"]) if a
             ),
@@ -719,7 +727,7 @@ class Inspection:
         inspection's id and area (its notes, sealed to this file, stay as they are)."""
         if self.info.role != "team":
             raise InvalidInput("Only a team member's file joins an inspection; this is a lead's.")
-        info = replace(self.info, inspection_id=inspection_id, area=_required_line(area, "area"))
+        info = replace(self.info, inspection_id=inspection_id, area=required_line(area, "area"))
         self.commit([Change(*_INFO, info.to_payload(), "update")])
         self.info = info
         return info
@@ -744,27 +752,6 @@ class Inspection:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _required_line(value: str, what: str) -> str:
-    text = clean_line(value or "", what)
-    if not text:
-        raise InvalidInput(f"The {what} is empty; give one.")
-    if any(unicodedata.category(c) == "Cf" for c in text):  # as cards refuse them
-        raise InvalidInput(
-            f"The {what} holds invisible characters (such as a zero-width space); type it again."
-        )
-    return text
-
-
-def _date(value: str, what: str) -> str:
-    return check_date(value, f"The {what}") if value else ""
-
-
-def _choice(value: str, choices: Sequence[str], what: str) -> str:
-    if value not in choices:
-        raise InvalidInput(f"Unknown {what} '{value}'; use one of: {', '.join(choices)}.")
-    return value
 
 
 def _remove_quietly(path: Path) -> None:

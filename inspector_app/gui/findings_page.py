@@ -333,10 +333,12 @@ class FindingsPage(QWidget):
             column.blockSignals(False)
         # The form shows a finding of the question chosen, or none (its typing already sent).
         shown = next((f for f in self.items if f.id == keep and f.question == code), None)
-        if self.dirty and (shown is not None or self.current is None):
-            # A reload while typing (or a new finding's text): keep the typing.
-            self.current = shown
-            self._load_evidence(shown)
+        gone = keep is not None and all(f.id != keep for f in self.items)
+        if self.dirty and (shown is not None or self.current is None or gone):
+            # A reload while typing (or a new finding's text): keep the typing. A finding
+            # deleted meanwhile stays in the form; its save keeps it beside the deletion.
+            self.current = shown or self.current
+            self._load_evidence(self.current)
             return
         self._fill(shown)
 

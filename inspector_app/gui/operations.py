@@ -10,7 +10,7 @@ from typing import Any
 
 from inspector_app.core import bundle, findings, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
-from inspector_app.core.errors import ImageError, InspectorError, InvalidInput
+from inspector_app.core.errors import ImageError, InConflict, InspectorError, InvalidInput
 from inspector_app.core.index import NoteFilter, NoteRow
 from inspector_app.core.models import Child, Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
@@ -323,14 +323,25 @@ def resolve_finding(inspection: Inspection, finding_id: str, version_id: str) ->
     return findings.resolve(inspection, finding_id, version_id)[0]
 
 
-def add_evidence(inspection: Inspection, finding_id: str, note_ids: list[str]) -> Finding:
+def _settled(inspection: Inspection, finding_id: str) -> Finding:
+    """The finding, if it is not in conflict: changed here, one version would be lost."""
     current = findings.finding(inspection, finding_id)
+    if current.conflict:
+        raise InConflict(
+            "This finding is in conflict: keep one of its versions first, then change its "
+            "evidence or its place."
+        )
+    return current
+
+
+def add_evidence(inspection: Inspection, finding_id: str, note_ids: list[str]) -> Finding:
+    current = _settled(inspection, finding_id)
     return findings.edit_finding(inspection, finding_id, evidence=[*current.evidence, *note_ids])
 
 
 def remove_evidence(inspection: Inspection, finding_id: str, note_id: str) -> Finding:
     """A finding without one of its notes; the last one stays (a finding rests on evidence)."""
-    current = findings.finding(inspection, finding_id)
+    current = _settled(inspection, finding_id)
     kept = [n for n in current.evidence if n != note_id]
     if not kept:
         raise InvalidInput(
@@ -341,9 +352,15 @@ def remove_evidence(inspection: Inspection, finding_id: str, note_id: str) -> Fi
 
 def reorder_findings(inspection: Inspection, finding_ids: list[str]) -> None:
     """Orders 1, 2, 3… in the given sequence; only findings whose place changed are written."""
-    for order, finding_id in enumerate(finding_ids, start=1):
-        if findings.finding(inspection, finding_id).order != order:
-            findings.edit_finding(inspection, finding_id, order=order)
+    moved = [
+        (order, finding_id)
+        for order, finding_id in enumerate(finding_ids, start=1)
+        if findings.finding(inspection, finding_id).order != order
+    ]
+    for _order, finding_id in moved:
+        _settled(inspection, finding_id)  # before any is written: all move, or none
+    for order, finding_id in moved:
+        findings.edit_finding(inspection, finding_id, order=order)
 
 
 def delete_finding(inspection: Inspection, finding_id: str) -> Finding:

@@ -3,7 +3,7 @@
 A record's text and lines have length limits (``models.MAX_TEXT``, ``MAX_LINE``). Typed or
 pasted past them, a box's text could not be saved, and what else had been typed in the record
 would wait on it. So the boxes refuse the excess as it comes in and say so: a text box does
-not take a paste or drop that would pass its limit, and a line stops at its limit.
+not take a paste or drop that would pass its limit, nor a line a key or a paste.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from inspector_app.core.models import MAX_TEXT
@@ -40,10 +41,19 @@ class LimitedText(QPlainTextEdit):
 
 
 def limit_line(edit: QLineEdit, limit: int, what: str, say: Callable[[str], None]) -> None:
-    """Stop ``edit`` at ``limit`` characters and have ``say`` tell the user when a key or a
-    paste went past it (the part that fits is kept, in view)."""
-    edit.setMaxLength(limit)
+    """Keep ``edit`` to ``limit`` characters (as the file counts them: an emoji is one), and
+    have ``say`` tell the user when a key or a paste was not taken for going past it."""
+    edit.setValidator(_AtMost(limit, edit))
     edit.inputRejected.connect(
-        lambda: len(edit.text()) >= limit
-        and say(f"The {what} can be {limit:,} characters at most; the rest was not taken.")
+        lambda: say(f"The {what} can be {limit:,} characters at most; that was not taken.")
     )
+
+
+class _AtMost(QValidator):
+    def __init__(self, limit: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.limit = limit
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        fits = len(text) <= self.limit
+        return (QValidator.State.Acceptable if fits else QValidator.State.Invalid), text, pos

@@ -225,8 +225,10 @@ class Workspace(QWidget):
             self.list.reload(select=note_id)
 
     def new_note(self, kind: str | None = None) -> None:
-        if not self.session.is_open or self.editor.stays():
+        if not self.session.is_open:
             return
+        if self.editor.unsaved and self.editor.flush() and self.editor.stays():
+            return  # tried again, and it still cannot be saved: it stays, and says why
         self.editor.save()
         self.tabs.setCurrentIndex(0)
         self.list.table.selectionModel().clear()  # so clicking the old note opens it again

@@ -18,7 +18,7 @@ from PIL import Image
 from inspector_app.core import images, team
 from inspector_app.core.concurrent import ChangedMeanwhile
 from inspector_app.core.errors import StorageError
-from inspector_app.core.findings import add_finding, edit_finding
+from inspector_app.core.findings import add_finding, delete_finding, edit_finding
 from inspector_app.core.findings import versions as finding_versions
 from inspector_app.core.records import RecordFile
 from inspector_app.core.report import find_names
@@ -184,3 +184,60 @@ def test_typing_on_a_finding_reworded_meanwhile_keeps_both_versions(inspection):
     assert saved.conflict
     texts = sorted(v.data["text"] for v in finding_versions(inspection, shown.id))
     assert texts == ["Families wait a year.", "Waits are far too long."]
+
+
+def test_a_write_made_while_the_file_is_read_again_is_not_taken_as_seen(
+    inspection, monkeypatch
+):
+    note = add_fixture_note(inspection)
+    other = Inspection.open(inspection.path, PASSPHRASE)
+    other.add_child("Child Q")  # so this program reads the file again before its next write
+    load_children = Inspection._load_children
+
+    def then_another_write(self):  # after the notes were read, before the rest
+        monkeypatch.setattr(Inspection, "_load_children", load_children)  # once
+        other.edit_note(note.id, judgement="weakness")
+        return load_children(self)
+
+    monkeypatch.setattr(Inspection, "_load_children", then_another_write)
+    inspection.edit_note(note.id, text="Checked again with the SENCo.")
+    other.close()
+    with Inspection.open(inspection.path, PASSPHRASE) as reopened:
+        kept = reopened.note(note.id)
+        assert (kept.judgement, kept.text) == ("weakness", "Checked again with the SENCo.")
+
+
+def test_the_pages_own_saves_since_its_version_are_no_teammates_change(inspection):
+    note = add_fixture_note(inspection)
+    shown = add_finding(inspection, question="A", judgement="development",
+                        text="Waits are long.", evidence=[note.id])
+    # Two autosaves sent before the first came back: both start from the version shown.
+    values = dict(main=False, judgement="development")
+    edit_finding(inspection, shown.id, base=shown, text="Waits are long. First", **values)
+    last = edit_finding(inspection, shown.id, base=shown, text="Waits are long. First second",
+                        **values)
+    assert (last.text, last.conflict) == ("Waits are long. First second", False)
+
+
+def test_a_teammates_change_merged_in_stays_when_typing_goes_on(inspection):
+    shown = finding_seen_then_changed_elsewhere(inspection, judgement="weakness")
+    values = dict(main=False, judgement="development")  # the form still shows the old one
+    edit_finding(inspection, shown.id, base=shown, text="Waits are far", **values)
+    last = edit_finding(inspection, shown.id, base=shown, text="Waits are far too long.",
+                        **values)
+    assert (last.text, last.judgement, last.conflict) == (
+        "Waits are far too long.", "weakness", False,
+    )
+
+
+def test_typing_on_a_finding_deleted_meanwhile_is_kept_beside_the_deletion(inspection):
+    note = add_fixture_note(inspection)
+    shown = add_finding(inspection, question="A", judgement="development",
+                        text="Waits are long.", evidence=[note.id])
+    with Inspection.open(inspection.path, PASSPHRASE) as other:
+        delete_finding(other, shown.id)
+    kept = edit_finding(inspection, shown.id, base=shown, text="Waits are far too long.",
+                        main=False, judgement="development")
+    assert kept.conflict
+    versions = finding_versions(inspection, shown.id)
+    assert sorted(bool(v.data.get("deleted")) for v in versions) == [False, True]

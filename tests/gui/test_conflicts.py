@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core import bundle, findings
+from inspector_app.core.errors import InConflict
 from inspector_app.core.store import Inspection
+from inspector_app.gui import operations as ops
 from inspector_app.gui.main_window import MainWindow
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, add_fixture_note
+from tests.core.test_concurrent import finding_seen_then_changed_elsewhere
 from tests.gui.helpers import (
     WAIT_MS,
     click,
@@ -310,3 +313,20 @@ def test_typing_on_a_finding_a_teammate_reworded_meanwhile_keeps_both_versions(
     with Inspection.open(inspection_path, PASSPHRASE) as reopened:
         texts = sorted(v.data["text"] for v in findings.versions(reopened, shown.id))
     assert texts == ["Families wait a year.", "Waits are long. Far too long."]
+
+
+def test_a_finding_in_conflict_keeps_its_versions_when_evidence_or_order_changes(inspection):
+    shown = finding_seen_then_changed_elsewhere(inspection, text="Families wait a year.")
+    findings.edit_finding(inspection, shown.id, base=shown, text="Waits are far too long.",
+                          main=False, judgement="development")
+    neighbour = findings.add_finding(inspection, question="A", judgement="development",
+                                     text="Another.", evidence=list(shown.evidence))
+    for step in (
+        lambda: ops.add_evidence(inspection, shown.id, [add_fixture_note(inspection).id]),
+        lambda: ops.remove_evidence(inspection, shown.id, shown.evidence[0]),
+        lambda: ops.reorder_findings(inspection, [neighbour.id, shown.id]),
+    ):
+        with pytest.raises(InConflict, match="keep one of its versions first"):
+            step()
+        assert len(findings.versions(inspection, shown.id)) == 2
+    assert findings.finding(inspection, neighbour.id).order == 2  # no finding moved

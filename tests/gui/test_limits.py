@@ -9,7 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from inspector_app.core.errors import StorageError
 from inspector_app.core.models import MAX_LINE, MAX_TEXT
+from inspector_app.gui import operations as ops
 from inspector_app.gui.evidence_model import ID_ROLE
 from inspector_app.gui.main_window import MainWindow
 from tests.gui.helpers import (
@@ -30,7 +32,7 @@ def paste(qtbot, widget, text: str) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_a_title_pasted_past_its_limit_stops_there_and_the_note_is_saved(
+def test_a_title_pasted_past_its_limit_is_not_taken_and_the_note_is_saved(
     qtbot, opened: MainWindow, inspection_path: Path
 ) -> None:
     editor = opened.workspace.editor
@@ -39,12 +41,15 @@ def test_a_title_pasted_past_its_limit_stops_there_and_the_note_is_saved(
     qtbot.keyClicks(editor.text, " Checked on day two.")
     editor.title.selectAll()
     paste(qtbot, editor.title, "T" * (MAX_LINE + 40))
-    assert editor.title.text() == "T" * MAX_LINE
+    assert editor.title.text() == "EHC plan timeliness"  # not taken, and said
     assert "300 characters at most" in opened.statusBar().currentMessage()
+    editor.title.selectAll()
+    paste(qtbot, editor.title, "🏫" * MAX_LINE)  # an emoji is one character, as the file counts
+    assert editor.title.text() == "🏫" * MAX_LINE
     opened.lock()
     assert opened.unlock.message.text() == "Locked. Your notes are saved."
     saved = note_with_text(inspection_path, "Checked on day two.")
-    assert saved is not None and saved.title == "T" * MAX_LINE
+    assert saved is not None and saved.title == "🏫" * MAX_LINE
 
 
 def test_a_paste_that_would_pass_the_texts_limit_is_refused_and_said(
@@ -149,7 +154,8 @@ def test_a_pseudonym_too_long_for_the_register_is_not_added_and_typing_is_saved(
     assert "Not added" in opened.statusBar().currentMessage()
     editor.children.new.clear()
     paste(qtbot, editor.children.new, "Child " + "Z" * 80)
-    assert len(editor.children.new.text()) == 60
+    assert editor.children.new.text() == ""  # not taken: the register keeps 60 characters
+    paste(qtbot, editor.children.new, "Child " + "Z" * 54)
     qtbot.keyClick(editor.children.new, Qt.Key.Key_Return)
     assert editor.children.checked() == [*ticked, "Child " + "Z" * 54]
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
@@ -172,3 +178,28 @@ def test_tab_into_the_list_keeps_a_new_note_being_written(qtbot, opened: MainWin
     assert editor.note_id is None and editor.kind.currentData() == "visit"
     assert editor.kind.isEnabled()  # still the new note, its kind still to choose
     assert focused() is opened.workspace.list.table
+
+
+def test_ctrl_n_tries_the_save_again_once_it_can_succeed(
+    qtbot, opened: MainWindow, monkeypatch, inspection_path: Path
+) -> None:
+    editor = opened.workspace.editor
+    select_note(qtbot, opened, "EHC plan timeliness")
+    save_note = ops.save_note
+    calls = []
+
+    def full_once(*args, **kw):  # the disk is full, then space is freed
+        calls.append(1)
+        if len(calls) == 1:
+            raise StorageError("The disk is full; free some space.")
+        return save_note(*args, **kw)
+
+    monkeypatch.setattr(ops, "save_note", full_once)
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " Typed before the disk filled.")
+    qtbot.waitUntil(lambda: editor.unsaved != "", timeout=WAIT_MS)
+    for box in error_dialogs(opened):
+        box.accept()
+    opened.workspace.new_note()
+    assert editor.note_id is None and editor.kind.isEnabled()  # a new note, at once
+    assert note_with_text(inspection_path, "Typed before the disk filled.") is not None
