@@ -27,7 +27,11 @@ def frameworks_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """The user's folder for inspection files; created on first use."""
+    """The user's folder for inspection files, created on first use; the home folder if it
+    cannot be made (a read-only home), so a dialog still opens where another can be chosen."""
     path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path.home()
     return path

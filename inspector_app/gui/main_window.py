@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
@@ -28,7 +29,7 @@ from inspector_app.core.store import Inspection
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.details_dialog import DetailsDialog
-from inspector_app.gui.errors import show_error
+from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.idle import IdleWatcher
 from inspector_app.gui.new_inspection import NewInspectionDialog
 from inspector_app.gui.session import Session
@@ -365,24 +366,29 @@ class MainWindow(QMainWindow):
         if not self.session.is_open:
             return False
         self._finish_work(doing)
-        self._not_kept = self.workspace.flush()
-        # What was typed in an open dialog is kept as its own Save would keep it (a merged
-        # text beside the versions it merges), never dropped with the dialog.
-        dialogs = self.findChildren(QDialog)
-        typed_in = [d for d in dialogs if d.isVisible() and hasattr(d, "keep_typing")]
-        self._not_kept += [problem for problem in (d.keep_typing() for d in typed_in) if problem]
-        self._remember_history()
-        # Every dialog that showed the inspection goes, hidden ones too (they would keep what
-        # they showed): a photo, the details, a conflict, a question. A new inspection being
-        # made stays.
-        for dialog in self.findChildren(QDialog):
-            if isinstance(dialog, NewInspectionDialog) and dialog.isVisible():
-                continue
-            dialog.reject()
-            dialog.deleteLater()
+        self._not_kept = []
+        try:
+            self._not_kept = self.workspace.flush()
+            # What was typed in an open dialog is kept as its own Save would keep it (a merged
+            # text beside the versions it merges), never dropped with the dialog.
+            dialogs = self.findChildren(QDialog)
+            typed_in = [d for d in dialogs if d.isVisible() and hasattr(d, "keep_typing")]
+            self._not_kept += [said for said in (d.keep_typing() for d in typed_in) if said]
+            self._remember_history()
+            # Every dialog that showed the inspection goes, hidden ones too (they would keep
+            # what they showed): a photo, the details, a conflict, a question. A new
+            # inspection being made stays.
+            for dialog in self.findChildren(QDialog):
+                if isinstance(dialog, NewInspectionDialog) and dialog.isVisible():
+                    continue
+                with contextlib.suppress(Exception):  # one that failed to build still goes
+                    dialog.reject()
+                dialog.deleteLater()
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the file still locks
+            self._not_kept.append(describe(exc)[1])
+        self.session.lock()
         if self._not_kept:
             self.statusBar().showMessage(" ".join(self._not_kept), 15000)
-        self.session.lock()
         self.idle.stop()
         self._set_open_actions(False)
         self.counts.clear()

@@ -40,3 +40,10 @@ def test_the_desktop_entry_starts_the_installed_command_with_the_icon():
     assert desktop["Icon"] == paths.icon_path().stem
     assert desktop["Terminal"] == "false"
     assert desktop["Categories"].endswith(";")
+
+
+def test_without_a_folder_for_inspections_the_dialogs_start_at_home(monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # a read-only or broken home: the folder cannot be made
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda *a, **k: str(blocked / "x"))
+    assert paths.data_dir() == Path.home()

@@ -415,3 +415,14 @@ def test_a_new_note_with_a_title_but_no_text_yet_is_kept_on_lock(
     with Inspection.open(inspection_path, PASSPHRASE) as inspection:
         [kept] = [n for n in inspection.notes() if n.title == "Visit to Brookfield School"]
     assert kept.text == "" and kept.questions == ("C",)
+
+
+def test_a_dialog_that_fails_to_close_never_stops_the_lock(qtbot, opened: MainWindow) -> None:
+    class Broken(QDialog):  # as one left half-built by a failure does
+        def reject(self) -> None:
+            raise AttributeError("half-built")
+
+    Broken(opened).show()
+    opened.lock()
+    assert not opened.session.is_open
+    assert_views_cleared(opened)
