@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inspector_app import __version__
-from inspector_app.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
+from inspector_app.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, valid_text
 from inspector_app.cli.findings import (
     cmd_finding_add,
     cmd_finding_delete,
@@ -56,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return _start_gui(args)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that is not UTF-8 shows "?" for "—"
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
+        _check_text(args)
         return args.run(args) or 0
     except InspectorError as exc:
         print(f"inspector-app: {exc}", file=sys.stderr)
@@ -72,6 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"inspector-app: {exc.strerror or exc}{where}.", file=sys.stderr)
         return 2
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse text a terminal that is not UTF-8 passed as bytes Python could not read: kept,
+    "Chloé" would become "Chlo��" and a child's name would slip past the names check."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                valid_text(item, f"--{name.replace('_', '-')}")
 
 
 def _start_gui(args: argparse.Namespace) -> int:

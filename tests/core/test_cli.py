@@ -233,3 +233,17 @@ def test_without_a_display_the_app_says_so_instead_of_aborting(tmp_path):
     assert ran.returncode == 2
     assert ran.stderr.startswith("inspector-app: there is no display")
     assert ran.stderr.count("\n") == 1
+
+
+def test_a_terminal_that_is_not_utf8_gets_a_sentence_not_a_garbled_name_or_a_traceback(file):
+    not_utf8 = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    refused = cli("child", "add", file, "--ref", "Child A", "--name", "Chloé", env=not_utf8,
+                  check=2)
+    assert "--name holds bytes that are not valid text" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "Child A" not in cli("child", "list", file, check=0).stdout  # nothing kept
+    # Printing "—" to a terminal that cannot show it: a "?", not a traceback.
+    note_id = add(file)
+    cli("edit", file, note_id, "--title", "Northmoor — East", check=0)
+    shown = cli("show", file, note_id, env={"PYTHONIOENCODING": "latin-1"}, check=0)
+    assert "Northmoor ? East" in shown.stdout and shown.stderr == ""
