@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from inspector_app.core.framework import Deadline, Framework
+from inspector_app.core.models import letter_date
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,8 @@ class DeadlineDate:
 
     @property
     def spoken(self) -> str:
-        """As a letter writes it: Monday 1 February 2027 (built by hand: %-d is not portable)."""
-        return f"{self.date:%A} {self.date.day} {self.date:%B %Y}"
+        """As a letter writes it: Monday 1 February 2027."""
+        return letter_date(self.date, weekday=True)
 
     def describe(self) -> str:
         return f"{self.deadline.label}: {self.spoken}"

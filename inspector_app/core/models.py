@@ -341,6 +341,19 @@ class Attachment:
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # dates outside these are typing mistakes
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def letter_date(day: dt.date, *, short: bool = False, weekday: bool = False) -> str:
+    """A day as an English letter writes it, whatever language the computer is set to:
+    "4 March 2026", "4 Mar 2026" (short), "Monday 1 February 2027" (weekday)."""
+    month = MONTHS[day.month - 1]
+    text = f"{day.day} {month[:3] if short else month} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
 def check_date(value: str, what: str) -> str:
     """A date within the years an inspection can be about, as ISO text, or ``InvalidInput``.
     Typed the British way (16/03/2026, 16.3.2026) or as ISO (2026-03-16)."""

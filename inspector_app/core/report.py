@@ -35,7 +35,7 @@ from inspector_app.core import outfile
 from inspector_app.core.deadlines import inspection_deadlines
 from inspector_app.core.errors import FrameworkError, NamesInReport
 from inspector_app.core.findings import findings as all_findings
-from inspector_app.core.models import Finding, Note, fold
+from inspector_app.core.models import Finding, Note, fold, letter_date
 from inspector_app.core.paths import resources_dir
 from inspector_app.core.store import Inspection
 from inspector_app.core.timescales import check_timescales
@@ -241,7 +241,7 @@ class _Draft:
                 "significant weakness."
             )
         self.para(" ".join(note)).runs[0].italic = True
-        self.para(dt.date.today().strftime("%d %B %Y").lstrip("0"))
+        self.para(letter_date(dt.date.today()))
         for addressee in info.addressees or (
             "[Director of Children's Services, and the council]",
             "[Accountable officers of the health commissioners]",
@@ -500,12 +500,11 @@ def _gathered(note: Note) -> str:
     """The day the evidence was recorded (not last changed), on this computer's clock, as
     "15 Sep 2026"."""
     day = dt.datetime.fromisoformat(note.created_at or note.updated_at).astimezone().date()
-    return f"{day.day} {day:%b %Y}"
+    return letter_date(day, short=True)
 
 
 def _day(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return letter_date(dt.date.fromisoformat(iso))
 
 
 def _listed(counter: Counter, form: str = "{label}: {n}") -> str:

@@ -174,3 +174,33 @@ def test_a_disk_filling_up_mid_draft_says_one_sentence_and_nothing_else(
     gc.collect()
     assert unraisable == []  # no "Exception ignored … Traceback" under the sentence
     assert not out.exists() and not list(tmp_path.glob(".*.part"))
+
+
+def test_days_are_written_in_english_whatever_language_the_computer_uses(
+    inspection, tmp_path
+):
+    import locale
+
+    for name in ("cy_GB.UTF-8", "de_DE.UTF-8", "fr_FR.UTF-8"):
+        try:
+            before = locale.setlocale(locale.LC_TIME, name)  # as the app's Qt sets it
+            break
+        except locale.Error:
+            continue
+    else:
+        pytest.skip("no language other than English is installed to try")
+    try:
+        text = letter(inspection, tmp_path, on_site_start="2026-03-23", on_site_end="2026-03-27")
+    finally:
+        locale.setlocale(locale.LC_TIME, "C")
+    assert before and "Between 23 March 2026 and 27 March 2026, Ofsted" in text
+    assert "outcome letter (33 working days after the last day on site): Monday 18 May 2026" in text
+
+
+def test_a_letter_date_is_english_with_no_leading_zero():
+    from inspector_app.core.models import letter_date
+
+    day = dt.date(2027, 2, 1)
+    assert letter_date(day) == "1 February 2027"
+    assert letter_date(day, short=True) == "1 Feb 2027"
+    assert letter_date(day, weekday=True) == "Monday 1 February 2027"
