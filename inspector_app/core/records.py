@@ -99,6 +99,12 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def _too_long(path: Path) -> bool:
+    """Past SQLite's 512-byte path, or a name its "-journal" would take past 255 bytes."""
+    whole = str(Path(path).absolute()).encode("utf-8", "surrogateescape")
+    return len(whole) > 500 or len(Path(path).name.encode("utf-8", "surrogateescape")) > 246
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     """Which file ``path`` names (device and inode); None if none."""
     try:
@@ -166,6 +172,11 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
         return StorageError(
             "The inspection file is busy in another window or program; "
             "close it there and try again."
+        )
+    if "unable to open" in text and path is not None and _too_long(path):
+        return StorageError(
+            f"The inspection file's name or folder path is too long for SQLite{where}; move it "
+            "to a folder with a shorter path, or give it a shorter name."
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StorageError(

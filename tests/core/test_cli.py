@@ -247,3 +247,12 @@ def test_a_terminal_that_is_not_utf8_gets_a_sentence_not_a_garbled_name_or_a_tra
     cli("edit", file, note_id, "--title", "Northmoor — East", check=0)
     shown = cli("show", file, note_id, env={"PYTHONIOENCODING": "latin-1"}, check=0)
     assert "Northmoor ? East" in shown.stdout and shown.stderr == ""
+
+
+def test_a_path_too_long_for_sqlite_is_named_as_such_not_as_a_read_only_folder(tmp_path):
+    deep = tmp_path.joinpath(*["d" * 100] * 5)
+    deep.mkdir(parents=True)
+    for path in (deep / "x.inspection", tmp_path / ("n" * 239 + ".inspection")):  # 250 bytes
+        made = cli("new", path, "--area", "Northmoor", "--inspector", "Sam Lead", check=2)
+        assert "too long for SQLite" in made.stderr and "read-only" not in made.stderr
+        assert not path.exists()
