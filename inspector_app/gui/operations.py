@@ -363,6 +363,11 @@ def reorder_findings(inspection: Inspection, finding_ids: list[str]) -> None:
         findings.edit_finding(inspection, finding_id, order=order)
 
 
+def changed_elsewhere(inspection: Inspection) -> bool:
+    """Whether another program wrote to the file since it was last read (it is read again)."""
+    return inspection.refresh()
+
+
 def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
     return findings.delete_finding(inspection, finding_id)
 

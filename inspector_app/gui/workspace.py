@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -21,6 +21,8 @@ from inspector_app.gui.findings_page import FindingsPage
 from inspector_app.gui.session import Session
 from inspector_app.gui.settings import Settings
 from inspector_app.gui.team_page import TeamPage
+
+WATCH_MS = 3000  # how often the file is asked whether another program wrote to it
 
 
 class DeleteNote(QUndoCommand):
@@ -160,6 +162,10 @@ class Workspace(QWidget):
         session.opened.connect(self._opened)
         session.changed.connect(self.reload)
         session.closed.connect(self.clear)
+        # Another program may write to the open file (the command line, a second window):
+        # what it wrote is shown within a few seconds, not only at this window's next save.
+        self.watch = QTimer(self, interval=WATCH_MS)
+        self.watch.timeout.connect(self._look_for_changes)
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -173,6 +179,18 @@ class Workspace(QWidget):
         self.list.clear_filters()
         self.tabs.setCurrentIndex(0)
         self.reload()
+        self.watch.start()
+
+    def _look_for_changes(self) -> None:
+        if self.session.is_open and not self.session.runner.busy():
+            self.session.run(
+                ops.changed_elsewhere,
+                on_success=lambda changed: changed and self._changed_elsewhere(),
+            )
+
+    def _changed_elsewhere(self) -> None:
+        self.reload()
+        self.status.emit("Another program changed the inspection; what is shown is up to date.")
 
     def reload(self) -> None:
         if not self.session.is_open:
@@ -193,6 +211,7 @@ class Workspace(QWidget):
 
     def clear(self) -> None:
         """Forget everything shown: called when the inspection locks."""
+        self.watch.stop()
         self.undo_stack.clear()
         self.editor.clear()
         self.editor.set_children([])

@@ -27,7 +27,8 @@ from inspector_app.core.records import RecordFile
 from inspector_app.core.store import Inspection
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.main_window import MainWindow
-from tests.conftest import PASSPHRASE
+from inspector_app.gui.workspace import WATCH_MS
+from tests.conftest import PASSPHRASE, add_fixture_note
 from tests.gui.helpers import (
     FIXTURE_NOTES,
     WAIT_MS,
@@ -426,3 +427,19 @@ def test_a_dialog_that_fails_to_close_never_stops_the_lock(qtbot, opened: MainWi
     opened.lock()
     assert not opened.session.is_open
     assert_views_cleared(opened)
+
+
+def test_what_another_program_writes_to_the_open_file_is_shown(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    editor = opened.workspace.editor
+    note_id = select_note(qtbot, opened, "EHC plan timeliness")
+    rows = opened.workspace.list.model.rowCount()
+    with Inspection.open(inspection_path, PASSPHRASE) as other:  # the command line, say
+        other.edit_note(note_id, text="Rechecked from the command line.")
+        add_fixture_note(other, text="Added from the command line.")
+    qtbot.waitUntil(lambda: editor.text.toPlainText() == "Rechecked from the command line.",
+                    timeout=2 * WATCH_MS)
+    qtbot.waitUntil(lambda: opened.workspace.list.model.rowCount() == rows + 1,
+                    timeout=WAIT_MS)
+    assert "Another program changed the inspection" in opened.statusBar().currentMessage()
