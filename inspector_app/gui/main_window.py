@@ -270,6 +270,12 @@ class MainWindow(QMainWindow):
         """Warn when this is an older copy of the file last closed here, or a diverged one;
         from now on this copy is the one remembered."""
         self.settings.remember_history_end(file_id, *end)
+        if not self.settings.kept():
+            self.statusBar().showMessage(
+                "Settings cannot be saved (the settings folder is read-only): recent files, "
+                "and the warning when an older copy of this file is opened, are not kept.",
+                15000,
+            )
         if behind == 0:
             return
         text = (

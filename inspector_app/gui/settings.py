@@ -82,3 +82,8 @@ class Settings:
 
     def sync(self) -> None:
         self.qs.sync()
+
+    def kept(self) -> bool:
+        """Whether what is set reaches the settings file (not a read-only settings folder)."""
+        self.qs.sync()
+        return self.qs.status() == QSettings.Status.NoError

@@ -27,6 +27,7 @@ from inspector_app.core.records import RecordFile
 from inspector_app.core.store import Inspection
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.main_window import MainWindow
+from inspector_app.gui.settings import Settings
 from inspector_app.gui.workspace import WATCH_MS
 from tests.conftest import PASSPHRASE, add_fixture_note
 from tests.gui.helpers import (
@@ -443,3 +444,17 @@ def test_what_another_program_writes_to_the_open_file_is_shown(
     qtbot.waitUntil(lambda: opened.workspace.list.model.rowCount() == rows + 1,
                     timeout=WAIT_MS)
     assert "Another program changed the inspection" in opened.statusBar().currentMessage()
+
+
+def test_settings_that_cannot_be_saved_are_said_not_to_be_kept(
+    qtbot, tmp_path: Path, inspection_path: Path, cheap_kdf
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # a read-only settings folder, as far as saving goes
+    window = MainWindow(Settings(blocked / "settings.ini"), kdf=cheap_kdf)
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window, inspection_path)
+    qtbot.waitUntil(lambda: "Settings cannot be saved" in window.statusBar().currentMessage(),
+                    timeout=WAIT_MS)
+    window.close()
