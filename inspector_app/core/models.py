@@ -43,17 +43,24 @@ def clean_text(
     value: str, *, multiline: bool = True, limit: int = MAX_TEXT, what: str = "text"
 ) -> str:
     """Text as stored: NFC, newlines normalised, control characters and lone surrogates gone."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii():  # ASCII has no surrogates, overrides or separators and is NFC
-        text = _OVERRIDE.sub("", _SEPARATOR.sub("\n", text))
+    text = without_hidden(value)
+    if not text.isascii():
         text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     if not multiline:
         text = " ".join(text.split("\n"))
-    text = _CONTROL.sub("", text)
     text = text.strip()
     if len(text) > limit:
         raise InvalidInput(f"The {what} is {len(text):,} characters; the limit is {limit:,}.")
     return text
+
+
+def without_hidden(text: str) -> str:
+    """``text`` without what is never stored (control characters, bidirectional overrides),
+    its newlines made plain: what a text box shows of a paste is then what is saved."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():  # ASCII has no overrides or separators
+        text = _OVERRIDE.sub("", _SEPARATOR.sub("\n", text))
+    return _CONTROL.sub("", text)
 
 
 def clean_line(value: str, what: str = "line") -> str:

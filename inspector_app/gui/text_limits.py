@@ -3,7 +3,8 @@
 A record's text and lines have length limits (``models.MAX_TEXT``, ``MAX_LINE``). Typed or
 pasted past them, a box's text could not be saved, and what else had been typed in the record
 would wait on it. So the boxes refuse the excess as it comes in and say so: a text box does
-not take a paste or drop that would pass its limit, nor a line a key or a paste.
+not take a paste or drop that would pass its limit, nor a line a key or a paste. A paste is
+also shown as it will be saved, without the characters the file never keeps.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from inspector_app.core.models import MAX_TEXT
+from inspector_app.core.models import MAX_TEXT, without_hidden
 
 
 class LimitedText(QPlainTextEdit):
@@ -29,15 +30,19 @@ class LimitedText(QPlainTextEdit):
         self.what, self.limit = what, limit
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
-        incoming = len(source.text()) if source.hasText() else 0
+        """Paste as plain text, without what is never stored (so what shows is what is
+        saved), unless it would take the box past its limit."""
+        if not source.hasText():
+            return
+        text = without_hidden(source.text())
         kept = len(self.toPlainText()) - len(self.textCursor().selectedText())
-        if kept + incoming > self.limit:
+        if kept + len(text) > self.limit:
             self.refused.emit(
-                f"Not pasted: the {self.what} would be {kept + incoming:,} characters; the "
+                f"Not pasted: the {self.what} would be {kept + len(text):,} characters; the "
                 f"limit is {self.limit:,}. Split it, or paste a shorter part."
             )
             return
-        super().insertFromMimeData(source)
+        self.insertPlainText(text)
 
 
 def limit_line(edit: QLineEdit, limit: int, what: str, say: Callable[[str], None]) -> None:

@@ -203,3 +203,16 @@ def test_ctrl_n_tries_the_save_again_once_it_can_succeed(
     opened.workspace.new_note()
     assert editor.note_id is None and editor.kind.isEnabled()  # a new note, at once
     assert note_with_text(inspection_path, "Typed before the disk filled.") is not None
+
+
+def test_a_paste_shows_what_will_be_saved_without_the_characters_never_kept(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    editor = opened.workspace.editor
+    select_note(qtbot, opened, "EHC plan timeliness")
+    editor.text.selectAll()
+    paste(qtbot, editor.text, "before\x00NUL\x1b[31mred\x85 \u202eafter\r\nnext")
+    shown = editor.text.toPlainText()
+    assert shown == "beforeNUL[31mred after\nnext"
+    opened.lock()
+    assert note_with_text(inspection_path, "beforeNUL").text == shown
