@@ -24,7 +24,7 @@ from inspector_app.core.errors import (
     NotFound,
 )
 from inspector_app.core.index import NoteFilter
-from inspector_app.core.models import Note
+from inspector_app.core.models import Note, local_stamp
 from inspector_app.core.store import Inspection
 from inspector_app.core.timescales import check_timescales
 
@@ -173,7 +173,7 @@ def _describe(inspection: Inspection, note: Note) -> str:
         f"  questions:  {', '.join(note.questions)}",
         f"  outcomes:   {'; '.join(fw.label(fw.outcomes, o) for o in note.outcomes)}",
         f"  judgement:  {fw.label(fw.judgements, note.judgement)}",
-        f"  created:    {note.created_at}   updated: {note.updated_at}",
+        f"  created:    {local_stamp(note.created_at)}   updated: {local_stamp(note.updated_at)}",
     ]
     if note.children:
         lines.append(f"  children:   {', '.join(note.children)}")

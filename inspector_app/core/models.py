@@ -267,7 +267,7 @@ class Version:
         else:
             text = self.data.get("title") or self.data.get("text", "")
             what = f"“{text.splitlines()[0][:50] if text else ''}”"
-        return f"version {self.short} by {self.by or 'unknown'} at {self.at}: {what}"
+        return f"version {self.short} by {self.by or 'unknown'} at {local_stamp(self.at)}: {what}"
 
     def differences(self, others: Sequence[Version]) -> list[tuple[str, str]]:
         """What this version says where the others differ, as (what, value) lines: the text,
@@ -359,6 +359,15 @@ def letter_date(day: dt.date, *, short: bool = False, weekday: bool = False) -> 
     month = MONTHS[day.month - 1]
     text = f"{day.day} {month[:3] if short else month} {day.year}"
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
+def local_stamp(stamp: str) -> str:
+    """A stored time on this computer's clock, as the app shows it: "27 Mar 2026 23:30"."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
+    except (TypeError, ValueError):
+        return str(stamp)
+    return f"{letter_date(moment.date(), short=True)} {moment:%H:%M}"
 
 
 def check_date(value: str, what: str) -> str:

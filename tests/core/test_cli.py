@@ -256,3 +256,22 @@ def test_a_path_too_long_for_sqlite_is_named_as_such_not_as_a_read_only_folder(t
         made = cli("new", path, "--area", "Northmoor", "--inspector", "Sam Lead", check=2)
         assert "too long for SQLite" in made.stderr and "read-only" not in made.stderr
         assert not path.exists()
+
+
+def test_show_gives_times_on_this_computers_clock_as_the_app_does(file, monkeypatch):
+    import re
+    import time
+
+    from inspector_app.core.models import local_stamp
+
+    note_id = add(file)
+    shown = cli("show", file, note_id, env={"TZ": "America/Los_Angeles"}, check=0).stdout
+    assert re.search(r"created: +\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d +updated:", shown)
+    assert "+00:00" not in shown
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:  # 06:30 UTC on the 28th is still the 27th in Los Angeles
+        assert local_stamp("2026-03-28T06:30:00+00:00") == "27 Mar 2026 23:30"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
