@@ -5,7 +5,9 @@ database such as an inspection file."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +17,7 @@ from inspector_app.core.errors import InvalidInput, StorageError
 
 _SQLITE = b"SQLite format 3\x00"  # how every SQLite file, an inspection too, begins
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+STALE_PART_S = 3600  # a temporary file this old is left from a write that was killed
 
 
 def check_target(out: Path, what: str) -> Path:
@@ -64,6 +67,7 @@ def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) 
     then rename it over ``out``: a reader sees the old file or the whole new one. Only its
     owner may read it (a draft or a recovery key is not for others on the computer)."""
     out = check_target(out, what)
+    _remove_stale_parts(out)
     temp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
@@ -82,3 +86,12 @@ def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) 
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_parts(out: Path) -> None:
+    """Temporary files of earlier writes of ``out`` that were killed before they could clean
+    up (an hour old: a write under way now is not touched)."""
+    for part in out.parent.glob(f".{glob.escape(out.name)}.*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - part.stat().st_mtime > STALE_PART_S:
+                part.unlink()

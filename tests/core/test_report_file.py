@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import gc
 import io
+import os
 import re
 import sys
 import time
@@ -204,3 +205,15 @@ def test_a_letter_date_is_english_with_no_leading_zero():
     assert letter_date(day) == "1 February 2027"
     assert letter_date(day, short=True) == "1 Feb 2027"
     assert letter_date(day, weekday=True) == "Monday 1 February 2027"
+
+
+def test_a_temporary_file_left_by_a_killed_write_is_removed_by_the_next(tmp_path):
+    out = tmp_path / "sam.bundle"
+    stale, fresh = (tmp_path / f".sam.bundle.{tag}.part" for tag in ("0ld0ld00", "n3wn3wn3"))
+    for part in (stale, fresh):
+        part.write_bytes(b"half a bundle")
+    an_hour_ago = time.time() - outfile.STALE_PART_S - 60
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    outfile.write_atomically(out, "bundle", lambda handle: handle.write(b"whole"))
+    assert out.read_bytes() == b"whole"
+    assert not stale.exists() and fresh.exists()  # one being written now is left alone
