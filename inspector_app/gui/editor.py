@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.errors import ImageError, InvalidInput, NotFound
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import MAX_LINE, Note, changed_note, differences
+from inspector_app.core.models import MAX_LINE, Note, changed_note, clean_text, differences
 from inspector_app.core.timescales import check_timescales
 from inspector_app.gui import operations as ops
 from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
@@ -67,7 +67,8 @@ class NoteEditor(QWidget):
         self.note_id: str | None = None
         self.dirty = False
         self.unsaved = ""  # why the shown note's changes could not be saved
-        self._saving = False
+        self._carried: dict[int, dict] = {}  # typing in a note no longer shown, still to send
+        self._in_flight: set[int] = set()  # generations (notes shown) with a save on its way
         self._loading = False
         self._pending_photos: list[Path] = []
         self._tags: dict[str, Any] = {}  # the tags as last shown or changed, for undo
@@ -327,7 +328,7 @@ class NoteEditor(QWidget):
     def refresh(self) -> None:
         """After the file changed (an import, a resolve): show the note's new version, unless
         typing is under way (its save then keeps both, see ``Inspection.edit_note``)."""
-        if self.note is None or not self.note_id or self.dirty or self._saving:
+        if self.note is None or not self.note_id or self.dirty or self._saving():
             return
         shown = (self.note.id, self.note.revision)
         self.session.run(
@@ -343,7 +344,10 @@ class NoteEditor(QWidget):
             return  # the editor moved on, or typing began: nothing to replace
         if note is None:  # deleted by the import
             self.clear()
-            self.message.emit("The note that was open was deleted by a teammate's bundle.")
+            self.message.emit(
+                "The note that was open was deleted elsewhere (a teammate's bundle, or another "
+                "program on this file)."
+            )
         elif note.revision != shown[1]:
             self.load(note)
 
@@ -374,6 +378,8 @@ class NoteEditor(QWidget):
 
     def _show(self, note: Note) -> None:
         shown = self.note_id
+        if self.dirty and self._saving():  # typed after its save under way was sent (Ctrl+N)
+            self._carried[self._generation] = self.values()  # sent once it is back: _saved
         self.timer.stop()
         self._generation += 1
         self._loading = True
@@ -393,10 +399,12 @@ class NoteEditor(QWidget):
         # The same note's unchanged text is left alone: setting it again would wipe its undo
         # history (as when a tick is undone and the note is shown again). Another note's text
         # is always set, so its undo history never reaches this one.
+        # The same goes for text that differs only by what saving it trims (a space typed
+        # last): set again, it would lose it and send the cursor to the start.
         same = note.id and note.id == shown
-        if not same or self.title.text() != note.title:
+        if not same or not _as_stored(self.title.text(), note.title, multiline=False):
             self.title.setText(note.title)
-        if not same or self.text.toPlainText() != note.text:
+        if not same or not _as_stored(self.text.toPlainText(), note.text):
             self.text.setPlainText(note.text)
         self._show_timescales()
         self.photos.show_thumbnails([])
@@ -494,15 +502,17 @@ class NoteEditor(QWidget):
         self.timer.start()
 
     def save(self) -> None:
-        """Save now if anything changed; a save already running is followed by another."""
+        """Save now if anything changed; a save of this note already on its way is followed
+        by another when it is back."""
         self.timer.stop()
-        if not self.dirty or self._saving:
+        if not self.dirty or self._saving():
             return
         values = self.values()
         if self.note_id is None and not _worth_keeping(values):
             self.state.setText("Write a title or some text to keep this note.")
             return
-        self._saving, self.dirty = True, False
+        self._in_flight.add(self._generation)
+        self.dirty = False
         self.state.setText("Saving…")
         self.session.run(
             ops.save_note,
@@ -514,10 +524,26 @@ class NoteEditor(QWidget):
             changes=True,
         )
 
+    def _saving(self) -> bool:
+        """Whether a save of the note shown is on its way."""
+        return self._generation in self._in_flight
+
     def _saved(self, note: Note, generation: int, sent: dict | None = None) -> None:
-        self._saving = False
+        self._in_flight.discard(generation)
         if generation != self._generation:
-            # The editor moved on (Ctrl+N, another note): that note is saved, nothing to show.
+            # The editor moved on (Ctrl+N, another note): that note is saved, nothing to show,
+            # but what was typed in it after this save was sent is sent now.
+            values = self._carried.pop(generation, None)
+            if values is not None:
+                self.session.run(
+                    ops.save_note,
+                    note.id,
+                    values,
+                    note,
+                    changes=True,
+                    on_success=self.saved.emit,
+                    on_failure=lambda exc: show_error(self, exc),
+                )
             if self._pending_photos:
                 paths, self._pending_photos = self._pending_photos, []
                 self.session.run(
@@ -613,8 +639,9 @@ class NoteEditor(QWidget):
         return True
 
     def _save_failed(self, exc: Exception, generation: int = -1) -> None:
-        self._saving = False
+        self._in_flight.discard(generation)
         if generation not in (-1, self._generation):
+            self._carried.pop(generation, None)  # what followed it is lost with it, and said
             show_error(self, exc)  # typing in a note no longer shown: say so, loudly
             if self.dirty:
                 self.save()
@@ -763,3 +790,13 @@ class NoteEditor(QWidget):
 def _worth_keeping(values: dict) -> bool:
     """A new note is saved once it has a title or some text (the core's rule too)."""
     return bool(values["text"].strip() or values["title"].strip())
+
+
+def _as_stored(shown: str, stored: str, multiline: bool = True) -> bool:
+    """Whether a box showing ``shown`` holds what is stored as ``stored`` (saving trims it)."""
+    if shown == stored:
+        return True
+    try:
+        return clean_text(shown, multiline=multiline) == stored
+    except InvalidInput:
+        return False

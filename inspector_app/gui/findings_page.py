@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import NamesInReport
+from inspector_app.core.errors import InvalidInput, NamesInReport
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding, Version, clean_text
 from inspector_app.gui import operations as ops
@@ -354,10 +354,13 @@ class FindingsPage(QWidget):
             self._fill(next((f for f in self.items if f.id == item.data(ID_ROLE)), None))
 
     def _fill(self, finding: Finding | None) -> None:
+        same = finding is not None and self.current is not None and self.current.id == finding.id
         self.current = self.base = finding
         self.filling = True
         text = finding.text if finding else ""
-        if self.text.toPlainText() != text:  # an unchanged text keeps its cursor
+        # An unchanged text keeps its cursor, as does one that differs only by what saving
+        # trims (a space typed last, before a pause).
+        if self.text.toPlainText() != text and not (same and _trims_to(self.text, text)):
             self.text.setPlainText(text)
         self.main.setChecked(bool(finding and finding.main))
         if finding:
@@ -721,6 +724,13 @@ class FindingsPage(QWidget):
             if self.current is None or self.current.id != found.id:  # it was already current
                 self._selected(column.currentItem())  # in its column, so no signal came
             column.setFocus()
+
+
+def _trims_to(box: LimitedText, text: str) -> bool:
+    try:
+        return clean_text(box.toPlainText()) == text
+    except InvalidInput:
+        return False
 
 
 def _holds(finding: Finding, sent: dict) -> bool:

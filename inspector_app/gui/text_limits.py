@@ -29,6 +29,12 @@ class LimitedText(QPlainTextEdit):
         super().__init__(parent)
         self.what, self.limit = what, limit
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt's name
+        """Files dropped here are for the editor around it (photos, bundles), not text."""
+        if source.hasUrls() and all(url.isLocalFile() for url in source.urls()):
+            return False
+        return super().canInsertFromMimeData(source)
+
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
         """Paste as plain text, without what is never stored (so what shows is what is
         saved), unless it would take the box past its limit."""

@@ -730,7 +730,7 @@ def test_a_teammates_change_merged_into_a_save_survives_typing_on(
     if before_the_answer:
         editor.save()
         qtbot.keyClicks(editor.text, " Two.")  # before the save's answer arrives
-        qtbot.waitUntil(lambda: not editor._saving, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not editor._saving(), timeout=WAIT_MS)
     else:
         with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
             editor.save()
@@ -740,7 +740,26 @@ def test_a_teammates_change_merged_into_a_save_survives_typing_on(
     if editor.dirty:
         with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
             editor.save()
-    qtbot.waitUntil(lambda: not editor._saving and not editor.dirty, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not editor._saving() and not editor.dirty, timeout=WAIT_MS)
     saved = on_disk(inspection_path, note_id)
     assert not saved.conflict
     assert saved.judgement == "weakness" and saved.text.endswith(" One. Two.")
+
+
+def test_notes_written_one_after_another_with_ctrl_n_are_all_saved(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    # Each Ctrl+N comes while the last note's first save is still on its way.
+    for i in range(4):
+        new_note(qtbot, opened)
+        qtbot.keyClicks(focused(), f"quick note {i} ")
+        ctrl(qtbot, focused(), Qt.Key.Key_1)
+        qtbot.keyClicks(focused(), "more")
+    qtbot.waitUntil(lambda: not opened.session.runner.busy(), timeout=WAIT_MS)
+    new_note(qtbot, opened)  # the last one is sent too
+    qtbot.waitUntil(lambda: not opened.session.runner.busy(), timeout=WAIT_MS)
+    opened.lock()
+    texts = {note.text: note for note in notes_on_disk(inspection_path)}
+    for i in range(4):
+        assert f"quick note {i} more" in texts, i
+        assert texts[f"quick note {i} more"].questions == ("A",)

@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtWidgets import QPushButton
 
 from inspector_app.core import findings
@@ -525,3 +525,18 @@ def test_the_draft_holds_what_was_typed_a_moment_before_export(
     import docx
 
     assert "First finding. Typed just now." in [p.text for p in docx.Document(str(out)).paragraphs]
+
+
+def test_a_pause_after_a_space_leaves_the_findings_text_and_cursor_alone(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long")
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Waits are long", timeout=WAIT_MS)
+    page.text.setFocus()
+    page.text.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(page.text, " and ")
+    qtbot.waitUntil(lambda: page.message.text() == "Finding saved.", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.session.runner.busy(), timeout=WAIT_MS)
+    qtbot.wait(100)  # the page's reload after the save
+    qtbot.keyClicks(page.text, "growing")
+    assert page.text.toPlainText() == "Waits are long and growing"

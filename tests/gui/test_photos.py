@@ -247,3 +247,27 @@ def test_a_note_shown_anew_after_a_teammates_change_keeps_its_thumbnails(
     qtbot.waitUntil(lambda: editor.judgement.checkedButton().property("code") == "weakness",
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
+
+
+def test_a_photo_dropped_on_the_notes_text_is_added_as_a_photo_not_as_its_path(
+    qtbot, opened: MainWindow, inspection_path: Path, tmp_path: Path
+) -> None:
+    editor = opened.workspace.editor
+    note_id = select_note(qtbot, opened, "EHC plan timeliness")
+    text = editor.text.toPlainText()
+    photo = make_jpeg(tmp_path / "ramp.jpg")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    mime.setText(QUrl.fromLocalFile(str(photo)).toString())  # as file managers send it
+    where = editor.text.viewport()
+    centre = QPointF(where.rect().center())
+    for event in (
+        QDragEnterEvent(centre.toPoint(), Qt.DropAction.CopyAction, mime,
+                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier),
+        QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                   Qt.KeyboardModifier.NoModifier),
+    ):
+        QApplication.sendEvent(where, event)
+    qtbot.waitUntil(lambda: len(attachments(inspection_path, note_id)) == 1,
+                    timeout=WAIT_MS)
+    assert editor.text.toPlainText() == text  # no "file:///…" typed into the note

@@ -458,3 +458,20 @@ def test_settings_that_cannot_be_saved_are_said_not_to_be_kept(
     qtbot.waitUntil(lambda: "Settings cannot be saved" in window.statusBar().currentMessage(),
                     timeout=WAIT_MS)
     window.close()
+
+
+def test_another_programs_change_leaves_a_space_typed_last_and_the_cursor_alone(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    editor = opened.workspace.editor
+    note_id = select_note(qtbot, opened, "EHC plan timeliness")
+    editor.text.setFocus()
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.text, " Checked ")
+    qtbot.waitUntil(lambda: editor.state.text().startswith("Saved"), timeout=WAIT_MS)
+    with Inspection.open(inspection_path, PASSPHRASE) as other:
+        other.edit_note(note_id, title="Timeliness, rechecked")
+    qtbot.waitUntil(lambda: editor.title.text() == "Timeliness, rechecked",
+                    timeout=2 * WATCH_MS)
+    qtbot.keyClicks(editor.text, "again.")
+    assert editor.text.toPlainText().endswith(" Checked again.")
