@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -105,3 +106,9 @@ FIXTURE_ONE = dict(
 def add_fixture_note(inspection: Inspection, **overrides):
     """Fixture 1 of DOMAIN.md unless overridden."""
     return inspection.add_note(**{**FIXTURE_ONE, **overrides})
+
+
+def british_day(stamp: str) -> str:
+    """A stored time as the draft gives its day: "4 Dec 2026", on this computer's clock."""
+    day = dt.datetime.fromisoformat(stamp).astimezone().date()
+    return f"{day.day} {day:%b %Y}"

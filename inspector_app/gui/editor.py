@@ -34,14 +34,14 @@ from PySide6.QtWidgets import (
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.errors import ImageError, InvalidInput, NotFound
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import MAX_LINE, Note, changed_note, clean_text, differences
+from inspector_app.core.models import MAX_LINE, Note, changed_note, differences
 from inspector_app.core.timescales import check_timescales
 from inspector_app.gui import operations as ops
 from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.photos import PhotoDialog, PhotoStrip
 from inspector_app.gui.session import Session
-from inspector_app.gui.text_limits import LimitedText, limit_line
+from inspector_app.gui.text_limits import LimitedText, as_stored, limit_line
 from inspector_app.gui.times import local_time
 
 AUTOSAVE_MS = 700
@@ -402,9 +402,9 @@ class NoteEditor(QWidget):
         # The same goes for text that differs only by what saving it trims (a space typed
         # last): set again, it would lose it and send the cursor to the start.
         same = note.id and note.id == shown
-        if not same or not _as_stored(self.title.text(), note.title, multiline=False):
+        if not same or not as_stored(self.title.text(), note.title, multiline=False):
             self.title.setText(note.title)
-        if not same or not _as_stored(self.text.toPlainText(), note.text):
+        if not same or not as_stored(self.text.toPlainText(), note.text):
             self.text.setPlainText(note.text)
         self._show_timescales()
         self.photos.show_thumbnails([])
@@ -790,13 +790,3 @@ class NoteEditor(QWidget):
 def _worth_keeping(values: dict) -> bool:
     """A new note is saved once it has a title or some text (the core's rule too)."""
     return bool(values["text"].strip() or values["title"].strip())
-
-
-def _as_stored(shown: str, stored: str, multiline: bool = True) -> bool:
-    """Whether a box showing ``shown`` holds what is stored as ``stored`` (saving trims it)."""
-    if shown == stored:
-        return True
-    try:
-        return clean_text(shown, multiline=multiline) == stored
-    except InvalidInput:
-        return False

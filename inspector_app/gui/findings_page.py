@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import InvalidInput, NamesInReport
+from inspector_app.core.errors import NamesInReport
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding, Version, clean_text
 from inspector_app.gui import operations as ops
@@ -37,7 +37,7 @@ from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.file_dialogs import save_path
 from inspector_app.gui.names_dialog import NamesDialog
 from inspector_app.gui.session import Session
-from inspector_app.gui.text_limits import LimitedText
+from inspector_app.gui.text_limits import LimitedText, as_stored
 from inspector_app.gui.times import local_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -360,7 +360,7 @@ class FindingsPage(QWidget):
         text = finding.text if finding else ""
         # An unchanged text keeps its cursor, as does one that differs only by what saving
         # trims (a space typed last, before a pause).
-        if self.text.toPlainText() != text and not (same and _trims_to(self.text, text)):
+        if not (same and as_stored(self.text.toPlainText(), text)):
             self.text.setPlainText(text)
         self.main.setChecked(bool(finding and finding.main))
         if finding:
@@ -724,13 +724,6 @@ class FindingsPage(QWidget):
             if self.current is None or self.current.id != found.id:  # it was already current
                 self._selected(column.currentItem())  # in its column, so no signal came
             column.setFocus()
-
-
-def _trims_to(box: LimitedText, text: str) -> bool:
-    try:
-        return clean_text(box.toPlainText()) == text
-    except InvalidInput:
-        return False
 
 
 def _holds(finding: Finding, sent: dict) -> bool:

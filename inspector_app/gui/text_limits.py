@@ -15,7 +15,8 @@ from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from inspector_app.core.models import MAX_TEXT, without_hidden
+from inspector_app.core.errors import InvalidInput
+from inspector_app.core.models import MAX_TEXT, clean_text, without_hidden
 
 
 class LimitedText(QPlainTextEdit):
@@ -68,3 +69,14 @@ class _AtMost(QValidator):
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         fits = len(text) <= self.limit
         return (QValidator.State.Acceptable if fits else QValidator.State.Invalid), text, pos
+
+
+def as_stored(shown: str, stored: str, multiline: bool = True) -> bool:
+    """Whether a box showing ``shown`` holds what is stored as ``stored``: the same, or the
+    same once saving has trimmed it (a space typed last, before a pause)."""
+    if shown == stored:
+        return True
+    try:
+        return clean_text(shown, multiline=multiline) == stored
+    except InvalidInput:
+        return False

@@ -31,7 +31,7 @@ from inspector_app.core.findings import add_finding
 from inspector_app.core.models import Finding, Note
 from inspector_app.core.report import MARKING, write_report
 from inspector_app.core.store import Inspection
-from tests.conftest import FIXTURE_ONE, PASSPHRASE, add_fixture_note, cli
+from tests.conftest import FIXTURE_ONE, PASSPHRASE, add_fixture_note, british_day, cli
 
 QUESTION_HEADINGS = (
     "The effectiveness of the local area in identifying children and young people who have "
@@ -94,12 +94,6 @@ def in_order(text: str, *parts: str) -> None:
         found = text.find(part, at)
         assert found >= 0, f"{part!r} missing after position {at}"
         at = found + len(part)
-
-
-def british_day(stamp: str) -> str:
-    """A stored time as the letter gives a day: "4 Dec 2026", on this computer's clock."""
-    day = dt.datetime.fromisoformat(stamp).astimezone().date()
-    return f"{day.day} {day:%b %Y}"
 
 
 def paragraphs(path: Path) -> list[str]:
