@@ -33,14 +33,13 @@ from inspector_app.core.models import Finding, Version, clean_text
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import describe, show_error
-from inspector_app.gui.evidence_model import NOTE_IDS_MIME
+from inspector_app.gui.evidence_model import ID_ROLE, NOTE_IDS_MIME
 from inspector_app.gui.file_dialogs import save_path
 from inspector_app.gui.names_dialog import NamesDialog
 from inspector_app.gui.session import Session
 from inspector_app.gui.text_limits import LimitedText, as_stored
 from inspector_app.gui.times import local_time
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 AUTOSAVE_MS = 800  # a pause in typing this long saves the finding, as notes are saved
 
 
