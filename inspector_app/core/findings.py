@@ -142,7 +142,7 @@ def edit_finding(
         )):
             beside = replace(mine, updated_at=now())
             change = inspection.versioned("finding", base.id, beside.to_payload(), "update",
-                                          beside=True)
+                                          beside=True, edited=base.to_payload())
             return replace(beside, revision=inspection.commit([change])[-1], conflict=True)
         changes = ours
     edited = check_finding(inspection.framework, replace(current, **changes))

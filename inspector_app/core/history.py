@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 State = dict[str, Any]
+Data = Mapping[str, Any]
 
 
 def _head(data: Mapping[str, Any], by: str, at: str) -> dict[str, Any]:
@@ -40,18 +41,20 @@ def advance(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
     return {"history": history, "heads": [head]}
 
 
-def amend(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
-    """A local change that replaces the only head with a new version of the same parents.
+def amend(state: State, data: Mapping[str, Any], by: str, at: str, old: str = "") -> State:
+    """A local change that replaces a head (the only one, or the one named ``old``) with a
+    new version of the same parents.
 
     Only for a version no other file can have (made here, not yet sent in any bundle): nothing
     descends from it elsewhere, so dropping it loses nothing and merges as before, and a file
     that saves on every pause in typing does not grow a version for each.
     """
-    [old] = state["heads"]
+    [replaced] = [h for h in state["heads"] if h["v"] == old] if old else state["heads"]
     head = _head(data, by, at)
-    history = {v: p for v, p in state["history"].items() if v != old["v"]}
-    history[head["v"]] = state["history"][old["v"]]
-    return {"history": history, "heads": [head]}
+    history = {v: p for v, p in state["history"].items() if v != replaced["v"]}
+    history[head["v"]] = state["history"][replaced["v"]]
+    heads = [head if h is replaced else h for h in state["heads"]]
+    return {"history": dict(sorted(history.items())), "heads": sorted(heads, key=_order)}
 
 
 def beside(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
@@ -60,6 +63,15 @@ def beside(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
     next to every head, so all are kept and the record is in conflict until resolved."""
     head = _head(data, by, at)
     return merge(state, {"history": {head["v"]: []}, "heads": [head]})
+
+
+def carries_on(was: Data, now: Data, was_from: Data | None, now_from: Data | None) -> bool:
+    """Whether the data ``now`` carries on the typing that made ``was``: both made from one
+    version's data, ``now`` changing at least what ``was`` changed."""
+    if was_from is None or was_from != now_from:
+        return False
+    keys = set(was_from) | set(was) | set(now)
+    return all(now.get(k) != was_from.get(k) for k in keys if was.get(k) != was_from.get(k))
 
 
 def resolve(state: State, keep: str, by: str, at: str) -> State:

@@ -95,6 +95,7 @@ class Inspection:
         self._damaged: dict[str, list[str]] = {t: [] for t in DAMAGE_CHECKED}
         self._seen_version = -1
         self._drafts: dict[str, int] = {}  # version written here -> identity revision then
+        self._beside: dict[str, dict | None] = {}  # of those, put beside -> what was edited
 
     # -- creating, opening, closing ------------------------------------------------------------
 
@@ -262,32 +263,41 @@ class Inspection:
             ]
 
     def versioned(
-        self, rtype: str, rid: str, data: dict[str, Any], action: str, beside: bool = False
+        self, rtype: str, rid: str, data: dict[str, Any], action: str, beside: bool = False,
+        edited: dict[str, Any] | None = None,
     ) -> Change:
         """A change that adds a version on top of every current head (or starts the record);
         with ``beside``, next to them instead (``history.beside``).
 
         A version this object wrote since the last bundle export began, still the only head,
         is replaced instead (``history.amend``): autosaves between two bundles leave one
-        version, not one a pause in typing. Whether an export began is read inside the write
-        from the revision of the file's identity record, which every export rewrites when it
-        takes its bundle number, before it reads a record; so a version that any bundle, from
-        this program or another, may hold is never replaced.
+        version, not one a pause in typing. So is one it put beside (from the ``edited`` data)
+        by the next that carries on its typing (``history.carries_on``). Whether an export
+        began is read inside the write from the revision of the file's identity record, which
+        every export rewrites when it takes its bundle number, before it reads a record; so a
+        version that any bundle, from this program or another, may hold is never replaced.
         """
         by, at = self.info.inspector, now()
 
         def apply(state: dict[str, Any] | None) -> dict[str, Any]:
             exports = self.file.revision(*IDENTITY)
-            if state is None:
+            heads = {h["v"]: h["data"] for h in state["heads"]} if state else {}
+            unsent = [v for v in heads if self._drafts.get(v) == exports]  # in no bundle
+            if beside:
+                unsent = [v for v in unsent if history.carries_on(
+                    heads[v], data, self._beside.get(v), edited)]
+            if len(unsent) == 1 and (beside or len(heads) == 1):
+                new = history.amend(state, data, by, at, old=unsent[0])
+                del self._drafts[unsent[0]]
+                self._beside.pop(unsent[0], None)
+            elif state is None:
                 new = history.start(data, by, at)
-            elif beside:
-                return history.beside(state, data, by, at)
-            elif len(state["heads"]) == 1 and self._drafts.get(state["heads"][0]["v"]) == exports:
-                del self._drafts[state["heads"][0]["v"]]
-                new = history.amend(state, data, by, at)
             else:
-                new = history.advance(state, data, by, at)
-            self._drafts[new["heads"][0]["v"]] = exports
+                new = (history.beside if beside else history.advance)(state, data, by, at)
+            [made] = [h["v"] for h in new["heads"] if h["v"] not in heads]
+            self._drafts[made] = exports
+            if beside:
+                self._beside[made] = edited
             return new
 
         return Change(rtype, rid, apply, action)
@@ -452,7 +462,8 @@ class Inspection:
                 return self._save_note(replace(merged, updated_at=now()), "update")
         # Both changed the same thing, or the note is in conflict or was deleted: the edit
         # becomes a version of its own beside the others.
-        return self._save_note(replace(mine, updated_at=now()), "update", beside=True)
+        return self._save_note(replace(mine, updated_at=now()), "update", beside=True,
+                               edited=base)
 
     @on_latest
     def delete_note(self, note_id: str) -> Note:
@@ -476,7 +487,8 @@ class Inspection:
         return self._save_note(replace(note, updated_at=now()), "restore", beside=not alone)
 
     def _save_note(
-        self, note: Note, action: str, photos: Sequence = (), beside: bool = False
+        self, note: Note, action: str, photos: Sequence = (), beside: bool = False,
+        edited: Note | None = None,
     ) -> Note:
         attached = []
         changes = []
@@ -500,7 +512,8 @@ class Inspection:
         changes += [
             Change("child", rid, child.to_payload(), "create") for rid, child in new_children
         ]
-        changes.append(self.versioned("note", note.id, note.to_payload(), action, beside))
+        changes.append(self.versioned("note", note.id, note.to_payload(), action, beside,
+                                      edited.to_payload() if edited else None))
         revisions = self.commit(changes, photos=attached)
         for rid, child in new_children:
             self._child_ids[child.ref] = rid

@@ -186,6 +186,29 @@ def test_typing_on_a_finding_reworded_meanwhile_keeps_both_versions(inspection):
     assert texts == ["Families wait a year.", "Waits are far too long."]
 
 
+def test_typing_on_across_a_conflict_is_one_version_beside_until_a_bundle_may_hold_it(
+    inspection,
+):
+    shown = finding_seen_then_changed_elsewhere(inspection, text="Families wait a year.")
+    values = dict(main=False, judgement="development")  # the form's, saved at each pause
+    edit_finding(inspection, shown.id, base=shown, text="Waits are far", **values)
+    edit_finding(inspection, shown.id, base=shown, text="Waits are far too long.", **values)
+
+    def texts():
+        return sorted(v.data["text"] for v in finding_versions(inspection, shown.id))
+
+    assert texts() == ["Families wait a year.", "Waits are far too long."]
+    team.next_sequence(inspection)  # a bundle export begins: it may carry the version
+    edit_finding(inspection, shown.id, base=shown, text="Waits are far too long. Some", **values)
+    assert texts() == [
+        "Families wait a year.", "Waits are far too long.", "Waits are far too long. Some",
+    ]
+    # A save from the same version that does not carry the typing on is a version of its own.
+    edit_finding(inspection, shown.id, base=shown, text="Waits are long.", main=False,
+                 judgement="weakness")
+    assert len(texts()) == 4
+
+
 def test_a_write_made_while_the_file_is_read_again_is_not_taken_as_seen(
     inspection, monkeypatch
 ):

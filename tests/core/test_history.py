@@ -240,6 +240,26 @@ def test_an_edit_on_top_of_another_is_not_a_conflict():
         assert history.current(merged) == ({"text": "Jo read Ali's"}, False)
 
 
+def test_amending_one_version_of_a_conflict_keeps_the_others_and_merges_as_before():
+    base = history.start({"text": "first"}, "Sam Lead", stamp(0))
+    theirs = history.advance(base, {"text": "Jo's reading"}, "Jo Member", stamp(1))
+    mine = history.beside(theirs, {"text": "Sam typ"}, "Sam Lead", stamp(2))
+    typing = next(h["v"] for h in mine["heads"] if h["data"]["text"] == "Sam typ")
+    amended = history.amend(mine, {"text": "Sam typing on"}, "Sam Lead", stamp(3), old=typing)
+    assert sorted(h["data"]["text"] for h in amended["heads"]) == ["Jo's reading", "Sam typing on"]
+    assert typing not in amended["history"]
+    assert history.merge(amended, theirs) == amended == history.normalised(amended)
+
+
+def test_typing_carries_on_only_from_the_same_version_changing_at_least_as_much():
+    shown = {"text": "Waits are long.", "judgement": "development"}
+    was = {"text": "Waits are far", "judgement": "development"}
+    assert history.carries_on(was, {**was, "text": "Waits are far too long."}, shown, shown)
+    assert not history.carries_on(was, {**shown, "judgement": "weakness"}, shown, shown)
+    assert not history.carries_on(was, was, shown, {**shown, "text": "Other"})
+    assert not history.carries_on(was, was, None, shown)
+
+
 def test_a_deletion_never_hides_a_concurrent_edit():
     base = history.start({"text": "first"}, "Sam Lead", stamp(0))
     edited = history.advance(base, {"text": "kept by Ali"}, "Ali Member", stamp(1))
