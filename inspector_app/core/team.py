@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -350,6 +350,9 @@ def add_member(inspection: Inspection, card_path: Path) -> Member:
             "with a name that tells them apart (an initial, say)."
         )
     member = card.member()
+    if member.fingerprint in known:  # its bundles received stay: a replayed one is still seen
+        member = replace(member, bundles=known[member.fingerprint].bundles,
+                         added_at=known[member.fingerprint].added_at)
     _save_member(inspection, member, "update" if member.fingerprint in known else "create")
     return member
 

@@ -281,3 +281,14 @@ def test_undoing_a_delete_keeps_a_teammates_edit_made_after_it(pair, tmp_path):
     assert back.conflict
     texts = {v.data.get("text") for v in member.versions(shared.id)}
     assert {"The lead's later edit.", deleted.text} <= texts
+
+
+def test_adding_a_members_card_again_keeps_the_bundles_received_from_them(pair, tmp_path):
+    lead, member = pair
+    add_fixture_note(member)
+    bundle.export_bundle(member, tmp_path / "first.bundle")
+    bundle.import_bundle(lead, tmp_path / "first.bundle")
+    team.add_member(lead, tmp_path / "mo.card")  # the same card, added again
+    [mo] = [m for m in team.roster(lead) if m.name == "Mo Member"]
+    assert mo.last_bundle is not None and mo.last_bundle[0] == 1
+    assert bundle.import_bundle(lead, tmp_path / "first.bundle").already
