@@ -81,6 +81,7 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute("PRAGMA secure_delete=ON")  # what a write replaces is zeroed in the file
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except (sqlite3.DatabaseError, OSError) as exc:
@@ -252,13 +253,20 @@ class RecordFile:
         saved is first moved into the file itself, wherever it went."""
         if self.path is None or _identity(self.path) == self._identity:
             return
-        with contextlib.suppress(sqlite3.Error):
-            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.empty_journal()
         raise StorageError(
             f"The inspection file is no longer at {self.path}: it was moved, renamed or deleted "
             "while open, so nothing more was saved. Lock or close it, and open it from where "
             "it is now."
         )
+
+    def empty_journal(self) -> None:
+        """Move what the journal holds into the file and empty it: what a write replaced (a
+        deleted note, a key wrapped under an old passphrase) then survives in neither, the
+        file zeroing what it frees. Another program reading the file can hold the journal
+        open; it is then emptied when it next can be."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _rollback(self) -> None:
         if self.db.conn.in_transaction:

@@ -326,14 +326,12 @@ class Inspection:
             yield
 
     def commit(
-        self,
-        changes: list[Change],
-        who: str | None = None,
-        photos: Sequence = (),
+        self, changes: list[Change], who: str | None = None, photos: Sequence = (),
         drop_chunks: Sequence[str] = (),
     ) -> list[int]:
         """Write changes (and photo chunks) in one transaction, then catch up with any
-        change another program made meanwhile."""
+        change another program made meanwhile. What a deletion removed is then emptied from
+        the journal too."""
         if who is not None:
             self.file.who = who
         with self.writing():
@@ -345,6 +343,8 @@ class Inspection:
                     "DELETE FROM chunks WHERE attachment_id = ?", (attachment_id,)
                 )
             revisions = self.file.write(changes)
+        if drop_chunks or any(change.action == "delete" for change in changes):
+            self.file.empty_journal()
         # Our own commit leaves data_version alone; a change means another program wrote too.
         self.refresh()
         return revisions
@@ -651,11 +651,8 @@ class Inspection:
         note = self.note(note_id)
         if attachment_id not in note.attachments:
             raise NotFound(f"The note has no photo '{attachment_id}'.")
-        note = replace(
-            note,
-            updated_at=now(),
-            attachments=tuple(a for a in note.attachments if a != attachment_id),
-        )
+        kept = tuple(a for a in note.attachments if a != attachment_id)
+        note = replace(note, updated_at=now(), attachments=kept)
         changes = [
             self.versioned("attachment", attachment_id, {"deleted": True}, "delete"),
             self.versioned("note", note.id, note.to_payload(), "update"),
@@ -694,6 +691,8 @@ class Inspection:
         rid = self._child_ids.get(child.ref, new_id())
         action = "update" if child.ref in self.children else "create"
         revision = self.commit([Change("child", rid, child.to_payload(), action)])[-1]
+        if known is not None and known.name:
+            self.file.empty_journal()  # the name replaced is not left in the journal
         self._child_ids[child.ref] = rid
         self.children[child.ref] = replace(child, revision=revision)
         return self.children[child.ref]
@@ -760,6 +759,7 @@ class Inspection:
         new_header = keys.rewrap(self._header, self.file._key, passphrase, kdf or KdfParams.fresh())
         with self.file.transaction():
             keys.write(self._db, new_header)
+        self.file.empty_journal()  # the key wrapped under the old passphrase goes with it
         self._header = new_header
 
 

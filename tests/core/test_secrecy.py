@@ -9,6 +9,7 @@ every byte the app left in the folder, while the file is open and after it is cl
 from __future__ import annotations
 
 import re
+import sqlite3
 import traceback
 from pathlib import Path
 
@@ -229,3 +230,35 @@ def test_the_only_plaintext_time_is_the_day_the_file_was_made(inspection):
         "SELECT applied_at FROM _sqlite_migrations"
     ).fetchall()
     assert rows and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", at) for (at,) in rows)
+
+
+def raw_bytes(folder: Path) -> bytes:
+    """Every byte of the inspection and its journal, as a copy of the folder would take."""
+    return b"".join((folder / name).read_bytes() for name in files_in(folder))
+
+
+def test_what_a_passphrase_change_or_a_deletion_replaced_is_left_in_no_file(
+    make_inspection, tmp_path, cheap_kdf, monkeypatch
+):
+    # SQLite as built elsewhere (python.org's, say) leaves deleted bytes where they were.
+    connect = sqlite3.connect
+
+    def stock_sqlite(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.execute("PRAGMA secure_delete=OFF")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", stock_sqlite)
+    inspection = make_inspection()
+    # A copy made while the app holds the file open (a backup, a synced folder) keeps
+    # neither the key wrapped under the old passphrase nor a deleted note's sealed text.
+    db = inspection._db
+    old_wrap = db["meta"].get("wrap.passphrase")["value"]
+    note = inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                               judgement="strength", text=DELETED_TEXT)
+    sealed = db.execute("SELECT body FROM records WHERE id = ?", [note.id]).fetchone()[0]
+    inspection.change_passphrase("another long passphrase", kdf=cheap_kdf)
+    inspection.delete_note(note.id)
+    held = raw_bytes(tmp_path)
+    assert old_wrap not in held and sealed[:64] not in held
+    assert db.execute("PRAGMA secure_delete").fetchone() == (1,)
