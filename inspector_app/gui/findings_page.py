@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,6 +42,7 @@ from inspector_app.gui.text_limits import LimitedText, as_stored
 from inspector_app.gui.times import local_time
 
 AUTOSAVE_MS = 800  # a pause in typing this long saves the finding, as notes are saved
+NEW_TEXT = "New finding: write it here."  # a new finding's text until it is written
 
 
 class FindingColumn(QListWidget):
@@ -143,6 +145,7 @@ class FindingsPage(QWidget):
         self.items: list[Finding] = []
         self.current: Finding | None = None
         self.base: Finding | None = None  # the version the typing in the form started from
+        self.created: str | None = None  # a finding just made, to be written once shown
         self.question = ElidedComboBox()
         self.question.setAccessibleName("Question")
         self.question.setSizeAdjustPolicy(
@@ -366,6 +369,13 @@ class FindingsPage(QWidget):
             self.judgement.setCurrentIndex(max(self.judgement.findData(finding.judgement), 0))
         self.filling, self.dirty = False, False
         self.timer.stop()
+        if finding is not None and finding.id == self.created:  # what is typed next is its text
+            self.created = None
+            self.text.setFocus()
+            if text == NEW_TEXT:
+                self.text.selectAll()
+            else:
+                self.text.moveCursor(QTextCursor.MoveOperation.End)
         self._load_evidence(finding)
         in_conflict = bool(finding and finding.conflict)
         self.text.setReadOnly(in_conflict)
@@ -459,7 +469,7 @@ class FindingsPage(QWidget):
         values = {
             "question": self.question.currentData(),
             "judgement": self.judgement.currentData(),
-            "text": typed or "New finding: write it here.",
+            "text": typed or NEW_TEXT,
             "evidence": [note_id],
             "main": self.main.isChecked() if self.current is None else False,
         }
@@ -473,6 +483,7 @@ class FindingsPage(QWidget):
 
     def _created(self, finding: Finding) -> None:
         self.current, self.dirty, self.draft = finding, False, ""  # the reload shows it
+        self.created = finding.id
         self.message.setText("Finding saved.")
 
     def _new(self) -> None:

@@ -460,6 +460,21 @@ def test_the_form_follows_the_question_and_a_new_findings_text_is_kept(
                     [f.text for f in on_disk_while_open(window)], timeout=WAIT_MS)
 
 
+def test_typing_after_new_finding_writes_the_new_findings_text(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    window.activateWindow()
+    select_note(qtbot, window, "EHC plan timeliness")
+    page = page_of(window)
+    button = next(b for b in page.findChildren(QPushButton) if b.accessibleName() == "New finding")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: focused() is page.text, timeout=WAIT_MS)
+    qtbot.keyClicks(focused(), "Transition planning is weak")  # spaces press no button
+    qtbot.waitUntil(lambda: sorted(f.text for f in on_disk_while_open(window)) == [
+        "Transition planning is weak", "Waits are long."], timeout=WAIT_MS)
+
+
 def test_quick_moves_between_findings_show_each_ones_own_evidence(
     qtbot, window: MainWindow, inspection_path: Path
 ) -> None:
