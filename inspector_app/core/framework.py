@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,9 @@ class Timescale:
     ``rule`` is "within" (at most ``amount`` ``unit``) or "at-least"; ``unit`` is weeks, days
     or months. ``end`` may be ``INSPECTION``: the first day on site. ``or_start`` stands in
     when ``start`` is not given; the check is shown only when ``shown_if`` is given, and not
-    when ``hidden_if`` is.
+    when ``hidden_if`` is. While a choice field holds ``open_while`` (field, choice), a
+    missing end date means the step is still to come: it is breached once the limit has
+    passed by the inspection.
     """
 
     id: str
@@ -76,6 +78,7 @@ class Timescale:
     or_start: str = ""
     shown_if: str = ""
     hidden_if: str = ""
+    open_while: tuple[str, str] = ("", "")
 
     @property
     def limit(self) -> str:
@@ -279,6 +282,9 @@ class _Parser:
                     if key in item
                 },
             )
+            if "open_while" in item:
+                timescale = replace(timescale, open_while=self.open_while(
+                    self.get(item, "open_while", str, where), kinds, f"{where}.open_while"))
             ends = dates | {INSPECTION} if timescale.unit == "months" else dates
             for key, value in (
                 ("from", timescale.start),
@@ -292,6 +298,13 @@ class _Parser:
             out.append(timescale)
         self.unique("timescales", [t.id for t in out])
         return tuple(out)
+
+    def open_while(self, text: str, kinds: tuple[Kind, ...], where: str) -> tuple[str, str]:
+        """ "support_level=Assessment in progress": a choice field and one of its choices."""
+        name, _, choice = text.partition("=")
+        if not any(f.id == name and choice in f.choices for k in kinds for f in k.fields):
+            raise self.fail(where, f"'{text}' is not a choice field and one of its choices")
+        return name, choice
 
     def relaxations(self, data: dict) -> tuple[Relaxation, ...]:
         out = []

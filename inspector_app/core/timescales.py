@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from inspector_app.core.framework import INSPECTION, Framework, Relaxation, Timescale
+from inspector_app.core.models import letter_date
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class TimescaleCheck:
     stand_in: str = ""  # the label of the date counted from, as the first is not given
     missing: str = ""  # and the label of that first date
     extra_days: int = 0  # beyond the whole months
+    due: str = ""  # a step still to come: when it is due (status "open", or "breached")
 
     @property
     def weeks(self) -> float | None:
@@ -49,7 +51,11 @@ class TimescaleCheck:
             return f"{t.label}: not known (a date is missing)"
         if self.status == "out-of-order":
             return f"{t.label}: the dates are out of order; check them"
+        if self.status == "open":
+            return f"{t.label}: still to come, due {letter_date(dt.date.fromisoformat(self.due))}"
         taken = _amount(self.taken or 0, t.unit)
+        if self.due:  # past its limit, and still to come
+            taken = f"still to come {taken} on " + ("today" if self.to_today else "at the inspection")
         if self.extra_days:
             taken += f" {_amount(self.extra_days, 'days')}"
         if t.end == INSPECTION:
@@ -83,6 +89,10 @@ def check_timescales(
         stand_in = bool(not fields.get(t.start) and t.or_start and fields.get(t.or_start))
         start = fields.get(t.or_start) if stand_in else fields.get(t.start)
         end = (on_site or dt.date.today().isoformat()) if t.end == INSPECTION else fields.get(t.end)
+        field, choice = t.open_while
+        if start and not end and field and fields.get(field) == choice:
+            checks.append(_still_to_come(framework, t, start, on_site))
+            continue
         check = _check(framework, t, start, end, to_today=t.end == INSPECTION and not on_site)
         if stand_in:
             check = replace(
@@ -122,6 +132,19 @@ def _check(
         relaxed = next((r for r in framework.relaxed_limits if r.start <= due <= r.end), None)
     status = "relaxed" if relaxed else "breached"
     return TimescaleCheck(t, days, status, months, relaxed, to_today, extra_days=extra)
+
+
+def _still_to_come(framework: Framework, t: Timescale, start: str, on_site: str) -> TimescaleCheck:
+    """A step not yet taken: open until its limit, then breached by the inspection (or today,
+    before the first day on site is known)."""
+    first = dt.date.fromisoformat(start)
+    due = _add_months(first, t.amount) if t.unit == "months" else first + dt.timedelta(
+        days=t.amount * (7 if t.unit == "weeks" else 1))
+    day = dt.date.fromisoformat(on_site) if on_site else dt.date.today()
+    if day <= due:
+        return TimescaleCheck(t, None, "open", due=due.isoformat())
+    check = _check(framework, t, start, day.isoformat(), to_today=not on_site)
+    return replace(check, due=due.isoformat())
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

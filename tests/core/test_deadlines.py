@@ -207,6 +207,17 @@ def test_a_finding_judgement_that_is_not_a_judgement_names_the_file_and_the_fiel
     assert str(path) in message and "finding_judgements[3]" in message and "concern" in message
 
 
+@pytest.mark.parametrize("value", ["support_level=Awaiting", "age_band", "ehc_request=x"])
+def test_a_timescale_open_while_no_choice_of_a_field_names_the_file_and_the_field(
+    tmp_path, value
+):
+    data = send_data()
+    final = next(i for i, t in enumerate(data["timescales"]) if t["id"] == "final")
+    data["timescales"][final]["open_while"] = value
+    path, message = refused(tmp_path, data)
+    assert str(path) in message and f"timescales[{final}].open_while" in message
+
+
 def test_a_bank_holiday_region_nobody_knows_is_refused_when_the_framework_loads(tmp_path):
     # Otherwise the file loads and the first deadline counted fails deep in the holidays
     # package, long after start-up validation said the framework was fine.

@@ -94,6 +94,22 @@ def test_a_decision_not_to_issue_a_plan_has_16_weeks_and_no_final_plan_is_due():
     assert on_time["no-plan"].status == "met"
 
 
+def test_a_plan_still_to_come_past_20_weeks_is_a_breach_and_before_then_is_due():
+    request, on_site = "2025-06-02", "2026-09-14"
+    assessing = {"ehc_request": request, "support_level": "Assessment in progress"}
+    late = by_id(check_timescales(FW, assessing, on_site))["final"]
+    assert (late.status, late.weeks) == ("breached", 67.0)
+    assert late.describe().endswith(
+        ": still to come 67 weeks on at the inspection, BREACHED (limit 20 weeks)"
+    )
+    soon = by_id(check_timescales(FW, assessing, weeks_after(request, 20)))["final"]
+    assert (soon.status, soon.days) == ("open", None)
+    assert soon.describe().endswith(": still to come, due 20 October 2025")
+    # Without a sign the assessment goes on, a missing date is only missing.
+    unsaid = by_id(check_timescales(FW, {"ehc_request": request}, on_site))["final"]
+    assert unsaid.status == "missing"
+
+
 def test_a_plan_not_reviewed_in_the_12_months_before_the_inspection_is_a_breach():
     on_site = "2026-09-14"
     reviewed = by_id(check_timescales(FW, {"last_annual_review": "2025-09-14"}, on_site))
