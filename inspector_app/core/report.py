@@ -240,6 +240,12 @@ class _Draft:
                 "A written statement of action is recorded as required, but no finding is a "
                 "significant weakness."
             )
+        letter = [(f"The finding {f.id[:8]}", f.text) for f in self.findings]
+        for hit in find_names(((ref, ref) for ref in self.inspection.children), letter):
+            note.append(
+                f"{hit.place} speaks of {hit.ref}: a letter speaks of children and young "
+                "people, never of one child, even by a pseudonym."
+            )
         self.para(" ".join(note)).runs[0].italic = True
         self.para(letter_date(dt.date.today()))
         for addressee in info.addressees or (

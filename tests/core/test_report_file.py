@@ -115,6 +115,20 @@ def test_the_letter_marks_what_is_still_to_decide(inspection, tmp_path):
     assert "but no finding is a significant weakness" not in letter(inspection, tmp_path)
 
 
+def test_the_cover_note_says_when_a_finding_speaks_of_one_child_by_pseudonym(
+    inspection, tmp_path
+):
+    note = add_fixture_note(inspection)  # Child A, in the register without a real name
+    finding = add_finding(inspection, question="B", judgement="development", evidence=[note.id],
+                          text="Child A waited 27 weeks for a final plan.")
+    add_finding(inspection, question="B", judgement="development", evidence=[note.id],
+                text="Each child and young person waits too long.")  # no one child
+    text = letter(inspection, tmp_path)
+    assert (f"The finding {finding.id[:8]} speaks of Child A: a letter speaks of children and "
+            "young people, never of one child, even by a pseudonym.") in text
+    assert text.count("speaks of Child") == 1
+
+
 def test_the_command_line_never_writes_a_draft_over_a_file_unasked(inspection, tmp_path):
     inspection.close()
     edited = tmp_path / "northmoor-draft.docx"
