@@ -1,4 +1,5 @@
-"""Dates counted in working days: the outcome letter's publication and a WSOA's due date.
+"""Dates counted in working days (the outcome letter's publication and a WSOA's due date) or
+in months (a revisit after a WSOA).
 
 Working days skip weekends and the bank holidays of the framework's region (the ``holidays``
 package), so a count across Christmas, Easter or the late-May and August bank holidays comes
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from inspector_app.core.framework import Deadline, Framework
-from inspector_app.core.models import letter_date
+from inspector_app.core.models import add_months, letter_date
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ def inspection_deadlines(
             continue
         if deadline.after not in known:
             continue
-        day = add_working_days(known[deadline.after], deadline.working_days, framework.holidays)
+        start = known[deadline.after]
+        day = add_months(start, deadline.months) if deadline.months else add_working_days(
+            start, deadline.working_days, framework.holidays)
         known[deadline.id] = day
         out.append(DeadlineDate(deadline, day))
     return out

@@ -97,13 +97,15 @@ class Relaxation:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A date counted in working days from another: the last day on site, or a deadline."""
+    """A date counted in working days (or calendar months) from another: the last day on
+    site, or a deadline."""
 
     id: str
     after: str
     working_days: int
     label: str
     only_if: str = ""  # "wsoa-required": only when a written statement of action is required
+    months: int = 0  # counted in months instead, when set
 
 
 @dataclass(frozen=True)
@@ -331,15 +333,20 @@ class _Parser:
             only_if = item.get("only_if", "")
             if only_if not in ("", "wsoa-required"):
                 raise self.fail(f"{where}.only_if", "must be 'wsoa-required' or absent")
+            counts = [key for key in ("working_days", "months") if key in item]
+            if len(counts) != 1:
+                raise self.fail(where, "needs exactly one of working_days, months")
+            amount = self.get(item, counts[0], int, where)
+            if amount < 0:
+                raise self.fail(f"{where}.{counts[0]}", "must not be negative")
             deadline = Deadline(
                 self.get(item, "id", str, where),
                 after,
-                self.get(item, "working_days", int, where),
+                amount if counts == ["working_days"] else 0,
                 self.get(item, "label", str, where),
                 only_if,
+                amount if counts == ["months"] else 0,
             )
-            if deadline.working_days < 0:
-                raise self.fail(f"{where}.working_days", "must not be negative")
             if deadline.id in {d.id for d in out} or deadline.id == "on_site_end":
                 raise self.fail(f"{where}.id", f"'{deadline.id}' appears twice")
             out.append(deadline)

@@ -6,6 +6,7 @@ seal, so they are not repeated inside it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import textwrap
@@ -351,6 +352,16 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100  # dates outside these are typing mistakes
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day (31 January + 1 month = 28 or
+    29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(
+        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
+    )
 
 
 def letter_date(day: dt.date, *, short: bool = False, weekday: bool = False) -> str:

@@ -341,7 +341,9 @@ class _Draft:
                 "Children Act 2004 (Joint Area Reviews) Regulations 2015, His Majesty's "
                 "Chief Inspector has determined that a Written Statement of Action is "
                 "required because of significant areas of weakness in the local area's "
-                "practice."
+                "practice. His Majesty's Chief Inspector has also determined that the local "
+                "authority and the area's health commissioners are jointly responsible for "
+                "submitting the written statement to Ofsted."
             )
 
     def _main_findings(self) -> None:

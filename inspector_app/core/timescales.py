@@ -7,14 +7,13 @@ relaxed all come from the framework file, so a change in the regulations is a da
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from inspector_app.core.framework import INSPECTION, Framework, Relaxation, Timescale
-from inspector_app.core.models import letter_date
+from inspector_app.core.models import add_months, letter_date
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,8 @@ class TimescaleCheck:
             return f"{t.label}: still to come, due {letter_date(dt.date.fromisoformat(self.due))}"
         taken = _amount(self.taken or 0, t.unit)
         if self.due:  # past its limit, and still to come
-            taken = f"still to come {taken} on " + ("today" if self.to_today else "at the inspection")
+            taken = f"still to come {taken} on " + (
+                "today" if self.to_today else "at the inspection")
         if self.extra_days:
             taken += f" {_amount(self.extra_days, 'days')}"
         if t.end == INSPECTION:
@@ -114,9 +114,9 @@ def _check(
     months, extra = None, 0
     if t.unit == "months":
         months = (last.year - first.year) * 12 + last.month - first.month
-        months -= _add_months(first, months) > last
-        extra = (last - _add_months(first, months)).days
-        within = last <= _add_months(first, t.amount)
+        months -= add_months(first, months) > last
+        extra = (last - add_months(first, months)).days
+        within = last <= add_months(first, t.amount)
     else:
         within = days <= t.amount * (7 if t.unit == "weeks" else 1)
     met = within if t.rule == "within" else days >= t.amount
@@ -125,7 +125,7 @@ def _check(
     relaxed = None
     if t.rule == "within" and t.end != INSPECTION:  # a deadline that fell while relaxed
         due = (
-            _add_months(first, t.amount)
+            add_months(first, t.amount)
             if t.unit == "months"
             else first + dt.timedelta(days=t.amount * (7 if t.unit == "weeks" else 1))
         ).isoformat()
@@ -138,23 +138,13 @@ def _still_to_come(framework: Framework, t: Timescale, start: str, on_site: str)
     """A step not yet taken: open until its limit, then breached by the inspection (or today,
     before the first day on site is known)."""
     first = dt.date.fromisoformat(start)
-    due = _add_months(first, t.amount) if t.unit == "months" else first + dt.timedelta(
+    due = add_months(first, t.amount) if t.unit == "months" else first + dt.timedelta(
         days=t.amount * (7 if t.unit == "weeks" else 1))
     day = dt.date.fromisoformat(on_site) if on_site else dt.date.today()
     if day <= due:
         return TimescaleCheck(t, None, "open", due=due.isoformat())
     check = _check(framework, t, start, day.isoformat(), to_today=not on_site)
     return replace(check, due=due.isoformat())
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day (31 January + 1 month = 28 or
-    29 February)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return day.replace(
-        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
-    )
 
 
 def _label(framework: Framework, field_id: str) -> str:

@@ -137,12 +137,18 @@ def test_the_wsoa_date_appears_only_when_a_wsoa_is_required():
     # 1, 8, 15 Mar (9, 14, 19, 24, 29, 34), Mon 22–Thu 25 Mar (38; Fri 26 is Good
     # Friday, Mon 29 Easter Monday), Tue 30 Mar–Fri 2 Apr (42), weeks of 5, 12, 19, 26 Apr
     # (47, 52, 57, 62), Mon 3 May is a holiday, Tue 4–Fri 7 May (66), Mon 10–Thu 13 May (70).
+    # DOMAIN.md: "Revisits follow a WSOA, usually within 18 months" (of publication).
     assert [(x.deadline.id, x.date) for x in with_wsoa] == [
         ("publication", d("2027-02-01")),
         ("wsoa", d("2027-05-13")),
+        ("revisit", d("2028-08-01")),
     ]
     assert with_wsoa[0].describe().endswith("Monday 1 February 2027")
     assert with_wsoa[1].describe().endswith("Thursday 13 May 2027")
+    assert with_wsoa[2].describe() == (
+        "Revisit usually by (18 months after publication, following a written statement of "
+        "action): Tuesday 1 August 2028"
+    )
 
 
 def test_no_deadlines_before_the_last_day_on_site_is_known():
@@ -152,9 +158,10 @@ def test_no_deadlines_before_the_last_day_on_site_is_known():
 
 def test_the_framework_counts_33_and_70_working_days_in_england():
     assert SEND.holidays == ENGLAND
-    assert [(x.id, x.after, x.working_days, x.only_if) for x in SEND.deadlines] == [
-        ("publication", "on_site_end", PUBLICATION, ""),
-        ("wsoa", "publication", WSOA, "wsoa-required"),
+    assert [(x.id, x.after, x.working_days, x.months, x.only_if) for x in SEND.deadlines] == [
+        ("publication", "on_site_end", PUBLICATION, 0, ""),
+        ("wsoa", "publication", WSOA, 0, "wsoa-required"),
+        ("revisit", "publication", 0, 18, "wsoa-required"),
     ]
 
 
@@ -216,6 +223,16 @@ def test_a_timescale_open_while_no_choice_of_a_field_names_the_file_and_the_fiel
     data["timescales"][final]["open_while"] = value
     path, message = refused(tmp_path, data)
     assert str(path) in message and f"timescales[{final}].open_while" in message
+
+
+@pytest.mark.parametrize("counts", [{}, {"working_days": 5, "months": 1}, {"months": -1}])
+def test_a_deadline_counted_in_neither_or_both_or_negatively_is_refused(tmp_path, counts):
+    data = send_data()
+    for key in ("working_days", "months"):
+        data["deadlines"][2].pop(key, None)
+    data["deadlines"][2].update(counts)
+    path, message = refused(tmp_path, data)
+    assert str(path) in message and "deadlines[2]" in message
 
 
 def test_a_bank_holiday_region_nobody_knows_is_refused_when_the_framework_loads(tmp_path):

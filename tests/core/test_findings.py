@@ -330,7 +330,7 @@ def test_details_are_set_survive_reopening_and_give_the_deadlines(inspection):
         assert again.info == info
         dates = inspection_deadlines(again.framework, again.info.on_site_end,
                                      again.info.wsoa == "required")
-        assert [x.date.isoformat() for x in dates] == ["2027-02-01", "2027-05-13"]
+        assert [x.date.isoformat() for x in dates] == ["2027-02-01", "2027-05-13", "2028-08-01"]
         assert again.verify().ok
 
 
@@ -456,7 +456,9 @@ def test_inspection_set_then_show_gives_the_publication_and_wsoa_dates(file_with
     cli("inspection", "set", path, "--on-site-end", "2026-12-11", "--wsoa", "required",
         "--addressee", ADDRESSEE, check=0)
     shown = json.loads(cli("inspection", "show", path, "--json", check=0).stdout)
-    assert shown["deadlines"] == {"publication": "2027-02-01", "wsoa": "2027-05-13"}
+    assert shown["deadlines"] == {
+        "publication": "2027-02-01", "wsoa": "2027-05-13", "revisit": "2028-08-01",
+    }
     assert (shown["on_site_end"], shown["wsoa"], shown["addressees"]) == (
         "2026-12-11", "required", [ADDRESSEE],
     )

@@ -108,6 +108,8 @@ def test_the_letter_marks_what_is_still_to_decide(inspection, tmp_path):
     # Required, with no finding that is a significant weakness: the cover note says so.
     text = letter(inspection, tmp_path, wsoa="required")
     assert "Written Statement of Action is required" in text
+    assert ("the local authority and the area's health commissioners are jointly responsible "
+            "for submitting the written statement to Ofsted.") in text
     assert "recorded as required, but no finding is a significant weakness" in text
     note = add_fixture_note(inspection)
     add_finding(inspection, question="A", judgement="weakness", text="Waits are long.",
