@@ -78,7 +78,7 @@ def cmd_finding_list(args: argparse.Namespace) -> int:
         judgement = fw.label(fw.judgements, item.judgement)
         print(
             f"{item.id[:8]}  {item.question}  {conflict}{mark}{judgement}: {item.text[:70]} "
-            f"({len(item.evidence)} notes)"
+            f"({len(item.evidence)} note{'' if len(item.evidence) == 1 else 's'})"
         )
     return 0
 
@@ -183,7 +183,7 @@ def _print_details(inspection: Inspection, as_json: bool) -> None:
         return
     print(
         f"{info.area}: on site {info.on_site_start or '?'} to {info.on_site_end or '?'}; "
-        f"WSOA {info.wsoa or 'not decided'}"
+        f"WSOA {info.wsoa.replace('-', ' ') or 'not decided'}"
     )
     for line in (*info.addressees, *info.team):
         print(f"  {line}")

@@ -406,7 +406,7 @@ class _Draft:
         coverage = self.inspection.index.coverage()
         share = 0.55 / len(self.fw.questions)  # the categories' names take the rest
         table, widths = self._table(
-            ["Outcome category", *(f"Question {q.code}" for q in self.fw.questions)],
+            ["Outcome or evidence theme", *(f"Question {q.code}" for q in self.fw.questions)],
             [0.45, *(share for _ in self.fw.questions)],
         )
         for outcome in self.fw.outcomes:

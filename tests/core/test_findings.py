@@ -437,6 +437,9 @@ def test_finding_add_prints_only_the_id_and_list_json_shows_it(file_with_notes):
     assert shown["revision"] >= 1
     listed_text = cli("finding", "list", path, check=0).stdout
     assert new_id[:8] in listed_text and "Significant weakness" in listed_text
+    assert listed_text.rstrip().endswith("(2 notes)")
+    cli("finding", "edit", path, new_id, "--evidence", first, check=0)
+    assert cli("finding", "list", path, check=0).stdout.rstrip().endswith("(1 note)")
 
 
 def test_finding_add_with_the_context_judgement_is_refused_in_one_sentence(file_with_notes):
@@ -464,6 +467,9 @@ def test_inspection_set_then_show_gives_the_publication_and_wsoa_dates(file_with
     )
     text = cli("inspection", "show", path, check=0).stdout
     assert "Monday 1 February 2027" in text and "Thursday 13 May 2027" in text
+    assert "WSOA required" in text
+    cli("inspection", "set", path, "--wsoa", "not-required", check=0)
+    assert "WSOA not required" in cli("inspection", "show", path, check=0).stdout
 
 
 def test_inspection_set_with_nothing_to_set_is_refused_in_one_sentence(file_with_notes):

@@ -357,7 +357,7 @@ def test_method_paragraph_counts_the_evidence_gathered(rich_text):
 
 def test_appendix_tables_coverage_ehc_timeliness_and_every_note(rich, rich_text):
     appendix = rich_text[rich_text.index("Appendix: coverage"):]
-    in_order(appendix, "Outcome category", "Question A", "Question B", "Question C")
+    in_order(appendix, "Outcome or evidence theme", "Question A", "Question B", "Question C")
     assert (
         "Final EHC plan within 20 weeks of the request (reg 13(2)): 1 of 2 within 20 weeks"
         in appendix
@@ -372,7 +372,7 @@ def test_appendix_tables_coverage_ehc_timeliness_and_every_note(rich, rich_text)
     document = docx.Document(str(rich.draft))
     coverage, evidence = document.tables
     cells = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in coverage.rows}
-    assert cells["Outcome category"] == ["Question A", "Question B", "Question C"]
+    assert cells["Outcome or evidence theme"] == ["Question A", "Question B", "Question C"]
     identification = "Identifying needs 0–25, including groups needing additional consideration"
     assert cells[identification] == ["2", "gap", "gap"]
     assert cells["The impact of joint commissioning"] == ["gap", "1", "gap"]
