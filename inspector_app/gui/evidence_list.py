@@ -105,6 +105,7 @@ class EvidenceList(QWidget):
         self.model.sort_wanted.connect(self._sort)
         self.sort: tuple[str | None, bool] = (None, False)
         self._pending_select: str | None = None
+        self._shown: tuple | None = None  # the search, filter and order last shown
         self._preferred: str | None = None
         # Typing waits for a short pause; a page query takes ~10 ms, so the pause can be short.
         self._debounce = QTimer(self, singleShot=True, interval=60)
@@ -316,13 +317,18 @@ class EvidenceList(QWidget):
         self.delegate.query = where.text
         previous = self.selected_id()  # a reset clears the selection; keep it
         self.model.set_rows(rows, total)
+        # Another search, filter or order is read from the top (the best matches first).
+        from_top, self._shown = (where, sort) != self._shown, (where, sort)
         self._ask_excerpts(where, rows)
         match = "" if where == NoteFilter() else " matches" if total == 1 else " match"
         self.count.setText(f"{total} note{'s' if total != 1 else ''}{match}")
         self._empty_state(where, rows)
-        target, self._pending_select = self._pending_select or previous, None
+        wanted = self._pending_select  # a note just made: shown wherever it is
+        target, self._pending_select = wanted or previous, None
         if target:
             self.select(target, emit=False)
+        if from_top and not wanted:
+            self.table.scrollToTop()
         self.loaded.emit(len(rows))
 
     def _ask_excerpts(self, where: NoteFilter, rows: list) -> None:

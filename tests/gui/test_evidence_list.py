@@ -231,6 +231,11 @@ def test_the_list_stays_responsive_with_2000_notes(
 
     qtbot.waitUntil(at_the_end, timeout=10_000)
     assert not table.grab().isNull()
+    # A search made from down there shows its best matches, from the top.
+    table.clearSelection()
+    with qtbot.waitSignal(evidence.loaded, timeout=WAIT_MS):
+        qtbot.keyClicks(evidence.search, "internships")
+    assert table.verticalScrollBar().value() == 0
 
 
 def test_a_larger_text_size_widens_the_columns_so_headings_stay_whole(
