@@ -404,6 +404,7 @@ class NoteEditor(QWidget):
         same = note.id and note.id == shown
         if not same or not as_stored(self.title.text(), note.title, multiline=False):
             self.title.setText(note.title)
+            self.title.setCursorPosition(0)  # a long title shows its start
         if not same or not as_stored(self.text.toPlainText(), note.text):
             self.text.setPlainText(note.text)
         self._show_timescales()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from inspector_app.core.models import Note
 from inspector_app.gui import operations as ops
 from inspector_app.gui.children import ChildrenView
+from inspector_app.gui.confirm import confirm
 from inspector_app.gui.conflict_dialog import ConflictDialog
 from inspector_app.gui.coverage import CoverageView
 from inspector_app.gui.editor import NoteEditor
@@ -42,9 +43,13 @@ class DeleteNote(QUndoCommand):
             ops.restore_note,
             self.note,
             changes=True,
-            on_success=lambda note: self.workspace.show_note(note.id),
+            on_success=self._restored,
             on_failure=self.workspace.failed,
         )
+
+    def _restored(self, note: Note) -> None:
+        self.workspace.show_note(note.id)
+        self.workspace.status.emit("Note brought back.")
 
 
 class ChangeTags(QUndoCommand):
@@ -270,6 +275,22 @@ class Workspace(QWidget):
         if note is None or not self.editor.note_id:
             self.status.emit("Select a note to delete.")
             return
+        resting = [f for f in self.findings.items if note.id in f.evidence]
+        if not resting:
+            self._delete(note)
+            return
+        count = "a finding rests" if len(resting) == 1 else f"{len(resting)} findings rest"
+        confirm(
+            self,
+            title="Delete note",
+            text=f"{count[0].upper()}{count[1:]} on this note as evidence; the draft would "
+            "list it as deleted. Delete it anyway? (Ctrl+Z brings it back.)",
+            action="&Delete note",
+            name="deleteEvidence",
+            on_yes=lambda: self._delete(note),
+        )
+
+    def _delete(self, note: Note) -> None:
         self.editor.clear()
         self.undo_stack.push(DeleteNote(self, note))
         self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")

@@ -291,6 +291,7 @@ def test_delete_a_note_then_undo_brings_it_back(
     ctrl(qtbot, table, Qt.Key.Key_Z)
     qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
     qtbot.waitUntil(lambda: workspace.editor.note_id == note_id)
+    assert window.statusBar().currentMessage() == "Note brought back."
     restored = {n.id: n for n in notes_on_disk(inspection_path)}[note_id]
     assert restored.text == "The forum co-wrote the local offer pages."
     assert restored.outcomes == ("co-production",)
@@ -319,6 +320,19 @@ def test_undo_of_a_delete_selects_the_note_again(qtbot, opened: MainWindow) -> N
     runner = window.session.runner
     qtbot.waitUntil(lambda: not runner.busy(), timeout=WAIT_MS)  # every reload has arrived
     assert workspace.list.selected_id() == note_id, "the restored note is not highlighted"
+
+
+def test_a_long_title_is_shown_from_its_start(qtbot, window: MainWindow, inspection_path) -> None:
+    title = "Meeting with the Parent Carer Forum steering group " * 4
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        note = inspection.add_note(kind="meeting", questions=["A"], outcomes=["co-production"],
+                                   judgement="context", title=title.strip(), text="Notes.")
+    unlock(qtbot, window, inspection_path)
+    window.resize(1024, 700)
+    window.workspace.show_note(note.id)
+    editor = window.workspace.editor
+    qtbot.waitUntil(lambda: editor.note_id == note.id, timeout=WAIT_MS)
+    assert editor.title.cursorPosition() == 0
 
 
 def test_delete_key_in_a_text_box_deletes_text_not_the_note(

@@ -363,6 +363,36 @@ def test_deleting_a_finding_asks_first(qtbot, window: MainWindow, inspection_pat
     assert on_disk(inspection_path) == []
 
 
+def test_deleting_a_note_a_finding_rests_on_asks_first(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    finding_id, [evidence, *_] = make_finding(inspection_path, "Waits are long.")
+    unlock(qtbot, window, inspection_path)
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: len(workspace.findings.items) == 1, timeout=WAIT_MS)
+    workspace.show_note(evidence)
+    qtbot.waitUntil(lambda: workspace.editor.note_id == evidence, timeout=WAIT_MS)
+
+    def question() -> QMessageBox | None:
+        shown = [b for b in workspace.findChildren(QMessageBox, "deleteEvidence")
+                 if b.isVisible()]
+        return shown[0] if shown else None
+
+    workspace.delete_current()
+    qtbot.waitUntil(lambda: question() is not None, timeout=WAIT_MS)
+    assert question().text().startswith("A finding rests on this note as evidence")
+    question().button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(200)
+    assert workspace.editor.note_id == evidence
+    assert evidence in {n.id for n in window.session.inspection.notes()}
+    workspace.delete_current()
+    qtbot.waitUntil(lambda: question() is not None, timeout=WAIT_MS)
+    next(b for b in question().buttons() if "Delete" in b.text()).click()
+    qtbot.waitUntil(lambda: workspace.list.model.row_of(evidence) == -1, timeout=WAIT_MS)
+
+
 def on_disk_while_open(window: MainWindow) -> list:
     window.session.runner.wait()
     return findings.findings(window.session.inspection)
