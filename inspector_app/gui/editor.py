@@ -307,20 +307,13 @@ class NoteEditor(QWidget):
         self.photos.show_thumbnails([])
         self.pages.setCurrentWidget(self.empty)
 
-    def new_note(self, kind: str) -> None:
-        """A blank draft of ``kind``, cursor in the text; saved once something is typed."""
-        self._show(
-            Note(
-                id="",
-                kind=kind,
-                author="",
-                questions=(),
-                outcomes=(),
-                judgement=self._default_judgement(),
-                title="",
-                text="",
-            )
-        )
+    def new_note(self, kind: str, tags: tuple[str | None, str | None] = (None, None)) -> None:
+        """A blank draft of ``kind``, cursor in the text; saved once something is typed. It
+        starts tagged with ``tags``' question and outcome (the list's filters), if given."""
+        question, outcome = tags
+        self._show(Note(id="", kind=kind, author="", questions=(question,) if question else (),
+                        outcomes=(outcome,) if outcome else (),
+                        judgement=self._default_judgement(), title="", text=""))
         self.kind.setEnabled(True)
         self.state.setText("New note")
         self.text.setFocus()

@@ -348,11 +348,15 @@ class EvidenceList(QWidget):
             self.empty.hide()
             self.table.show()
             return
-        self.empty.setText(
-            "No notes yet. Press Ctrl+N to capture the first one."
-            if where == NoteFilter()
-            else "No notes match. Change the filters or the search, or press Clear."
-        )
+        only_tags = where == NoteFilter(question=where.question, outcome=where.outcome)
+        if where == NoteFilter():
+            text = "No notes yet. Press Ctrl+N to capture the first one."
+        elif only_tags:  # a gap in the coverage
+            text = ("No evidence here yet. Press Ctrl+N to write a note already tagged with "
+                    "the question and outcome chosen, or change the filters.")
+        else:
+            text = "No notes match. Change the filters or the search, or press Clear."
+        self.empty.setText(text)
         self.table.hide()
         self.empty.show()
 

@@ -14,7 +14,14 @@ from inspector_app.core.store import Inspection
 from inspector_app.gui.coverage import GAP, CoverageView
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, click, error_dialogs, menu_action, visible_headings
+from tests.gui.helpers import (
+    WAIT_MS,
+    click,
+    ctrl,
+    error_dialogs,
+    menu_action,
+    visible_headings,
+)
 
 
 @pytest.fixture
@@ -115,7 +122,18 @@ def test_clicking_a_cell_filters_the_evidence_list(
         qtbot.keyClick(table, Qt.Key.Key_Return)
     assert shown.args == [0]
     assert opened.workspace.tabs.currentIndex() == 0
-    assert "No notes match" in opened.workspace.list.empty.text()
+    assert "No evidence here yet. Press Ctrl+N" in opened.workspace.list.empty.text()
+
+    # Ctrl+N there writes a note that fills the gap, and the list shows it once saved.
+    ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)
+    editor = opened.workspace.editor
+    assert editor.questions["A"].isChecked()
+    assert [k for k, box in editor.questions.items() if box.isChecked()] == ["A"]
+    qtbot.keyClicks(editor.text, "The SEND board has no parent representative.")
+    qtbot.waitUntil(lambda: visible_headings(opened) != [], timeout=WAIT_MS)
+    with Inspection.open(opened.session.inspection.path, PASSPHRASE) as again:
+        [note] = [n for n in again.notes() if n.text.startswith("The SEND board")]
+    assert (note.questions, note.outcomes) == (("A",), ("leadership",))
 
 
 def test_export_as_png(
