@@ -132,8 +132,8 @@ def export_bundle(
         for m in recipients
     ]
     header_bytes = json.dumps(header, sort_keys=True).encode()
-    records = _records(inspection)
-    photos = _photos(inspection)
+    photos, held_back = _photos(inspection)
+    records = [r for r in _records(inspection) if r[1] not in held_back]
     manifest = json.dumps(
         {
             "records": [[t, i, _sha(raw)] for t, i, raw in records],
@@ -195,13 +195,20 @@ def _records(inspection: Inspection) -> list[tuple[str, str, bytes]]:
     return [(rtype, rid, raw) for rtype in SYNCED for rid, raw in inspection.file.scan_raw(rtype)]
 
 
-def _photos(inspection: Inspection) -> list[Attachment]:
-    out = []
-    for _rid, _revision, state in inspection.file.scan("attachment"):
+def _photos(inspection: Inspection) -> tuple[list[Attachment], set[str]]:
+    """The photos to send, and those held back: a deleted note's photos stay in this file
+    (undo brings the note back with them) but go to nobody."""
+    out, held_back = [], set()
+    for rid, _revision, state in inspection.file.scan("attachment"):
         data = history.current(state)[0] if state is not None else {"deleted": True}
-        if not data.get("deleted"):
+        if data.get("deleted"):
+            continue
+        note = inspection.file.read("note", data["note_id"])
+        if note and all(head["data"].get("deleted") for head in note[1]["heads"]):
+            held_back.add(rid)
+        else:
             out.append(Attachment.from_payload(data))
-    return out
+    return out, held_back
 
 
 def _write(out: Path, header: bytes, sealed: Iterator[bytes]) -> None:
@@ -377,6 +384,7 @@ class _Reader:
         self.photo_parts: list[bytes] = []
         self.received: dict[tuple[str, str], tuple[int, str]] = {}  # photos: size, hash
         self.new_photos: set[str] = set()  # photo records this file did not have
+        self.removed_photos: set[str] = set()
         self.raw = b""  # the manifest as signed
         self.pending: list[Change] = []  # merged records, written in batches
         self.stored: dict[str, set[str]] = {}  # ids already in the file, read in the transaction
@@ -484,6 +492,8 @@ class _Reader:
                     raise _invalid()  # a photo record is never changed, only deleted
         if key[0] == "attachment" and not found:
             self.new_photos.add(key[1])  # its photo must be in the bundle or the file
+        if key[0] == "attachment" and history.current(merged)[0].get("deleted"):
+            self.removed_photos.add(key[1])  # removed by its author: its data goes here too
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
@@ -617,6 +627,9 @@ class _Reader:
                 "The bundle is missing parts its manifest lists; nothing was imported."
             )
         self._check_photos_belong()
+        self.inspection.file.db.conn.executemany(
+            "DELETE FROM chunks WHERE attachment_id = ?", [(a,) for a in self.removed_photos]
+        )
         known = set(self.inspection.children)
         self.inspection.file.write(
             [

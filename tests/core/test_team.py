@@ -2,8 +2,10 @@
 
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from inspector_app.core import bundle, outfile, team
 from inspector_app.core.errors import InvalidInput, StorageError
@@ -292,3 +294,39 @@ def test_adding_a_members_card_again_keeps_the_bundles_received_from_them(pair, 
     [mo] = [m for m in team.roster(lead) if m.name == "Mo Member"]
     assert mo.last_bundle is not None and mo.last_bundle[0] == 1
     assert bundle.import_bundle(lead, tmp_path / "first.bundle").already
+
+
+def a_photo(tmp_path) -> Path:
+    path = tmp_path / "display.jpg"
+    Image.new("RGB", (320, 240), "#3b6ea5").save(path, "JPEG")
+    return path
+
+
+def test_a_photo_removed_by_its_author_is_removed_from_the_leads_file_too(pair, tmp_path):
+    lead, member = pair
+    note = add_fixture_note(member)
+    with_photo = member.edit_note(note.id, photos=[a_photo(tmp_path)])
+    bundle.export_bundle(member, tmp_path / "1.bundle")
+    bundle.import_bundle(lead, tmp_path / "1.bundle")
+    [photo_id] = with_photo.attachments
+    assert lead.photo(photo_id)
+    member.remove_photo(note.id, photo_id)
+    bundle.export_bundle(member, tmp_path / "2.bundle")
+    bundle.import_bundle(lead, tmp_path / "2.bundle")
+    assert lead.note(note.id).attachments == ()
+    held = lead.file.db.execute("SELECT count(*) FROM chunks WHERE attachment_id = ?",
+                                [photo_id]).fetchone()
+    assert held == (0,) and lead.verify().ok  # no photo data left without its record
+
+
+def test_a_deleted_notes_photo_goes_to_nobody_and_comes_back_with_undo(pair, tmp_path):
+    lead, member = pair
+    note = member.edit_note(add_fixture_note(member).id, photos=[a_photo(tmp_path)])
+    deleted = member.delete_note(note.id)
+    bundle.export_bundle(member, tmp_path / "1.bundle")
+    assert bundle.import_bundle(lead, tmp_path / "1.bundle").photos == 0
+    assert lead.file.read("attachment", note.attachments[0]) is None
+    member.restore_note(deleted)  # undo: the note and its photo are back, and travel
+    bundle.export_bundle(member, tmp_path / "2.bundle")
+    assert bundle.import_bundle(lead, tmp_path / "2.bundle").photos == 1
+    assert lead.note(note.id).attachments == note.attachments and lead.verify().ok
