@@ -48,6 +48,7 @@ from inspector_app.cli.sync import (
 )
 from inspector_app.core import framework as frameworks
 from inspector_app.core.errors import InspectorError
+from inspector_app.core.models import without_hidden
 from inspector_app.core.store import ROLES
 
 
@@ -62,8 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check_text(args)
         return args.run(args) or 0
-    except InspectorError as exc:
-        print(f"inspector-app: {exc}", file=sys.stderr)
+    except InspectorError as exc:  # a file's name in it may hold a terminal's control codes
+        print(f"inspector-app: {without_hidden(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("inspector-app: stopped; nothing unsaved was written.", file=sys.stderr)
@@ -74,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a path the system refuses where no check expected it
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"inspector-app: {exc.strerror or exc}{where}.", file=sys.stderr)
+        print(f"inspector-app: {without_hidden(f'{exc.strerror or exc}{where}')}.",
+              file=sys.stderr)
         return 2
 
 

@@ -13,10 +13,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from inspector_app.core.errors import ImageError
-from inspector_app.core.models import MAX_EDGE
+from inspector_app.core.models import MAX_EDGE, without_hidden
 
 MAX_FILE_BYTES = 80 * 1024 * 1024
 MAX_PIXELS = 60_000_000
@@ -40,7 +40,9 @@ class CleanPhoto:
 
 def normalise(path: Path) -> CleanPhoto:
     """A clean JPEG and thumbnail from an image file, or ``ImageError`` saying why not."""
-    name = path.name or str(path)
+    name = without_hidden(path.name or str(path))
+    if len(name) > 80:  # the start and the end tell a photo apart
+        name = f"{name[:40]}…{name[-39:]}"
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -69,7 +71,8 @@ def normalise(path: Path) -> CleanPhoto:
                 # Shrink first, so no full-size copy is ever made of a large PNG or TIFF.
                 image.thumbnail((LONG_EDGE, LONG_EDGE), Image.Resampling.LANCZOS)
                 upright = ImageOps.exif_transpose(image)
-        return _clean(upright)
+                profile = image.info.get("icc_profile")
+        return _clean(_in_srgb(_eight_bit(upright), profile))
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -81,10 +84,36 @@ def normalise(path: Path) -> CleanPhoto:
         raise ImageError(
             f"'{name}' is not an image the app can read; choose a JPEG or PNG photo."
         ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - each decoder fails in its own way on bad data
         raise ImageError(
             f"'{name}' is damaged or truncated; take or export the photo again."
         ) from exc
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """Greyscale of more than 8 bits (16-bit PNG or TIFF, 32-bit, float) scaled to 8 bits:
+    converted as it is, every level above 255 would be white."""
+    if not (image.mode.startswith("I") or image.mode == "F"):
+        return image
+    if image.mode != "F":
+        image = image.convert("I")
+    high = image.getextrema()[1]
+    scale = 255 if image.mode == "F" and high <= 1 else 1 / 257 if high > 255 else 1
+    return image.point(lambda v: v * scale).convert("L")
+
+
+def _in_srgb(image: Image.Image, profile: bytes | None) -> Image.Image:
+    """Colours as the camera's profile (Display P3, say) meant them, in sRGB: the profile
+    itself is not kept, so colours read as sRGB unconverted would come out dull."""
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a profile that cannot be read: the pixels as they are
 
 
 def _clean(image: Image.Image) -> CleanPhoto:

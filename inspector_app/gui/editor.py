@@ -718,6 +718,8 @@ class NoteEditor(QWidget):
     def _photo_failed(self, exc: Exception) -> None:
         self.photos.set_busy(1, 1)
         show_error(self, exc)
+        if self.note_id:  # the photos added before the failure are shown
+            self.session.run(ops.get_note, self.note_id, on_success=self._photos_changed)
 
     def _photos_added(self, note: Note, refused: list[str], wanted: int) -> None:
         self._photos_changed(note)

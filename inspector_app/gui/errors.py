@@ -18,6 +18,7 @@ from inspector_app.core.errors import (
     StorageError,
     WrongPassphrase,
 )
+from inspector_app.core.models import without_hidden
 
 TITLES: list[tuple[type[InspectorError], str]] = [
     (WrongPassphrase, "Wrong passphrase"),
@@ -48,7 +49,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
     """The title and sentence for an error; unexpected ones get a plain apology, no traceback."""
     for kind, title in TITLES:
         if isinstance(exc, kind):
-            text = str(exc)
+            text = without_hidden(str(exc))  # a file's name may turn the sentence around
             for pattern, instead in IN_THE_APP:
                 text = pattern.sub(instead, text)
             return title, text

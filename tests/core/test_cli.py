@@ -275,3 +275,10 @@ def test_show_gives_times_on_this_computers_clock_as_the_app_does(file, monkeypa
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_path_with_terminal_control_codes_is_named_without_them(tmp_path):
+    hostile = tmp_path / "notes\x1b]0;PWNED\x07\x1b[2J\u202eexe.inspection"
+    result = cli("show", hostile, "00000000", check=2)
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\u202e" not in result.stderr and "notes]0;PWNED[2Jexe.inspection" in result.stderr

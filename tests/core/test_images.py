@@ -184,6 +184,70 @@ def test_a_png_with_transparency_is_accepted(inspection, tmp_path):
     assert inspection.verify().ok
 
 
+@pytest.mark.parametrize(("mode", "level"), [("I;16", 32_896), ("I", 32_896), ("F", 0.5)])
+def test_greyscale_deeper_than_8_bits_keeps_its_levels(tmp_path, mode, level):
+    source = tmp_path / f"scan-{mode.replace(';', '')}.tif"
+    Image.new(mode, (64, 48), level).save(source, "TIFF")
+    photo = decoded(images.normalise(source).photo)
+    assert abs(photo.getpixel((32, 24)) - 128) <= 2  # mid grey, not white or black
+
+
+def icc_profile(red: tuple, green: tuple, blue: tuple) -> bytes:
+    """A minimal RGB display profile with these primaries (XYZ) and a 2.2 gamma."""
+
+    def tag(kind: bytes, body: bytes) -> bytes:
+        return kind + bytes(4) + body
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return tag(b"XYZ ", b"".join(struct.pack(">i", round(v * 65536)) for v in (x, y, z)))
+
+    gamma = tag(b"curv", struct.pack(">IH", 1, 0x0233))
+    tags = [(b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(*red)), (b"gXYZ", xyz(*green)),
+            (b"bXYZ", xyz(*blue)), (b"rTRC", gamma), (b"gTRC", gamma), (b"bTRC", gamma)]
+    at, table, bodies = 128 + 4 + 12 * len(tags), b"", b""
+    for kind, body in tags:
+        body += bytes(-len(body) % 4)
+        table += kind + struct.pack(">II", at + len(bodies), len(body))
+        bodies += body
+    head = (struct.pack(">I", at + len(bodies)) + b"lcms" + struct.pack(">I", 0x02100000)
+            + b"mntrRGB XYZ " + bytes(12) + b"acsp" + bytes(24) + struct.pack(">I", 0)
+            + b"".join(struct.pack(">i", round(v * 65536)) for v in (0.9642, 1.0, 0.8249)))
+    head += bytes(128 - len(head))
+    return head + struct.pack(">I", len(tags)) + table + bodies
+
+
+def test_a_wide_gamut_photo_is_put_into_srgb_not_read_as_if_it_were(tmp_path):
+    # Display P3, as phones save photos: its pure green is greener than sRGB can show.
+    p3 = icc_profile((0.5151, 0.2412, -0.0011), (0.2920, 0.6922, 0.0419),
+                     (0.1571, 0.0666, 0.7841))
+    source = tmp_path / "p3.jpg"
+    Image.new("RGB", (64, 48), (60, 170, 80)).save(source, "JPEG", quality=100,
+                                                   icc_profile=p3, subsampling=0)
+    red, green, blue = decoded(images.normalise(source).photo).getpixel((32, 24))
+    assert green > 170 and red < 50  # as colour-managed software shows it, not (60, 170, 80)
+
+
+def test_a_decoder_failing_in_its_own_way_is_a_damaged_photo(tmp_path, monkeypatch):
+    source = good_photo(tmp_path)
+
+    def broken(self):
+        raise RuntimeError("decoder error")  # as the AVIF decoder does on damaged data
+
+    monkeypatch.setattr(Image.Image, "load", broken)
+    with pytest.raises(ImageError, match="is damaged or truncated"):
+        images.normalise(source)
+
+
+def test_a_refused_files_name_cannot_take_over_the_terminal_or_the_sentence(tmp_path):
+    bad = tmp_path / ("evil\x1b]0;PWNED\x07\x1b[2J\u202etxt" + "x" * 200 + ".jpg")
+    bad.write_text("not a photo")
+    with pytest.raises(ImageError) as caught:
+        images.normalise(bad)
+    message = str(caught.value)
+    assert not any(c in message for c in "\x1b\x07\u202e") and "evilPWNED" not in message
+    assert message.startswith("'evil]0;PWNED[2Jtxt") and "…" in message and len(message) < 200
+
+
 # -- bad photos --------------------------------------------------------------------------------
 
 

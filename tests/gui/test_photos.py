@@ -9,6 +9,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
+from inspector_app.core.errors import StorageError
+from inspector_app.core.store import Inspection
 from inspector_app.gui.editor import NoteEditor
 from inspector_app.gui.evidence_model import COLUMNS
 from inspector_app.gui.main_window import MainWindow
@@ -218,6 +220,25 @@ def test_a_broken_photo_among_several_stops_none_of_the_others(
     box.close()
     qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 2, timeout=WAIT_MS)
     assert len(attachments(inspection_path, editor.note_id)) == 2
+
+
+def test_photos_added_before_a_failure_are_shown_and_its_name_is_said_plainly(
+    qtbot, opened: MainWindow, editor: NoteEditor, tmp_path: Path, monkeypatch
+) -> None:
+    first, second = make_jpeg(tmp_path / "first.jpg"), make_jpeg(tmp_path / "second.jpg")
+    add_photo = Inspection.add_photo
+
+    def disk_fills_up(self, note_id, path):
+        if path == second:
+            raise StorageError(f"The disk is full; '{path.stem}\u202egpj.exe' was not saved.")
+        return add_photo(self, note_id, path)
+
+    monkeypatch.setattr(Inspection, "add_photo", disk_fills_up)
+    editor.photos.add_requested.emit([first, second])
+    qtbot.waitUntil(lambda: len(error_dialogs(opened)) == 1, timeout=WAIT_MS)
+    [box] = error_dialogs(opened)
+    assert "\u202e" not in box.text() and "secondgpj.exe" in box.text()
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
 
 
 def test_closing_the_window_while_a_photo_is_added_keeps_it(
