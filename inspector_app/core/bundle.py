@@ -470,6 +470,8 @@ class _Reader:
             return  # sent again exactly as this file holds it (checked when it first came)
         _check_shape(incoming)
         merged = history.merge(found[1], incoming) if found else history.normalised(incoming)
+        if key[0] == "attachment" and history.current(merged)[0].get("deleted"):
+            self.removed_photos.add(key[1])  # removed by its author: its data goes here too
         if found and merged == found[1]:
             return  # nothing new: a record sent again, as every nightly bundle sends it
         if found and any(  # a version keeps its parents: history is never rewritten
@@ -492,8 +494,6 @@ class _Reader:
                     raise _invalid()  # a photo record is never changed, only deleted
         if key[0] == "attachment" and not found:
             self.new_photos.add(key[1])  # its photo must be in the bundle or the file
-        if key[0] == "attachment" and history.current(merged)[0].get("deleted"):
-            self.removed_photos.add(key[1])  # removed by its author: its data goes here too
         self.pending.append(Change(key[0], key[1], merged, "merge"))
         if len(self.pending) >= BATCH:
             self._flush()
@@ -595,6 +595,8 @@ class _Reader:
             data = history.current(found[1])[0] if found else {"deleted": True}
             for variant in PHOTO_VARIANTS:
                 sent = self.received.get((attachment_id, variant))
+                if attachment_id in self.removed_photos:
+                    break  # sent by one who still had it, removed by another: it goes
                 if sent and (
                     data.get("deleted")
                     or (data["sizes"][variant], data["sha256"][variant]) != sent

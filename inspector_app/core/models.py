@@ -6,6 +6,7 @@ seal, so they are not repeated inside it.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import datetime as dt
 import re
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from inspector_app.core import crypto
 from inspector_app.core.errors import InvalidInput
 from inspector_app.core.framework import Framework
 
@@ -362,6 +364,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(
         year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
     )
+
+
+def identity_payload(
+    identity: crypto.Identity, seq: int = 0, exported_through: int = 0
+) -> dict[str, Any]:
+    """The file's own keys (sealed like any record), its last bundle number, and the last
+    audit entry that bundle included."""
+    return {
+        "receive": base64.b64encode(identity.receive_private).decode(),
+        "sign": base64.b64encode(identity.sign_private).decode(),
+        "seq": seq,
+        "exported_through": exported_through,
+    }
 
 
 def letter_date(day: dt.date, *, short: bool = False, weekday: bool = False) -> str:

@@ -7,7 +7,6 @@ updates the in-memory working set, so what the user sees is what is on disk.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -42,6 +41,7 @@ from inspector_app.core.models import (
     clean_child_ref,
     clean_line,
     differences,
+    identity_payload,
     new_id,
     now,
     one_of,
@@ -56,19 +56,6 @@ ROLES = ("lead", "team")
 ROLE_LABELS = {"lead": "Lead inspector", "team": "Team inspector"}  # how the app names them
 _INFO = ("inspection", "inspection")
 IDENTITY = ("identity", "self")
-
-
-def identity_payload(
-    identity: crypto.Identity, seq: int = 0, exported_through: int = 0
-) -> dict[str, Any]:
-    """The file's own keys (sealed like any record), its last bundle number, and the last
-    audit entry that bundle included."""
-    return {
-        "receive": base64.b64encode(identity.receive_private).decode(),
-        "sign": base64.b64encode(identity.sign_private).decode(),
-        "seq": seq,
-        "exported_through": exported_through,
-    }
 
 
 PAGE = 200  # rows a list fetches at a time
@@ -423,6 +410,8 @@ class Inspection:
             if "attachments" in changes:  # photos are added and removed, not listed
                 raise InvalidInput("These cannot be edited: attachments.")
         edited = changed_note(self.framework, current, changes, require_tags=require_tags)
+        if current.conflict:
+            edited = replace(edited, attachments=self._every_photo(edited))
         cleaned = [images.normalise(Path(p)) for p in photos]
         if edited.to_payload() == current.to_payload() and not cleaned and not current.conflict:
             return current
@@ -601,7 +590,15 @@ class Inspection:
             self.index.remove(note.id)
             return note
         kept = replace(Note.from_payload(note.id, note.revision, data), conflict=False)
-        return self._save_note(kept, "resolve")
+        return self._save_note(replace(kept, attachments=self._every_photo(kept)), "resolve")
+
+    def _every_photo(self, kept: Note) -> tuple[str, ...]:
+        """Settling a conflict keeps the photos of every version, not only those of the one
+        kept (two inspectors who each added one keep both); a photo removed stays removed."""
+        heads = self.file.read("note", kept.id)[1]["heads"]
+        ids = [*kept.attachments, *(a for h in heads for a in h["data"].get("attachments", ()))]
+        found = {a: self.file.read("attachment", a) for a in dict.fromkeys(ids)}
+        return tuple(a for a, f in found.items() if f and "note_id" in history.current(f[1])[0])
 
     def version_to_keep(self, note_id: str, keep: str) -> Version:
         """The competing version of a note in conflict that ``keep`` names (a prefix of at

@@ -22,9 +22,9 @@ from inspector_app.core import crypto, outfile
 from inspector_app.core.concurrent import on_latest
 from inspector_app.core.crypto import KdfParams
 from inspector_app.core.errors import BundleRejected, InvalidInput
-from inspector_app.core.models import clean_line, now
+from inspector_app.core.models import clean_line, identity_payload, now
 from inspector_app.core.records import Change
-from inspector_app.core.store import IDENTITY, Inspection, identity_payload
+from inspector_app.core.store import IDENTITY, Inspection
 
 CARD_FORMAT = "inspector-app/card/1"
 MAX_CARD_BYTES = 16 * 1024

@@ -40,6 +40,7 @@ def summary(framework: Framework, version: Version) -> str:
         f"Questions: {', '.join(data.get('questions', [])) or 'none'}",
         f"Outcomes: {'; '.join(outcomes) or 'none'}",
         f"Children: {', '.join(data.get('children', [])) or 'none'}",
+        f"Photos: {len(data.get('attachments', []))}",
     ]
     lines += _details(framework, data)
     if data.get("title"):
@@ -115,7 +116,8 @@ class ConflictDialog(QDialog):
         self.versions = versions
         self.heading.setText(
             f"{len(versions)} versions of this note were made from the same one. Keep one, or "
-            "write a merged text below; the versions not kept are set aside."
+            "write a merged text below; the versions not kept are set aside (their photos are "
+            "kept on the note whichever version is)."
         )
         theirs, chain = 0, []
         for version in versions:

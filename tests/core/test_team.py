@@ -330,3 +330,28 @@ def test_a_deleted_notes_photo_goes_to_nobody_and_comes_back_with_undo(pair, tmp
     bundle.export_bundle(member, tmp_path / "2.bundle")
     assert bundle.import_bundle(lead, tmp_path / "2.bundle").photos == 1
     assert lead.note(note.id).attachments == note.attachments and lead.verify().ok
+
+
+@pytest.mark.parametrize("settle", ["keep theirs", "edit merged"])
+def test_settling_a_conflict_keeps_every_versions_photos_and_no_removed_one(
+    pair, tmp_path, settle
+):
+    lead, member = pair
+    note = lead.edit_note(add_fixture_note(lead).id, photos=[a_photo(tmp_path)])
+    team.write_card(lead, tmp_path / "lead.card")
+    bundle.export_bundle(lead, tmp_path / "to-team.bundle", to_team=True)
+    bundle.import_bundle(member, tmp_path / "to-team.bundle")
+    [shared] = note.attachments
+    lead.remove_photo(note.id, shared)
+    mine = lead.edit_note(note.id, photos=[a_photo(tmp_path)]).attachments
+    theirs = member.edit_note(note.id, photos=[a_photo(tmp_path)]).attachments
+    bundle.export_bundle(member, tmp_path / "mo.bundle")
+    bundle.import_bundle(lead, tmp_path / "mo.bundle")
+    assert lead.note(note.id).conflict
+    [theirs_version] = [v for v in lead.versions(note.id) if v.by == "Mo Member"]
+    if settle == "keep theirs":
+        kept = lead.resolve(note.id, theirs_version.id)
+    else:
+        kept = lead.edit_note(note.id, text="Both readings, merged.", merge_conflict=True)
+    assert set(kept.attachments) == {*mine, *theirs} - {shared}
+    assert all(lead.photo(a) for a in kept.attachments) and lead.verify().ok

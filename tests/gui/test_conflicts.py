@@ -91,7 +91,8 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
     texts = {w: boxes[w].findChild(QPlainTextEdit).toPlainText() for w in boxes}
     assert texts["mine"].endswith(LEAD_TEXT) and texts["theirs"].endswith(MEMBER_TEXT)
     # Everything a version holds is compared: outcomes by name, children, the kind's details.
-    assert all("Children:" in text and "Outcomes:" in text for text in texts.values())
+    assert all("Children:" in text and "Outcomes:" in text and "Photos: 0" in text
+               for text in texts.values())
     assert boxes["mine"].findChild(QPushButton).text() == "Keep &mine"
 
     keep_theirs = boxes["theirs"].findChild(QPushButton)
