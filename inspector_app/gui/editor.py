@@ -110,6 +110,8 @@ class NoteEditor(QWidget):
         limit_line(self.title, MAX_LINE, "title", self._refused)
         self.text = LimitedText("note's text")
         self.text.refused.connect(self._refused)
+        self.text.takes_files = True
+        self.text.files_pasted.connect(self._files_pasted)
         self.text.setPlaceholderText("What did you see, read or hear?")
         self.text.setAccessibleName("Note text")
         self.text.setTabChangesFocus(True)
@@ -774,13 +776,17 @@ class NoteEditor(QWidget):
             event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        self._files_pasted([Path(u.toLocalFile()) for u in event.mimeData().urls()
+                            if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def _files_pasted(self, paths: list[Path]) -> None:
+        """Files dropped on the editor or pasted in the note's text: photos, or bundles."""
         photos = [p for p in paths if not is_bundle(p)]
         if photos:
             self.add_photos(photos)
         if len(photos) < len(paths):
             self.bundles_dropped.emit([p for p in paths if is_bundle(p)])
-        event.acceptProposedAction()
 
 
 def _worth_keeping(values: dict) -> bool:

@@ -10,6 +10,7 @@ also shown as it will be saved, without the characters the file never keeps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QValidator
@@ -23,12 +24,14 @@ class LimitedText(QPlainTextEdit):
     """A plain text box that refuses a paste or drop taking it past ``limit`` characters."""
 
     refused = Signal(str)  # why the paste was not taken, in one sentence
+    files_pasted = Signal(list)  # copied files pasted (their paths), when ``takes_files``
 
     def __init__(
         self, what: str = "text", limit: int = MAX_TEXT, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.what, self.limit = what, limit
+        self.takes_files = False  # files pasted are for the box's owner (a note's photos)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt's name
         """Files dropped here are for the editor around it (photos, bundles), not text."""
@@ -38,7 +41,21 @@ class LimitedText(QPlainTextEdit):
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
         """Paste as plain text, without what is never stored (so what shows is what is
-        saved), unless it would take the box past its limit."""
+        saved), unless it would take the box past its limit. Copied files are not pasted as
+        their paths (which may name a child): they go to the owner, or are refused."""
+        if source.hasUrls() and all(url.isLocalFile() for url in source.urls()):
+            if self.takes_files:
+                self.files_pasted.emit([Path(url.toLocalFile()) for url in source.urls()])
+            else:
+                self.refused.emit(f"Files cannot be pasted into the {self.what}; paste text.")
+            return
+        if source.hasImage() and not source.hasText():
+            self.refused.emit(
+                "A copied picture cannot be pasted; save it as a file, then drop it here or use "
+                "Add photo." if self.takes_files else
+                f"A picture cannot be pasted into the {self.what}; paste text."
+            )
+            return
         if not source.hasText():
             return
         text = without_hidden(source.text())

@@ -292,3 +292,27 @@ def test_a_photo_dropped_on_the_notes_text_is_added_as_a_photo_not_as_its_path(
     qtbot.waitUntil(lambda: len(attachments(inspection_path, note_id)) == 1,
                     timeout=WAIT_MS)
     assert editor.text.toPlainText() == text  # no "file:///…" typed into the note
+
+
+def test_a_copied_photo_file_pasted_in_the_text_is_added_and_a_copied_picture_is_explained(
+    qtbot, opened: MainWindow, editor: NoteEditor, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    text = editor.text.toPlainText()
+    photo = make_jpeg(tmp_path / "Child A's ramp.jpg")
+    copied = QMimeData()
+    copied.setUrls([QUrl.fromLocalFile(str(photo))])
+    copied.setText(QUrl.fromLocalFile(str(photo)).toString())  # as file managers copy it
+    QApplication.clipboard().setMimeData(copied)
+    editor.text.setFocus()
+    ctrl(qtbot, editor.text, Qt.Key.Key_V)
+    qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
+    assert editor.text.toPlainText() == text  # the path, which names a child, is not typed
+
+    picture = QMimeData()
+    picture.setImageData(QImage(40, 30, QImage.Format.Format_RGB32))
+    QApplication.clipboard().setMimeData(picture)
+    ctrl(qtbot, editor.text, Qt.Key.Key_V)
+    QApplication.clipboard().clear()  # nothing of this test's left behind on the clipboard
+    assert "save it as a file" in editor.state.text() and editor.text.toPlainText() == text
