@@ -12,10 +12,14 @@ from inspector_app.core.paths import data_dir
 from inspector_app.gui.errors import show_error
 
 
-def save_path(parent: QWidget, title: str, name: str, suffix: str, filter: str) -> Path | None:
-    """Where to save, suggested as ``name`` in the inspections folder; ``suffix`` is added to
-    a name chosen without it. None if cancelled (or the name with its ending is taken)."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(data_dir() / name), filter)
+def save_path(
+    parent: QWidget, title: str, name: str, suffix: str, filter: str, folder: Path | None = None
+) -> Path | None:
+    """Where to save, suggested as ``name`` in ``folder`` (the inspections folder unless
+    given); ``suffix`` is added to a name chosen without it. None if cancelled (or the name
+    with its ending is taken)."""
+    where = folder if folder is not None and folder.is_dir() else data_dir()
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(where / name), filter)
     if not path:
         return None
     chosen = Path(path)

@@ -4,12 +4,14 @@ weaknesses; notes dragged onto a finding become its evidence; drag to reorder; e
 
 from __future__ import annotations
 
+import re
 import textwrap
 from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QTextCursor
+import platformdirs
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -189,6 +191,11 @@ class FindingsPage(QWidget):
         self.conflict_bar.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.written: Path | None = None  # the draft last exported
+        self.open_draft = QPushButton("&Open the draft")
+        self.open_draft.setAccessibleName("Open the draft just written")
+        self.open_draft.clicked.connect(self._open_written)
+        self.open_draft.hide()
         # Typing is kept: saved after a pause, before another finding is shown, and on lock;
         # a reload of the page never replaces what is being typed.
         self.dirty, self.edits, self.filling = False, 0, False
@@ -259,7 +266,10 @@ class FindingsPage(QWidget):
         layout.addWidget(form, 2)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
-        layout.addWidget(self.message)
+        done = QHBoxLayout()
+        done.addWidget(self.message, 1)
+        done.addWidget(self.open_draft)
+        layout.addLayout(done)
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -666,8 +676,12 @@ class FindingsPage(QWidget):
     # -- the draft -----------------------------------------------------------------------------
 
     def _choose_export(self) -> None:
+        """Suggested in Documents, named after the area: a file for the report writer."""
+        area = self.session.inspection.info.area if self.session.inspection else ""
+        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", area).strip(" .-")[:80] or "Inspection"
         path = save_path(
-            self, "Export the Word draft", "draft.docx", ".docx", "Word documents (*.docx)"
+            self, "Export the Word draft", f"{name} draft findings.docx", ".docx",
+            "Word documents (*.docx)", Path(platformdirs.user_documents_dir()),
         )
         if path:
             self.export_to(path)
@@ -691,6 +705,15 @@ class FindingsPage(QWidget):
     def _exported(self, path: Path) -> None:
         self.progress.hide()
         self.message.setText(f"Draft written to {path}.")
+        self.written = path
+        self.open_draft.show()
+
+    def _open_written(self) -> None:
+        """The draft in the computer's word processor."""
+        if self.written is not None and not QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.written))
+        ):
+            self.message.setText(f"No program here opens Word files; the draft is {self.written}.")
 
     def _export_failed(self, path: Path, exc: Exception) -> None:
         self.progress.hide()

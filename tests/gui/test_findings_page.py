@@ -7,11 +7,10 @@ from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent, QTextCursor
+from PySide6.QtGui import QDesktopServices, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QPushButton
 
 from inspector_app.core import findings
-from inspector_app.core.paths import data_dir
 from inspector_app.core.store import Inspection
 from inspector_app.gui.evidence_model import NOTE_IDS_MIME
 from inspector_app.gui.findings_page import FindingsPage
@@ -261,11 +260,21 @@ def test_a_draft_named_without_its_ending_is_saved_as_a_word_file(
         return str(tmp_path / "northmoor-draft"), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    opened_urls = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened_urls.append(url) or True)
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
     page = open_with_finding(qtbot, window, inspection_path, "Waits are long.")
+    assert not page.open_draft.isVisible()
     page._choose_export()
     qtbot.waitUntil((tmp_path / "northmoor-draft.docx").exists, timeout=WAIT_MS)
     assert not (tmp_path / "northmoor-draft").exists()
-    assert asked["suggested"].parent == data_dir()  # where inspections are kept, not anywhere
+    # Suggested for the report writer: in Documents, named after the area.
+    assert asked["suggested"] == documents / "Northmoor draft findings.docx"
+    qtbot.waitUntil(page.open_draft.isVisible, timeout=WAIT_MS)
+    page.open_draft.click()
+    assert [u.toLocalFile() for u in opened_urls] == [str(tmp_path / "northmoor-draft.docx")]
 
 
 def test_tab_goes_from_the_question_through_the_columns_to_the_finding(
