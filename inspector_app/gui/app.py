@@ -56,6 +56,7 @@ def run(demo: bool = False) -> int:
     settings = Settings()
     window = MainWindow(settings)
     window.apply_settings()
+    window.restore_layout()
     close_on_signals(window)
     window.show()
     if demo:

@@ -537,8 +537,17 @@ class MainWindow(QMainWindow):
                 return
         self._close_current("Closing")
         self.session.runner.wait()
+        self.settings.remember_layout("window", self.saveGeometry())
+        self.settings.remember_layout("evidence", self.workspace.splitter.saveState())
         self.settings.sync()
         super().closeEvent(event)
+
+    def restore_layout(self) -> None:
+        """The window's size and place, and the evidence list's share of it, as last left."""
+        if geometry := self.settings.layout("window"):
+            self.restoreGeometry(geometry)
+        if divider := self.settings.layout("evidence"):
+            self.workspace.splitter.restoreState(divider)
 
 
     def _close_anyway(self) -> None:

@@ -1,4 +1,5 @@
-"""Preferences kept with QSettings: nothing sensitive, only paths and numbers (and, per
+"""Preferences kept with QSettings: nothing sensitive, only paths, numbers and where the window
+and its dividers were left (and, per
 inspection file, the number and hash of its last audit entry when it was last closed here, to
 notice an older copy; both are plaintext in the file itself)."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 8
 
@@ -79,6 +80,14 @@ class Settings:
 
     def remember_history_end(self, file_id: str, seq: int, digest: str) -> None:
         self.qs.setValue(f"history/{file_id}", f"{seq}:{digest}")
+
+    def layout(self, name: str) -> QByteArray | None:
+        """A window's or a splitter's saved geometry (Qt's own bytes), if any."""
+        value = self.qs.value(f"layout/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def remember_layout(self, name: str, state: QByteArray) -> None:
+        self.qs.setValue(f"layout/{name}", state)
 
     def sync(self) -> None:
         self.qs.sync()

@@ -120,7 +120,7 @@ class Workspace(QWidget):
         self.children = ChildrenView(session)
         self.team = TeamPage(session)
         self.findings = FindingsPage(session)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list)
         splitter.addWidget(self.editor)
         splitter.setStretchFactor(0, 1)

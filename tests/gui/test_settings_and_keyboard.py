@@ -104,6 +104,27 @@ def test_settings_persist_and_apply(
     assert opened.workspace.editor.kind.currentData() == "meeting"
 
 
+def test_the_windows_size_and_the_evidence_divider_come_back_as_left(
+    qtbot, opened: MainWindow, settings_path: Path, cheap_kdf
+) -> None:
+    opened.resize(opened.width(), 760)  # (this test screen is narrower than the window)
+    opened.workspace.splitter.setSizes([200, 500])
+    qtbot.wait(50)
+    size, sizes = opened.size(), opened.workspace.splitter.sizes()
+    opened.close()
+    again = MainWindow(Settings(settings_path), kdf=cheap_kdf)
+    qtbot.addWidget(again)
+    again.restore_layout()
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.size() == size and size.height() == 760
+    def share(split: list[int]) -> float:  # the list's part of the height
+        return round(split[0] / sum(split), 2)
+
+    qtbot.waitUntil(lambda: share(again.workspace.splitter.sizes()) == share(sizes))
+    assert share(sizes) != share([330, 420])
+
+
 def test_ok_keeps_the_last_kind_used_and_system_size_comes_back(
     qtbot, opened: MainWindow, settings_path: Path, app_font: QFont
 ) -> None:
