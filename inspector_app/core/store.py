@@ -249,10 +249,8 @@ class Inspection:
                 f"{rtype} {rid}" for rid, _, state in self.file.scan(rtype) if state is None
             ]
 
-    def versioned(
-        self, rtype: str, rid: str, data: dict[str, Any], action: str, beside: bool = False,
-        edited: dict[str, Any] | None = None,
-    ) -> Change:
+    def versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str,
+                  beside: bool = False, edited: dict[str, Any] | None = None) -> Change:
         """A change that adds a version on top of every current head (or starts the record);
         with ``beside``, next to them instead (``history.beside``).
 
@@ -475,10 +473,8 @@ class Inspection:
         alone = len(heads) == 1 and heads[0]["data"].get("deleted")
         return self._save_note(replace(note, updated_at=now()), "restore", beside=not alone)
 
-    def _save_note(
-        self, note: Note, action: str, photos: Sequence = (), beside: bool = False,
-        edited: Note | None = None,
-    ) -> Note:
+    def _save_note(self, note: Note, action: str, photos: Sequence = (), beside: bool = False,
+                   edited: Note | None = None) -> Note:
         attached = []
         changes = []
         for clean in photos:
@@ -718,10 +714,8 @@ class Inspection:
             on_site_start=optional_date(values["on_site_start"], "first day on site"),
             on_site_end=optional_date(values["on_site_end"], "last day on site"),
             wsoa=one_of(values["wsoa"], ("", *WSOA), "WSOA decision"),
-            addressees=tuple(
-                a for a in (clean_line(x, "addressee") for x in values["addressees"]) if a
-            ),
-            team=tuple(t for t in (clean_line(x, "team line") for x in values["team"]) if t),
+            addressees=_lines(values["addressees"], "addressee"),
+            team=_lines(values["team"], "team line"),
         )
         if info.on_site_start and info.on_site_end and info.on_site_end < info.on_site_start:
             raise InvalidInput("The last day on site is before the first; check the dates.")
@@ -750,14 +744,22 @@ class Inspection:
     def audit_log(self) -> list[dict[str, Any]]:
         return self.file.audit_entries()
 
-    def change_passphrase(self, passphrase: str, kdf: KdfParams | None = None) -> None:
-        """Re-wrap the data key under a new passphrase; the notes are not re-encrypted."""
+    def change_passphrase(self, passphrase: str, kdf: KdfParams | None = None,
+                          current: str | None = None) -> None:
+        """Re-wrap the data key under a new passphrase; the notes are not re-encrypted. With
+        ``current``, only if it opens the file (``WrongPassphrase`` otherwise)."""
+        if current is not None:
+            keys.unlock(self._header, current)
         keys.check_passphrase(passphrase)
         new_header = keys.rewrap(self._header, self.file._key, passphrase, kdf or KdfParams.fresh())
         with self.file.transaction():
             keys.write(self._db, new_header)
         self.file.empty_journal()  # the key wrapped under the old passphrase goes with it
         self._header = new_header
+
+
+def _lines(values: Sequence[str], what: str) -> tuple[str, ...]:
+    return tuple(filter(None, (clean_line(x, what) for x in values)))
 
 
 def _sha(data: bytes) -> str:

@@ -32,6 +32,7 @@ from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.idle import IdleWatcher
 from inspector_app.gui.new_inspection import NewInspectionDialog
+from inspector_app.gui.passphrase_dialog import PassphraseDialog
 from inspector_app.gui.session import Session
 from inspector_app.gui.settings import Settings
 from inspector_app.gui.settings_dialog import SettingsDialog
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self._action(file, "Open the &demo", self.open_demo)
         file.addSeparator()
         self._action(file, "Inspection &details…", self.edit_details, "Ctrl+I", needs_open=True)
+        self._action(file, "Change &passphrase…", self.change_passphrase, needs_open=True)
         self._action(file, "&Lock", self.lock, "Ctrl+L", needs_open=True)
         self._action(file, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
         file.addSeparator()
@@ -494,6 +496,13 @@ class MainWindow(QMainWindow):
     def edit_details(self) -> None:
         if self.session.is_open:
             DetailsDialog(self.session, self).open()
+
+    def change_passphrase(self) -> None:
+        if self.session.is_open:
+            dialog = PassphraseDialog(self.session, self.kdf, self)
+            dialog.changed.connect(lambda: self.statusBar().showMessage(
+                "Passphrase changed; the recovery key still works.", 8000))
+            dialog.open()
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

@@ -376,3 +376,7 @@ def write_draft(inspection: Inspection, path: Path, allow_names: bool, progress=
     from inspector_app.core.report import write_report  # python-docx only when drafting
 
     return write_report(inspection, path, allow_names=allow_names, progress=progress)
+
+
+def change_passphrase(inspection: Inspection, current: str, new: str, kdf=None) -> None:
+    inspection.change_passphrase(new, kdf, current=current)

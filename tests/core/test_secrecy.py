@@ -205,6 +205,11 @@ def test_a_refused_new_passphrase_is_not_echoed(inspection, tmp_path, cheap_kdf)
         Inspection.create(tmp_path / "other.inspection", short, area="A", inspector="B",
                           kdf=cheap_kdf)
     assert short not in whole_story(caught.value)
+    # Asked for the current passphrase (as the app asks), a wrong one changes nothing.
+    wrong = "Wrong one 1"
+    with pytest.raises(WrongPassphrase) as caught:
+        inspection.change_passphrase("a long new passphrase", cheap_kdf, current=wrong)
+    assert wrong not in whole_story(caught.value)
     inspection.close()
     with Inspection.open(inspection.path, PASSPHRASE) as again:  # the old one still works
         assert again.info.area == "Northmoor"

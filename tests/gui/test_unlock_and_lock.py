@@ -8,6 +8,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.errors import StorageError
+from inspector_app.core.errors import StorageError, WrongPassphrase
 from inspector_app.core.records import RecordFile
 from inspector_app.core.store import Inspection
 from inspector_app.gui.details_dialog import DetailsDialog
@@ -475,3 +476,31 @@ def test_another_programs_change_leaves_a_space_typed_last_and_the_cursor_alone(
                     timeout=2 * WATCH_MS)
     qtbot.keyClicks(editor.text, "again.")
     assert editor.text.toPlainText().endswith(" Checked again.")
+
+
+def test_the_passphrase_is_changed_in_the_app_after_the_current_one_is_given(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    from inspector_app.gui.passphrase_dialog import PassphraseDialog
+    from tests.gui.helpers import menu_action
+
+    unlock(qtbot, window, inspection_path)
+    menu_action(window, "File", "Change passphrase…").trigger()
+    dialog = window.findChild(PassphraseDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    new = "a new and longer passphrase"
+    for edit, text in ((dialog.current, "not the passphrase"), (dialog.new, new),
+                       (dialog.again, new)):
+        qtbot.keyClicks(edit, text)
+    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "not right" in dialog.message.text(), timeout=WAIT_MS)
+    dialog.current.clear()
+    qtbot.keyClicks(dialog.current, PASSPHRASE)
+    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert "Passphrase changed" in window.statusBar().currentMessage()
+    assert (dialog.current.text(), dialog.new.text(), dialog.again.text()) == ("", "", "")
+    window.lock()
+    with pytest.raises(WrongPassphrase):
+        Inspection.open(inspection_path, PASSPHRASE)
+    unlock(qtbot, window, inspection_path, new)
