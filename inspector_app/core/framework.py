@@ -122,6 +122,11 @@ class Framework:
     finding_judgements: tuple[str, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     holidays: tuple[str, str] = ("GB", "ENG")  # country and subdivision for bank holidays
+    # The draft's sections under each question: a heading and the judgements it gathers
+    # (every finding judgement is in one); and the judgement the letter marks, which may
+    # call for a written statement of action ("" if none does).
+    report_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    wsoa_judgement: str = ""
 
     def kind(self, code: str) -> Kind:
         for kind in self.kinds:
@@ -301,6 +306,24 @@ class _Parser:
         self.unique("timescales", [t.id for t in out])
         return tuple(out)
 
+    def report_sections(
+        self, data: dict, judgements: tuple[Option, ...], finding: tuple[str, ...]
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The draft's sections; without any given, one per finding judgement, under its
+        label. Either way every finding has one, so none is ever left out of the draft."""
+        if "report_sections" not in data:
+            labels = {j.code: j.label for j in judgements}
+            return tuple((labels[code], (code,)) for code in finding)
+        out = []
+        for i, item in enumerate(self.get(data, "report_sections", list, "")):
+            where = f"report_sections[{i}]"
+            codes = tuple(self.get(item, "judgements", list, where))
+            out.append((self.get(item, "heading", str, where), codes))
+        placed = [code for _, codes in out for code in codes]
+        if sorted(placed) != sorted(finding):
+            raise self.fail("report_sections", "must place each finding judgement once")
+        return tuple(out)
+
     def open_while(self, text: str, kinds: tuple[Kind, ...], where: str) -> tuple[str, str]:
         """ "support_level=Assessment in progress": a choice field and one of its choices."""
         name, _, choice = text.partition("=")
@@ -385,7 +408,13 @@ class _Parser:
         for i, code in enumerate(finding_judgements):
             if code not in {j.code for j in judgements}:
                 raise self.fail(f"finding_judgements[{i}]", f"'{code}' is not a judgement")
+        sections = self.report_sections(data, judgements, finding_judgements)
+        wsoa = data.get("wsoa_judgement", "")
+        if wsoa not in ("", *finding_judgements):
+            raise self.fail("wsoa_judgement", f"'{wsoa}' is not a judgement for a finding")
         return Framework(
+            report_sections=sections,
+            wsoa_judgement=wsoa,
             finding_judgements=finding_judgements,
             deadlines=self.deadlines(data),
             holidays=self.holidays(data),

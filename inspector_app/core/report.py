@@ -235,10 +235,14 @@ class _Draft:
         note += [d.describe() + "." for d in dates] or [
             "Set the dates on site to see the publication deadline."
         ]
-        if info.wsoa == "required" and not any(f.judgement == "weakness" for f in self.findings):
+        marked = self.fw.wsoa_judgement
+        if info.wsoa == "required" and marked and not any(
+            f.judgement == marked for f in self.findings
+        ):
+            label = self.fw.label(self.fw.judgements, marked).lower()
             note.append(
-                "A written statement of action is recorded as required, but no finding is a "
-                "significant weakness."
+                "A written statement of action is recorded as required, but no finding is "
+                f"{'an' if label[:1] in 'aeiou' else 'a'} {label}."
             )
         letter = [(f"The finding {f.id[:8]}", f.text) for f in self.findings]
         for hit in find_names(((ref, ref) for ref in self.inspection.children), letter):
@@ -358,7 +362,9 @@ class _Draft:
             self._finding(finding)  # its evidence comment here, not again under its question
 
     def _finding(self, finding: Finding, comment: bool = True) -> None:
-        label = " (significant weakness)" if finding.judgement == "weakness" else ""
+        marked = self.fw.wsoa_judgement
+        label = f" ({self.fw.label(self.fw.judgements, marked).lower()})" if (
+            marked and finding.judgement == marked) else ""
         paragraph = self.para(finding.text + label, style="List Bullet")
         if comment:
             self.doc.add_comment(
@@ -369,17 +375,13 @@ class _Draft:
             )
 
     def _questions(self) -> None:
-        groups = (
-            ("Strengths", ("strength",)),
-            ("Areas for development", ("development", "weakness")),
-        )
         for question in self.fw.questions:
             self.doc.add_heading(xml_safe(question.report_heading), level=1)
             mine = [f for f in self.findings if f.question == question.code]
             if not mine:
                 self._evidence_to_consider(question.code)
                 continue
-            for title, codes in groups:
+            for title, codes in self.fw.report_sections:
                 self.doc.add_heading(title, level=2)
                 chosen = [f for f in mine if f.judgement in codes]
                 if not chosen:

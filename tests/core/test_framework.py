@@ -3,11 +3,16 @@
 import json
 import shutil
 
+import docx
 import pytest
 
 from inspector_app.core import framework
 from inspector_app.core.errors import FrameworkError, InvalidInput
+from inspector_app.core.findings import add_finding
 from inspector_app.core.paths import frameworks_dir
+from inspector_app.core.report import write_report
+from inspector_app.core.store import Inspection
+from tests.conftest import PASSPHRASE
 
 DEFAULT = frameworks_dir() / "send-2016.json"
 
@@ -131,7 +136,9 @@ def test_unknown_framework_lists_the_available_ones():
         framework.load("send-2031")
 
 
-def test_a_new_framework_is_a_new_file(tmp_path, monkeypatch):
+def test_a_new_framework_is_a_new_file_and_its_findings_reach_the_draft(
+    tmp_path, monkeypatch, cheap_kdf
+):
     folder = tmp_path / "frameworks"
     folder.mkdir()
     shutil.copy(DEFAULT, folder / "send-2016.json")
@@ -140,6 +147,7 @@ def test_a_new_framework_is_a_new_file(tmp_path, monkeypatch):
     data["judgements"] = [{"code": "priority", "label": "Area for priority action"},
                           {"code": "improvement", "label": "Area for improvement"}]
     data["finding_judgements"] = ["priority", "improvement"]
+    del data["report_sections"], data["wsoa_judgement"]  # the draft's sections then follow
     (folder / "area-send-2023.json").write_text(json.dumps(data))
     monkeypatch.setattr(framework, "frameworks_dir", lambda: folder)
     framework.load.cache_clear()
@@ -147,5 +155,32 @@ def test_a_new_framework_is_a_new_file(tmp_path, monkeypatch):
         fw = framework.load("area-send-2023")
         assert fw.check_judgement("priority") == "priority"
         assert framework.available() == ["area-send-2023", "send-2016"]
+        assert fw.report_sections == (("Area for priority action", ("priority",)),
+                                      ("Area for improvement", ("improvement",)))
+        inspection, _ = Inspection.create(tmp_path / "new.inspection", PASSPHRASE, area="Fenby",
+                                          inspector="Sam Lead", framework_id=fw.id,
+                                          kdf=cheap_kdf)
+        with inspection:
+            note = inspection.add_note(kind="meeting", questions=["B"], outcomes=["co-production"],
+                                       judgement="priority", text="Families wait.")
+            add_finding(inspection, question="B", judgement="priority", evidence=[note.id],
+                        text="Families wait too long for plans.")
+            write_report(inspection, tmp_path / "draft.docx")
+        texts = [p.text for p in docx.Document(str(tmp_path / "draft.docx")).paragraphs]
+        at = texts.index("Area for priority action")
+        assert texts[at + 1] == "Families wait too long for plans."
     finally:
         framework.load.cache_clear()
+
+
+@pytest.mark.parametrize("sections", [
+    [{"heading": "Strengths", "judgements": ["strength"]}],  # two judgements left out
+    [{"heading": "All", "judgements": ["strength", "development", "weakness", "weakness"]}],
+])
+def test_report_sections_that_leave_out_or_repeat_a_judgement_are_refused(tmp_path, sections):
+    data = json.loads(DEFAULT.read_text())
+    data["report_sections"] = sections
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(FrameworkError, match="report_sections: must place each finding"):
+        framework.load_file(path)
