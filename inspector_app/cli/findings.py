@@ -191,3 +191,6 @@ def _print_details(inspection: Inspection, as_json: bool) -> None:
         print(date.describe())
     if not dates:
         print("Deadlines appear once the last day on site is set (--on-site-end).")
+    for doubt in deadlines.on_site_doubts(inspection.framework, info.on_site_start,
+                                          info.on_site_end):
+        print(doubt)

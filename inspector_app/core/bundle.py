@@ -248,9 +248,11 @@ def import_bundle(
                     raise _AlreadyImported
                 if header["seq"] in seen:
                     raise BundleRejected(
-                        f"{path.name} reuses bundle number {header['seq']} "
-                        f"from {author.name} with different content; it was "
-                        "not imported."
+                        f"{path.name} reuses bundle number {header['seq']} from "
+                        f"{author.name} with different content, so it was not imported; if "
+                        f"{author.name} put back an older copy of their file, ask for a "
+                        f"bundle numbered above {max(seen)} (each export takes the next "
+                        "number)."
                     )
                 reader.finish()
                 receipt = (header["seq"], bundle_hash, timestamp())

@@ -16,6 +16,8 @@ from functools import cache
 from inspector_app.core.framework import Deadline, Framework
 from inspector_app.core.models import add_months, letter_date
 
+ON_SITE_DAYS = 5  # an inspection is normally up to five days on site
+
 
 @dataclass(frozen=True)
 class DeadlineDate:
@@ -71,3 +73,21 @@ def inspection_deadlines(
         known[deadline.id] = day
         out.append(DeadlineDate(deadline, day))
     return out
+
+
+def on_site_doubts(framework: Framework, start: str, end: str) -> list[str]:
+    """What looks wrong in the dates on site (set, but worth a second look): a first or last
+    day that is not a working day, or more working days than an inspection normally takes."""
+    doubts = []
+    for which, day in (("first", start), ("last", end)):
+        if day and not is_working_day(dt.date.fromisoformat(day), framework.holidays):
+            spoken = letter_date(dt.date.fromisoformat(day), weekday=True)
+            doubts.append(f"The {which} day on site, {spoken}, is not a working day; check it.")
+    if start and end and start <= end:
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        days = sum(is_working_day(first + dt.timedelta(n), framework.holidays)
+                   for n in range((last - first).days + 1))
+        if days > ON_SITE_DAYS:
+            doubts.append(f"The dates on site span {days} working days; an inspection is "
+                          f"normally on site for up to {ON_SITE_DAYS}; check them.")
+    return doubts

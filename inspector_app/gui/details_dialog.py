@@ -3,6 +3,8 @@ the deadlines they give."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.deadlines import on_site_doubts
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import FIRST_YEAR, LAST_YEAR, InspectionInfo
 from inspector_app.gui import operations as ops
@@ -104,11 +107,14 @@ class DetailsDialog(QDialog):
         self._shown = self.changes()
 
     def _show_deadlines(self, info: InspectionInfo, dates: list) -> None:
-        self.deadlines.setText(
-            "<br>".join(f"<b>{d.spoken}</b>: {d.deadline.label}" for d in dates)
-            or "Choose the dates on site to see the deadlines (today's date only stands in "
-            "until you do)."
-        )
+        inspection = self.session.inspection
+        doubts = on_site_doubts(inspection.framework, info.on_site_start, info.on_site_end) \
+            if inspection else []
+        self.deadlines.setText("<br>".join(
+            [f"<b>{d.spoken}</b>: {html.escape(d.deadline.label)}" for d in dates]
+            + [f"<span style='color:#c62828'>{html.escape(d)}</span>" for d in doubts]
+        ) or "Choose the dates on site to see the deadlines (today's date only stands in "
+            "until you do).")
 
     def _dates_chosen(self) -> None:
         self.dates_set = True

@@ -301,6 +301,8 @@ def test_a_bundle_number_reused_with_other_content_is_refused(world, tmp_path):
         with pytest.raises(BundleRejected, match="reuses bundle number 1") as caught:
             bundle.import_bundle(lead, world.twin)
         assert_one_sentence(str(caught.value))
+        # A restored copy's bundles repeat numbers: the lead is told what to ask for.
+        assert "ask for a bundle numbered above 1" in str(caught.value)
         assert seen(lead) == before
         assert lead.note(world.ids["named"]).text != "Edited in a copy of the file."
         # The bundle it copied is still welcome again, and changes nothing.

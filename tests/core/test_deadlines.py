@@ -20,7 +20,12 @@ from pathlib import Path
 import pytest
 
 from inspector_app.core import framework as frameworks
-from inspector_app.core.deadlines import add_working_days, inspection_deadlines, is_working_day
+from inspector_app.core.deadlines import (
+    add_working_days,
+    inspection_deadlines,
+    is_working_day,
+    on_site_doubts,
+)
 from inspector_app.core.errors import FrameworkError
 from inspector_app.core.paths import frameworks_dir
 
@@ -149,6 +154,18 @@ def test_the_wsoa_date_appears_only_when_a_wsoa_is_required():
         "Revisit usually by (18 months after publication, following a written statement of "
         "action): Tuesday 1 August 2028"
     )
+
+
+def test_dates_on_site_worth_a_second_look_are_said():
+    assert on_site_doubts(SEND, "2026-12-07", "2026-12-11") == []  # Monday to Friday
+    assert on_site_doubts(SEND, "2026-12-26", "2026-12-27") == [
+        "The first day on site, Saturday 26 December 2026, is not a working day; check it.",
+        "The last day on site, Sunday 27 December 2026, is not a working day; check it.",
+    ]
+    # Two months on site: 42 working days (25 and 28 December and 1 January are not).
+    [long] = on_site_doubts(SEND, "2026-12-07", "2027-02-05")
+    assert long.startswith("The dates on site span 42 working days")
+    assert on_site_doubts(SEND, "", "2026-12-11") == []
 
 
 def test_no_deadlines_before_the_last_day_on_site_is_known():

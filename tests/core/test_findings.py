@@ -470,6 +470,8 @@ def test_inspection_set_then_show_gives_the_publication_and_wsoa_dates(file_with
     assert "WSOA required" in text
     cli("inspection", "set", path, "--wsoa", "not-required", check=0)
     assert "WSOA not required" in cli("inspection", "show", path, check=0).stdout
+    set_out = cli("inspection", "set", path, "--on-site-start", "2026-12-06", check=0).stdout
+    assert "The first day on site, Sunday 6 December 2026, is not a working day" in set_out
 
 
 def test_inspection_set_with_nothing_to_set_is_refused_in_one_sentence(file_with_notes):

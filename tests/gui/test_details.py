@@ -44,12 +44,18 @@ def test_dates_and_wsoa_give_the_deadlines_and_are_saved(
     # 33 working days after Friday 11 December 2026, skipping Christmas and New Year.
     qtbot.waitUntil(lambda: "Monday 1 February 2027" in again.deadlines.text(), timeout=WAIT_MS)
     assert "Written statement of action" in again.deadlines.text()
+    shown = again.deadlines.text()
+    assert "Revisit usually by" in shown and "check it" not in shown
+    again.start.setDate(QDate(2026, 12, 6))  # a Sunday: saved, and pointed out
+    save(again)
+    qtbot.waitUntil(lambda: "Sunday 6 December 2026, is not a working day" in
+                    again.deadlines.text(), timeout=WAIT_MS)
     again.reject()
     opened.lock()
     with Inspection.open(inspection_path, PASSPHRASE) as inspection:
         info = inspection.info
     assert (info.on_site_start, info.on_site_end, info.wsoa) == (
-        "2026-12-07", "2026-12-11", "required")
+        "2026-12-06", "2026-12-11", "required")
     assert info.team == ("Sam Lead, HMI", "Priya Shah, Ofsted Inspector")
 
 

@@ -412,11 +412,11 @@ def test_a_new_note_with_a_title_but_no_text_yet_is_kept_on_lock(
         lambda: editor.state.text() == "Write a title or some text to keep this note.",
         timeout=WAIT_MS,
     )
-    qtbot.keyClicks(editor.title, "Visit to Brookfield School")
+    qtbot.keyClicks(editor.title, "Visit to Northmoor Special School")
     ctrl(qtbot, editor.title, Qt.Key.Key_L)
     assert_views_cleared(window)
     with Inspection.open(inspection_path, PASSPHRASE) as inspection:
-        [kept] = [n for n in inspection.notes() if n.title == "Visit to Brookfield School"]
+        [kept] = [n for n in inspection.notes() if n.title == "Visit to Northmoor Special School"]
     assert kept.text == "" and kept.questions == ("C",)
 
 
