@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.kdf = kdf  # cheaper key derivation for tests; None means the real costs
         self.session = Session(self)
         self._closing_anyway = False  # the user chose to close with typing not saved
+        self._place: tuple | None = None  # the file, page and note on show when it locked
         self.start = StartPage(settings)
         self.unlock = UnlockPage()
         self.workspace = Workspace(self.session, settings)
@@ -254,6 +255,11 @@ class MainWindow(QMainWindow):
         self._retitle()
         self.idle.set_minutes(self.settings.idle_minutes)
         self.workspace.list.search.setFocus()
+        place, self._place = self._place, None
+        if place and place[0] == inspection.path:  # unlocked again: back where it was
+            self.workspace.tabs.setCurrentIndex(place[1])
+            if place[2]:
+                self.workspace.show_note(place[2])
         file_id = inspection.file.file_id
         seq, digest = self.settings.history_end(file_id)
         self.session.run(
@@ -335,7 +341,7 @@ class MainWindow(QMainWindow):
         self.counts.setText(self._notes_text + self._changed_text)
 
     def _changed_count(self, changed: int) -> None:
-        self._changed_text = f" · {changed} changed since the last export" if changed else ""
+        self._changed_text = f" · {changed} changed since the last bundle" if changed else ""
         self.counts.setText(self._notes_text + self._changed_text)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -361,8 +367,11 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------------
 
     def lock(self) -> None:
-        """Save what is being typed, drop the key, clear every view, show the unlock screen."""
+        """Save what is being typed, drop the key, clear every view, show the unlock screen.
+        Unlocked again, the page and the note on show come back (their ids only are kept)."""
         path = self.session.path
+        workspace = self.workspace
+        self._place = (path, workspace.tabs.currentIndex(), workspace.editor.note_id or "")
         if self._close_current("Locking"):
             said = " ".join(self._not_kept) or "Locked. Your notes are saved."
             self.unlock.prepare(path, self.session.hint, said, error=bool(self._not_kept))

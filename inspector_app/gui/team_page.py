@@ -58,7 +58,7 @@ class RosterModel(RowsModel):
 
 
 class TeamPage(QWidget):
-    changed_count = Signal(int)  # notes changed since the last export
+    changed_count = Signal(int)  # notes and findings changed since the last bundle
     resolve_requested = Signal(str)  # note id
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:

@@ -264,7 +264,7 @@ def test_export_from_the_page_reaches_the_member(
     page = open_file(qtbot, window, files.lead, notes=3)
     to_team_tab(qtbot, window)
     qtbot.waitUntil(
-        lambda: "3 changed since the last export" in window.counts.text(), timeout=WAIT_MS
+        lambda: "3 changed since the last bundle" in window.counts.text(), timeout=WAIT_MS
     )
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
     click(qtbot, page.buttons["export"])
@@ -296,7 +296,7 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     assert page.empty.isVisible() and "No team yet" in page.empty.text()
     # Nobody to send a bundle to: no export, and no count of changes awaiting one.
     assert not page.buttons["export"].isEnabled()
-    assert "changed since the last export" not in window.counts.text()
+    assert "changed since the last bundle" not in window.counts.text()
 
     chosen = [files.member_card]
     monkeypatch.setattr(
@@ -308,7 +308,7 @@ def test_the_lead_adds_a_members_card_and_a_malformed_card_is_refused(
     qtbot.waitUntil(lambda: files.member_fingerprint in page.status.text(), timeout=WAIT_MS)
     assert MEMBER in page.status.text()
     assert not page.empty.isVisible() and page.buttons["export"].isEnabled()
-    qtbot.waitUntil(lambda: "changed since the last export" in window.counts.text(),
+    qtbot.waitUntil(lambda: "changed since the last bundle" in window.counts.text(),
                     timeout=WAIT_MS)
 
     assert page.status.text() != ""  # what the added card said, until the next action

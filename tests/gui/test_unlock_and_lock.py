@@ -145,7 +145,7 @@ def test_a_file_that_is_not_an_inspection_shows_one_dialog(
 def test_ctrl_l_locks_and_clears_every_view(qtbot, opened: MainWindow) -> None:
     window = opened
     workspace = window.workspace
-    select_note(qtbot, window, "EHC plan timeliness")
+    note_id = select_note(qtbot, window, "EHC plan timeliness")
     qtbot.waitUntil(lambda: workspace.coverage.model.rowCount() > 0)
     qtbot.waitUntil(lambda: workspace.children.model.rowCount() == 2)
     qtbot.waitUntil(lambda: window.counts.text() != "")
@@ -166,6 +166,12 @@ def test_ctrl_l_locks_and_clears_every_view(qtbot, opened: MainWindow) -> None:
     unlock(qtbot, window, window.unlock.path)
     qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
     assert window.unlock.secret.text() == ""  # not kept, hidden, while the file is open
+    # Back where it was: the note on show comes back, on the page it was on.
+    qtbot.waitUntil(lambda: workspace.editor.note_id == note_id, timeout=WAIT_MS)
+    workspace.tabs.setCurrentWidget(workspace.findings)
+    window.lock()
+    unlock(qtbot, window, window.unlock.path)
+    assert workspace.tabs.currentWidget() is workspace.findings
 
 
 def _texts(widget: QWidget) -> list[tuple[str, str]]:
