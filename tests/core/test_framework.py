@@ -31,6 +31,7 @@ def test_default_framework_has_the_domain_facts():
     assert "Looked-after child" in fw.kind("case-review").field("groups").choices
     assert [(t.id, t.limit) for t in fw.timescales] == [
         ("decision", "within 6 weeks"),
+        ("advice", "within 6 weeks"),  # reg 8: bodies asked for advice reply within 6 weeks
         ("no-plan", "within 16 weeks"),
         ("comment", "at least 15 days"),
         ("final", "within 20 weeks"),

@@ -94,6 +94,18 @@ def test_a_decision_not_to_issue_a_plan_has_16_weeks_and_no_final_plan_is_due():
     assert on_time["no-plan"].status == "met"
 
 
+def test_advice_given_after_6_weeks_breaches_reg_8():
+    asked = "2026-01-05"
+    on_time = by_id(check_timescales(FW, {"advice_asked": asked,
+                                          "advice_last": weeks_after(asked, 6)}))["advice"]
+    late = by_id(check_timescales(FW, {"advice_asked": asked,
+                                       "advice_last": weeks_after(asked, 9)}))["advice"]
+    assert (on_time.status, late.status, late.weeks) == ("met", "breached", 9)
+    assert late.describe() == (
+        "Advice given within 6 weeks of being asked (reg 8): 9 weeks, BREACHED (limit 6 weeks)"
+    )
+
+
 def test_a_plan_still_to_come_past_20_weeks_is_a_breach_and_before_then_is_due():
     request, on_site = "2025-06-02", "2026-09-14"
     assessing = {"ehc_request": request, "support_level": "Assessment in progress"}
