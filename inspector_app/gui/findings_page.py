@@ -192,7 +192,7 @@ class FindingsPage(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.written: Path | None = None  # the draft last exported
-        self.open_draft = QPushButton("&Open the draft")
+        self.open_draft = QPushButton("O&pen the draft")
         self.open_draft.setAccessibleName("Open the draft just written")
         self.open_draft.clicked.connect(self._open_written)
         self.open_draft.hide()

@@ -27,6 +27,7 @@ class PassphraseDialog(QDialog):
     def __init__(self, session: Session, kdf=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Change passphrase")
+        self.setMinimumWidth(460)
         self.session, self.kdf = session, kdf
         self.current, self.new, self.again = QLineEdit(), QLineEdit(), QLineEdit()
         for edit, name in ((self.current, "Current passphrase"), (self.new, "New passphrase"),

@@ -337,6 +337,7 @@ def test_errors_say_what_to_do_in_the_app_not_on_the_command_line(
 def test_no_two_controls_on_a_page_share_an_alt_key(qtbot, opened: MainWindow) -> None:
     window = opened
     select_note(qtbot, window, "EHC plan timeliness")  # the editor's controls count too
+    window.workspace.findings.open_draft.show()  # as once a draft is written
     menus = [a.text()[a.text().index("&") + 1].lower() for a in window.menuBar().actions()]
     tabs = window.workspace.tabs
     for index in range(tabs.count()):
