@@ -73,6 +73,14 @@ def strength(passphrase: str) -> tuple[int, str]:
     return 3, "Strong."
 
 
+def passphrase_problem(passphrase: str, again: str) -> str:
+    """Why a new passphrase typed twice cannot be taken, or ""."""
+    if passphrase != again:
+        return "The two passphrases differ; type them again."
+    score, hint = strength(passphrase)
+    return hint if score == 0 else ""
+
+
 def default_path() -> Path:
     # No area name in the file name: a file list or recent list then says nothing sensitive.
     stamp = dt.date.today().isoformat()
@@ -362,13 +370,10 @@ class NewInspectionDialog(QDialog):
         self.hint.setText(hint)
 
     def _create(self) -> None:
-        if self.passphrase.text() != self.again.text():
-            self.passphrase_message.setText("The two passphrases differ; type them again.")
+        problem = passphrase_problem(self.passphrase.text(), self.again.text())
+        self.passphrase_message.setText(problem)
+        if problem:
             return
-        if strength(self.passphrase.text())[0] == 0:
-            self.passphrase_message.setText(strength(self.passphrase.text())[1])
-            return
-        self.passphrase_message.clear()
         self.working.show()
         for button in (self.next, self.back, self.cancel):  # the file is being made: no way back
             button.setEnabled(False)

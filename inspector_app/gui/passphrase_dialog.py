@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.errors import WrongPassphrase
 from inspector_app.gui import operations as ops
 from inspector_app.gui.errors import describe
-from inspector_app.gui.new_inspection import strength
+from inspector_app.gui.new_inspection import passphrase_problem, strength
 from inspector_app.gui.session import Session
 
 
@@ -64,13 +64,10 @@ class PassphraseDialog(QDialog):
             form.addRow(row)
 
     def _change(self) -> None:
-        if self.new.text() != self.again.text():
-            self.message.setText("The two new passphrases differ; type them again.")
+        problem = passphrase_problem(self.new.text(), self.again.text())
+        self.message.setText(problem)
+        if problem:
             return
-        if strength(self.new.text())[0] == 0:
-            self.message.setText(strength(self.new.text())[1])
-            return
-        self.message.clear()
         self.buttons.setEnabled(False)
         self.working.show()  # deriving the keys takes a moment, twice
         self.session.run(
