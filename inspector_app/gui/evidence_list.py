@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.framework import Framework
 from inspector_app.core.index import NoteFilter
 from inspector_app.gui import operations as ops
+from inspector_app.gui.elided import ElidedComboBox
 from inspector_app.gui.evidence_model import COLUMNS, ID_ROLE, TITLE_COLUMN, EvidenceModel
 from inspector_app.gui.session import Session
 
@@ -128,7 +129,7 @@ class EvidenceList(QWidget):
         self.search.setMinimumWidth(160)
         bar.addWidget(self.search, 2)
         for name in ("question", "outcome", "kind", "judgement", "author"):
-            combo = QComboBox()
+            combo = ElidedComboBox()
             combo.setAccessibleName(f"Filter by {name}")
             combo.setToolTip(f"Show only notes with this {name}")
             combo.currentIndexChanged.connect(lambda _: self.reload())

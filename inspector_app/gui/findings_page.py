@@ -23,9 +23,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QStyle,
-    QStyleOptionComboBox,
-    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +32,7 @@ from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding, Version, clean_text
 from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
+from inspector_app.gui.elided import ElidedComboBox
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.evidence_model import ID_ROLE, NOTE_IDS_MIME
 from inspector_app.gui.file_dialogs import save_path
@@ -105,32 +103,6 @@ class FindingColumn(QListWidget):
         super().dropEvent(event)
         if self.ids() != before:
             self.reordered.emit(self.ids())
-
-
-class ElidedComboBox(QComboBox):
-    """Shows a long choice (a whole question) cut with an ellipsis where the box ends."""
-
-    def _option(self) -> QStyleOptionComboBox:
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        return option
-
-    def shown_text(self) -> str:
-        """The current choice as it fits the box."""
-        option = self._option()
-        room = self.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
-        )
-        return self.fontMetrics().elidedText(
-            option.currentText, Qt.TextElideMode.ElideRight, room.width()
-        )
-
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
-        painter = QStylePainter(self)
-        option = self._option()
-        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        option.currentText = self.shown_text()
-        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class FindingsPage(QWidget):

@@ -111,6 +111,11 @@ def test_clicking_a_cell_filters_the_evidence_list(
     filters = opened.workspace.list.filters
     assert filters["question"].currentData() == "B"
     assert filters["outcome"].currentData() == "statutory-timescales"
+    # A long outcome in a narrow filter ends with an ellipsis, not cut mid-word.
+    outcome = filters["outcome"]
+    outcome.resize(120, outcome.height())
+    cut = outcome.shown_text()
+    assert cut.endswith("…") and outcome.currentText().startswith(cut[:-1])
     assert shown.args == [1]
     assert visible_headings(opened) == ["EHC plan timeliness"]
 
