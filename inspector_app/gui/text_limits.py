@@ -2,8 +2,8 @@
 
 A record's text and lines have length limits (``models.MAX_TEXT``, ``MAX_LINE``). Typed or
 pasted past them, a box's text could not be saved, and what else had been typed in the record
-would wait on it. So the boxes refuse the excess as it comes in and say so: a text box does
-not take a paste or drop that would pass its limit, nor a line a key or a paste. A paste is
+would wait on it. So the boxes refuse the excess as it comes in and say so: a box does not
+take a key, paste or drop that would pass its limit. A paste is
 also shown as it will be saved, without the characters the file never keeps.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtGui import QTextCursor, QValidator
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from inspector_app.core.errors import InvalidInput
@@ -32,6 +32,22 @@ class LimitedText(QPlainTextEdit):
         super().__init__(parent)
         self.what, self.limit = what, limit
         self.takes_files = False  # files pasted are for the box's owner (a note's photos)
+        self.document().contentsChange.connect(self._typed_past_limit)
+
+    def _typed_past_limit(self, at: int, _removed: int, added: int) -> None:
+        """What a key put past the limit is taken out again, and said (a paste is refused
+        before it comes in)."""
+        if not added or self.document().characterCount() - 1 <= self.limit:  # UTF-16 units
+            return
+        if len(self.toPlainText()) <= self.limit:  # an emoji is one character, two units
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(at)
+        cursor.setPosition(at + added, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self.refused.emit(
+            f"The {self.what} is at its limit of {self.limit:,} characters; split it."
+        )
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt's name
         """Files dropped here are for the editor around it (photos, bundles), not text."""

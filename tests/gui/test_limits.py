@@ -216,3 +216,17 @@ def test_a_paste_shows_what_will_be_saved_without_the_characters_never_kept(
     assert shown == "beforeNUL[31mred after\nnext"
     opened.lock()
     assert note_with_text(inspection_path, "beforeNUL").text == shown
+
+
+def test_a_key_typed_at_the_texts_limit_is_taken_back_and_said(qtbot) -> None:
+    from inspector_app.gui.text_limits import LimitedText
+
+    box = LimitedText("note's text", limit=12)
+    qtbot.addWidget(box)
+    said = []
+    box.refused.connect(said.append)
+    qtbot.keyClicks(box, "Twelve chars")
+    assert box.toPlainText() == "Twelve chars" and said == []
+    qtbot.keyClicks(box, "!")
+    assert box.toPlainText() == "Twelve chars"
+    assert said == ["The note's text is at its limit of 12 characters; split it."]
