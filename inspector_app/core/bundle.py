@@ -203,7 +203,10 @@ def _photos(inspection: Inspection) -> tuple[list[Attachment], set[str]]:
         data = history.current(state)[0] if state is not None else {"deleted": True}
         if data.get("deleted"):
             continue
-        note = inspection.file.read("note", data["note_id"])
+        try:
+            note = inspection.file.read("note", data["note_id"])
+        except IntegrityError:
+            note = None  # damaged: its photos are sent as ever, and a bundle may mend it
         if note and all(head["data"].get("deleted") for head in note[1]["heads"]):
             held_back.add(rid)
         else:
@@ -276,6 +279,8 @@ def import_bundle(
     except OSError as exc:
         raise InvalidInput(f"The bundle {path} cannot be read: {exc.strerror}.") from exc
     inspection.notes_written_in_bulk()  # our own commit does not change data_version
+    if reader.forgot:
+        inspection.file.empty_journal()
     return result
 
 
@@ -387,6 +392,8 @@ class _Reader:
         self.received: dict[tuple[str, str], tuple[int, str]] = {}  # photos: size, hash
         self.new_photos: set[str] = set()  # photo records this file did not have
         self.removed_photos: set[str] = set()
+        self.new_photo_data: set[str] = set()  # photos whose data this file did not hold
+        self.forgot = False  # whether the import deleted something this file held
         self.raw = b""  # the manifest as signed
         self.pending: list[Change] = []  # merged records, written in batches
         self.stored: dict[str, set[str]] = {}  # ids already in the file, read in the transaction
@@ -476,6 +483,10 @@ class _Reader:
             self.removed_photos.add(key[1])  # removed by its author: its data goes here too
         if found and merged == found[1]:
             return  # nothing new: a record sent again, as every nightly bundle sends it
+        if history.current(merged)[0].get("deleted") and not (
+            found and history.current(found[1])[0].get("deleted")
+        ):
+            self.forgot = True  # deleted here now: emptied from the journal too, after
         if found and any(  # a version keeps its parents: history is never rewritten
             found[1]["history"].get(v, parents) != parents
             for v, parents in incoming["history"].items()
@@ -586,7 +597,8 @@ class _Reader:
         ).fetchone()
         if not exists:
             self.inspection.file.write_chunks(key[0], key[1], [data])
-            self.result.photos += key[1] == "photo"
+            if key[1] == "photo":
+                self.new_photo_data.add(key[0])
 
     def _check_photos_belong(self) -> None:
         """Every photo received is a variant of a photo record, as that record says; and a
@@ -631,9 +643,11 @@ class _Reader:
                 "The bundle is missing parts its manifest lists; nothing was imported."
             )
         self._check_photos_belong()
-        self.inspection.file.db.conn.executemany(
+        dropped = self.inspection.file.db.conn.executemany(
             "DELETE FROM chunks WHERE attachment_id = ?", [(a,) for a in self.removed_photos]
         )
+        self.forgot = self.forgot or dropped.rowcount > 0
+        self.result.photos = len(self.new_photo_data - self.removed_photos)
         known = set(self.inspection.children)
         self.inspection.file.write(
             [

@@ -384,6 +384,18 @@ class RecordFile:
         ).fetchone()
         return row[0] if row else 0
 
+    def alive(self, rtype: str, ids: Iterable[str]) -> tuple[str, ...]:
+        """Those of ``ids`` whose record is here and not deleted, in order, once each; one
+        that is damaged is kept (a bundle may restore it), never taken for deleted."""
+        return tuple(rid for rid in dict.fromkeys(ids) if self._alive(rtype, rid))
+
+    def _alive(self, rtype: str, rid: str) -> bool:
+        try:
+            found = self.read(rtype, rid)
+        except IntegrityError:
+            return True
+        return found is not None and not history.current(found[1])[0].get("deleted")
+
     def ids(self, rtype: str) -> set[str]:
         """The ids of every stored record of a type."""
         rows = self.db.conn.execute("SELECT id FROM records WHERE type = ?", (rtype,))

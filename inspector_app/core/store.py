@@ -328,7 +328,7 @@ class Inspection:
                     "DELETE FROM chunks WHERE attachment_id = ?", (attachment_id,)
                 )
             revisions = self.file.write(changes)
-        if drop_chunks or any(change.action == "delete" for change in changes):
+        if drop_chunks or any(change.action in ("delete", "resolve") for change in changes):
             self.file.empty_journal()
         # Our own commit leaves data_version alone; a change means another program wrote too.
         self.refresh()
@@ -471,7 +471,9 @@ class Inspection:
         found = self.file.read("note", note.id)
         heads = found[1]["heads"] if found else []
         alone = len(heads) == 1 and heads[0]["data"].get("deleted")
-        return self._save_note(replace(note, updated_at=now()), "restore", beside=not alone)
+        photos = self.file.alive("attachment", note.attachments)  # not one removed since
+        return self._save_note(replace(note, updated_at=now(), attachments=photos), "restore",
+                               beside=not alone)
 
     def _save_note(self, note: Note, action: str, photos: Sequence = (), beside: bool = False,
                    edited: Note | None = None) -> Note:
@@ -513,12 +515,12 @@ class Inspection:
         """A note by id or by a unique prefix of at least four characters."""
         self.refresh()
         wanted = note_id.strip().lower()  # ids are lower-case hex; typed in capitals too
-        note = self.index.get(wanted)
-        if note is not None:
-            return note
-        matches = self.index.ids_with_prefix(wanted) if len(wanted) >= 4 else []
-        if len(matches) == 1:
-            return self.index.get(matches[0])  # type: ignore[return-value]
+        matches = [wanted] if self.index.get(wanted) else \
+            self.index.ids_with_prefix(wanted) if len(wanted) >= 4 else []
+        if len(matches) == 1:  # its photos are those still here (a version in conflict, or
+            note = self.index.get(matches[0])  # one a teammate wrote, may list one removed)
+            alive = self.file.alive("attachment", note.attachments) if note.attachments else ()
+            return replace(note, attachments=alive) if alive != note.attachments else note
         if len(matches) > 1:
             raise InvalidInput(f"'{note_id}' matches several notes; type more of the id.")
         if 0 < len(note_id.strip()) < 4:
@@ -593,8 +595,7 @@ class Inspection:
         kept (two inspectors who each added one keep both); a photo removed stays removed."""
         heads = self.file.read("note", kept.id)[1]["heads"]
         ids = [*kept.attachments, *(a for h in heads for a in h["data"].get("attachments", ()))]
-        found = {a: self.file.read("attachment", a) for a in dict.fromkeys(ids)}
-        return tuple(a for a, f in found.items() if f and "note_id" in history.current(f[1])[0])
+        return self.file.alive("attachment", ids)
 
     def version_to_keep(self, note_id: str, keep: str) -> Version:
         """The competing version of a note in conflict that ``keep`` names (a prefix of at

@@ -10,7 +10,13 @@ from typing import Any
 
 from inspector_app.core import bundle, findings, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
-from inspector_app.core.errors import ImageError, InConflict, InspectorError, InvalidInput
+from inspector_app.core.errors import (
+    ImageError,
+    InConflict,
+    InspectorError,
+    InvalidInput,
+    NotFound,
+)
 from inspector_app.core.index import NoteFilter, NoteRow
 from inspector_app.core.models import Child, Finding, InspectionInfo, Note, Version
 from inspector_app.core.store import PAGE, Inspection
@@ -127,7 +133,14 @@ def remove_photo(inspection: Inspection, note_id: str, attachment_id: str) -> No
 
 
 def thumbnails(inspection: Inspection, note: Note) -> list[tuple[str, bytes]]:
-    return [(a, inspection.photo(a, "thumb")) for a in note.attachments]
+    """The note's thumbnails; one removed meanwhile (by an import) is left out, not the rest."""
+    shown = []
+    for attachment_id in note.attachments:
+        try:
+            shown.append((attachment_id, inspection.photo(attachment_id, "thumb")))
+        except NotFound:
+            continue
+    return shown
 
 
 def photo(inspection: Inspection, attachment_id: str) -> bytes:
