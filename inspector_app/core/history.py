@@ -66,8 +66,11 @@ def beside(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
 
 
 def carries_on(was: Data, now: Data, was_from: Data | None, now_from: Data | None) -> bool:
-    """Whether the data ``now`` carries on the typing that made ``was``: both made from one
-    version's data, ``now`` changing at least what ``was`` changed."""
+    """Whether the data ``now`` carries on the typing that made ``was``: made on ``was``
+    itself, or both made from one version's data, ``now`` changing at least what ``was``
+    changed."""
+    if now_from is not None and now_from == was:
+        return True
     if was_from is None or was_from != now_from:
         return False
     keys = set(was_from) | set(was) | set(now)

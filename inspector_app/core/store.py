@@ -400,7 +400,7 @@ class Inspection:
         self.refresh()
         if base is not None:
             current = self._current_or_deleted(note_id, base)
-            if current is None or current.revision != base.revision:
+            if current is None or current.revision != base.revision or current.conflict:
                 return self._rebase(base, current, changes, require_tags)
         current = self.note(note_id)
         if not merge_conflict:

@@ -258,6 +258,7 @@ def test_typing_carries_on_only_from_the_same_version_changing_at_least_as_much(
     assert not history.carries_on(was, {**shown, "judgement": "weakness"}, shown, shown)
     assert not history.carries_on(was, was, shown, {**shown, "text": "Other"})
     assert not history.carries_on(was, was, None, shown)
+    assert history.carries_on(was, {**was, "text": "Waits are far, far"}, shown, was)  # on it
 
 
 def test_a_deletion_never_hides_a_concurrent_edit():

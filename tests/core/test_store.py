@@ -394,6 +394,20 @@ def test_typing_on_a_note_that_went_into_conflict_or_was_deleted_is_kept(inspect
     assert again.conflict and texts == ["(deleted)", "Still typing, more."]
 
 
+def test_typing_sent_after_a_save_went_beside_is_kept_on_that_version(inspection):
+    shown = add_fixture_note(inspection, text="Start.")
+    with _elsewhere(inspection) as other:
+        other.edit_note(shown.id, text="Rewritten by a teammate.")
+    first = inspection.edit_note(shown.id, base=shown, require_tags=False,
+                                 **_as_the_editor_sends(shown, text="Start. Typed"))
+    assert first.conflict
+    # What was typed while that save was on its way is sent on the version it returned.
+    inspection.edit_note(shown.id, base=first, require_tags=False,
+                         **_as_the_editor_sends(shown, text="Start. Typed, and more."))
+    texts = sorted(v.data["text"] for v in inspection.versions(shown.id))
+    assert texts == ["Rewritten by a teammate.", "Start. Typed, and more."]
+
+
 def _in_conflict(inspection):
     """A note shown in an editor, then edited here and in another program from that version."""
     shown = add_fixture_note(inspection)
