@@ -8,7 +8,6 @@ IMMEDIATE`` transaction: the record, its audit entry and the sealed audit head t
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -98,6 +97,28 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
             ) from exc
         raise storage_error(exc, path) from exc
     return sqlite_utils.Database(conn)
+
+
+def remove_new(path: Path) -> None:
+    """Remove a file being made (and its journal) when making it failed."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
+
+
+@contextmanager
+def closed_on_error(db: Any, path: Path) -> Iterator[None]:
+    """Close the connection if the block fails; what SQLite refused becomes one sentence."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        db.close()
+        raise storage_error(exc, path) from exc
+    except BaseException:
+        db.close()
+        raise
 
 
 def _too_long(path: Path) -> bool:
@@ -217,6 +238,7 @@ class RecordFile:
         self.path = path
         self._identity = _identity(path) if path is not None else None
         self._writing = False  # a write transaction is under way
+        self._to_empty = False  # the journal holds what a write replaced (``empty_journal``)
 
     # -- transactions --------------------------------------------------------------------------
 
@@ -245,6 +267,8 @@ class RecordFile:
             raise
         finally:
             self._writing = False
+        if self._to_empty:
+            self.empty_journal()
 
     def _check_still_there(self) -> None:
         """Refuse to write if the file was moved, renamed, deleted or replaced since it was
@@ -263,10 +287,17 @@ class RecordFile:
     def empty_journal(self) -> None:
         """Move what the journal holds into the file and empty it: what a write replaced (a
         deleted note, a key wrapped under an old passphrase) then survives in neither, the
-        file zeroing what it frees. Another program reading the file can hold the journal
-        open; it is then emptied when it next can be."""
-        with contextlib.suppress(sqlite3.Error):
-            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        file zeroing what it frees. A program reading the file meanwhile holds the journal:
+        it is then emptied after this file's next write, or at the next that can."""
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout = 0")  # a reader is not waited for: later, then
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error:
+            busy = 1
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._to_empty = bool(busy)
 
     def _rollback(self) -> None:
         if self.db.conn.in_transaction:

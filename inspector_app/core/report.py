@@ -244,12 +244,13 @@ class _Draft:
                 "A written statement of action is recorded as required, but no finding is "
                 f"{'an' if label[:1] in 'aeiou' else 'a'} {label}."
             )
-        letter = [(f"The finding {f.id[:8]}", f.text) for f in self.findings]
-        for hit in find_names(((ref, ref) for ref in self.inspection.children), letter):
-            note.append(
-                f"{hit.place} speaks of {hit.ref}: a letter speaks of children and young "
-                "people, never of one child, even by a pseudonym."
-            )
+        for finding in self.findings:  # a pseudonym as written ("Child A", not "child a")
+            for ref in self.inspection.children:
+                if re.search(rf"(?<!\w){re.escape(ref)}(?!\w)", finding.text):
+                    note.append(
+                        f"The finding {finding.id[:8]} speaks of {ref}: a letter speaks of "
+                        "children and young people, never of one child, even by a pseudonym."
+                    )
         self.para(" ".join(note)).runs[0].italic = True
         self.para(letter_date(dt.date.today()))
         for addressee in info.addressees or (

@@ -26,7 +26,6 @@ from inspector_app.core.errors import (
     InvalidInput,
     NameHeld,
     NotFound,
-    StorageError,
 )
 from inspector_app.core.index import NoteFilter, NoteRow, WorkingSet
 from inspector_app.core.models import (
@@ -88,17 +87,9 @@ class Inspection:
 
     @classmethod
     def create(
-        cls,
-        path: Path,
-        passphrase: str,
-        *,
-        area: str,
-        inspector: str,
-        role: str = "lead",
-        framework_id: str = frameworks.DEFAULT_FRAMEWORK,
-        on_site: tuple[str, str] = ("", ""),
-        kdf: KdfParams | None = None,
-        inspection_id: str | None = None,
+        cls, path: Path, passphrase: str, *, area: str, inspector: str, role: str = "lead",
+        framework_id: str = frameworks.DEFAULT_FRAMEWORK, on_site: tuple[str, str] = ("", ""),
+        kdf: KdfParams | None = None, inspection_id: str | None = None,
     ) -> tuple[Inspection, str]:
         """A new file; returns it unlocked with the recovery key, which is shown only once."""
         keys.check_passphrase(passphrase)
@@ -133,7 +124,7 @@ class Inspection:
             )
         except BaseException:
             db.close()
-            _remove_quietly(path)
+            records.remove_new(path)
             raise
         inspection.reload()
         return inspection, recovery_key
@@ -143,7 +134,7 @@ class Inspection:
         """Unlock with the passphrase or the recovery key."""
         path = Path(path)
         db, head, key = _unlock(path, secret)
-        with _closed_on_error(db, path):
+        with records.closed_on_error(db, path):
             inspection = cls(path, db, head, key)
             inspection.reload()
         return inspection
@@ -572,10 +563,16 @@ class Inspection:
     # -- conflicts -----------------------------------------------------------------------------
 
     def versions(self, note_id: str) -> list[Version]:
-        """The competing versions of a note (one when it is not in conflict), newest last."""
-        note = self.note(note_id)
-        found = self.file.read("note", note.id)
-        return [Version(h["v"], h["by"], h["at"], h["data"]) for h in found[1]["heads"]]
+        """The competing versions of a note (one when it is not in conflict), newest last;
+        each lists the photos still in the file (a photo removed since stays removed)."""
+        out = []
+        for head in self.file.read("note", self.note(note_id).id)[1]["heads"]:
+            data = head["data"]
+            if data.get("attachments"):
+                data = {**data, "attachments": list(self.file.alive("attachment",
+                                                                    data["attachments"]))}
+            out.append(Version(head["v"], head["by"], head["at"], data))
+        return out
 
     @on_latest
     def resolve(self, note_id: str, keep: str) -> Note:
@@ -745,15 +742,20 @@ class Inspection:
     def audit_log(self) -> list[dict[str, Any]]:
         return self.file.audit_entries()
 
+    @on_latest
     def change_passphrase(self, passphrase: str, kdf: KdfParams | None = None,
                           current: str | None = None) -> None:
         """Re-wrap the data key under a new passphrase; the notes are not re-encrypted. With
-        ``current``, only if it opens the file (``WrongPassphrase`` otherwise)."""
+        ``current``, only if it opens the file as it is now (``WrongPassphrase`` otherwise:
+        another program may have changed the passphrase since this one opened it)."""
+        header = keys.read(self._db)
         if current is not None:
-            keys.unlock(self._header, current)
+            keys.unlock(header, current)
         keys.check_passphrase(passphrase)
-        new_header = keys.rewrap(self._header, self.file._key, passphrase, kdf or KdfParams.fresh())
-        with self.file.transaction():
+        new_header = keys.rewrap(header, self.file._key, passphrase, kdf or KdfParams.fresh())
+        with self.writing():  # refused if another program wrote meanwhile, then made again
+            if keys.read(self._db) != header:
+                raise ChangedMeanwhile  # another program set a passphrase: asked again
             keys.write(self._db, new_header)
         self.file.empty_journal()  # the key wrapped under the old passphrase goes with it
         self._header = new_header
@@ -767,33 +769,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _remove_quietly(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError as exc:
-            raise StorageError(f"A half-created file was left at {path}; delete it.") from exc
-
-
 def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:
     """The file's connection, key header and data key, once the secret has opened it."""
     db = records.connect(path, create=False)
-    with _closed_on_error(db, path):
+    with records.closed_on_error(db, path):
         schema.refuse_newer(db)
         head = keys.read(db)
         key = keys.unlock(head, secret)
         schema.upgrade(db)  # only once the file has proved to be ours and unlocked
     return db, head, key
-
-
-@contextmanager
-def _closed_on_error(db: Any, path: Path) -> Iterator[None]:
-    """Close the connection if the block fails; what SQLite refused becomes one sentence."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        db.close()
-        raise records.storage_error(exc, path) from exc
-    except BaseException:
-        db.close()
-        raise

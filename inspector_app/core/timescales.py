@@ -136,7 +136,8 @@ def _check(
 
 def _still_to_come(framework: Framework, t: Timescale, start: str, on_site: str) -> TimescaleCheck:
     """A step not yet taken: open until its limit, then breached by the inspection (or today,
-    before the first day on site is known)."""
+    before the first day on site is known); a limit relaxed when it fell is breached once the
+    relaxation has ended with the step still to come."""
     first = dt.date.fromisoformat(start)
     due = add_months(first, t.amount) if t.unit == "months" else first + dt.timedelta(
         days=t.amount * (7 if t.unit == "weeks" else 1))
@@ -144,6 +145,8 @@ def _still_to_come(framework: Framework, t: Timescale, start: str, on_site: str)
     if day <= due:
         return TimescaleCheck(t, None, "open", due=due.isoformat())
     check = _check(framework, t, start, day.isoformat(), to_today=not on_site)
+    if check.relaxation is not None and check.relaxation.end < day.isoformat():
+        check = replace(check, status="breached", relaxation=None)  # still not done after
     return replace(check, due=due.isoformat())
 
 

@@ -258,8 +258,9 @@ class MainWindow(QMainWindow):
         place, self._place = self._place, None
         if place and place[0] == inspection.path:  # unlocked again: back where it was
             self.workspace.tabs.setCurrentIndex(place[1])
-            if place[2]:
-                self.workspace.show_note(place[2])
+            if place[2]:  # unless it was deleted meanwhile (by another program)
+                self.session.run(ops.get_note, place[2], on_failure=lambda _exc: None,
+                                 on_success=lambda note: self.workspace.show_note(note.id))
         file_id = inspection.file.file_id
         seq, digest = self.settings.history_end(file_id)
         self.session.run(
@@ -509,9 +510,12 @@ class MainWindow(QMainWindow):
     def change_passphrase(self) -> None:
         if self.session.is_open:
             dialog = PassphraseDialog(self.session, self.kdf, self)
-            dialog.changed.connect(lambda: self.statusBar().showMessage(
-                "Passphrase changed; the recovery key still works.", 8000))
+            dialog.changed.connect(self._passphrase_changed)
             dialog.open()
+
+    def _passphrase_changed(self) -> None:
+        self.session.hint = ""  # the demo's passphrase, shown when locked, is no longer it
+        self.statusBar().showMessage("Passphrase changed; the recovery key still works.", 8000)
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from inspector_app.core import images, team
 from inspector_app.core.concurrent import ChangedMeanwhile
-from inspector_app.core.errors import StorageError
+from inspector_app.core.errors import StorageError, WrongPassphrase
 from inspector_app.core.findings import add_finding, delete_finding, edit_finding
 from inspector_app.core.findings import versions as finding_versions
 from inspector_app.core.records import RecordFile
@@ -264,3 +264,13 @@ def test_typing_on_a_finding_deleted_meanwhile_is_kept_beside_the_deletion(inspe
     assert kept.conflict
     versions = finding_versions(inspection, shown.id)
     assert sorted(bool(v.data.get("deleted")) for v in versions) == [False, True]
+
+
+def test_a_passphrase_changed_by_another_program_is_the_one_asked_for(inspection, cheap_kdf):
+    with Inspection.open(inspection.path, PASSPHRASE) as other:
+        other.change_passphrase("set on the command line", cheap_kdf)
+    with pytest.raises(WrongPassphrase):  # the retired one no longer counts here either
+        inspection.change_passphrase("typed in the app", cheap_kdf, current=PASSPHRASE)
+    inspection.change_passphrase("typed in the app", cheap_kdf, current="set on the command line")
+    inspection.close()
+    Inspection.open(inspection.path, "typed in the app").close()

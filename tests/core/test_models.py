@@ -117,6 +117,10 @@ def test_a_plan_still_to_come_past_20_weeks_is_a_breach_and_before_then_is_due()
     soon = by_id(check_timescales(FW, assessing, weeks_after(request, 20)))["final"]
     assert (soon.status, soon.days) == ("open", None)
     assert soon.describe().endswith(": still to come, due 20 October 2025")
+    # Due while limits were relaxed in 2020, and still not done years later: a breach.
+    relaxed = by_id(check_timescales(FW, {**assessing, "ehc_request": "2020-03-02"},
+                                     on_site))["final"]
+    assert relaxed.status == "breached" and relaxed.relaxation is None
     # Without a sign the assessment goes on, a missing date is only missing.
     unsaid = by_id(check_timescales(FW, {"ehc_request": request}, on_site))["final"]
     assert unsaid.status == "missing"

@@ -124,7 +124,7 @@ def test_the_cover_note_says_when_a_finding_speaks_of_one_child_by_pseudonym(
     finding = add_finding(inspection, question="B", judgement="development", evidence=[note.id],
                           text="Child A waited 27 weeks for a final plan.")
     add_finding(inspection, question="B", judgement="development", evidence=[note.id],
-                text="Each child and young person waits too long.")  # no one child
+                text="Every child a service sees has a say.")  # no one child: "child a"
     text = letter(inspection, tmp_path)
     assert (f"The finding {finding.id[:8]} speaks of Child A: a letter speaks of children and "
             "young people, never of one child, even by a pseudonym.") in text

@@ -267,3 +267,21 @@ def test_what_a_passphrase_change_or_a_deletion_replaced_is_left_in_no_file(
     held = raw_bytes(tmp_path)
     assert old_wrap not in held and sealed[:64] not in held
     assert db.execute("PRAGMA secure_delete").fetchone() == (1,)
+
+
+def test_what_a_deletion_replaced_goes_with_the_next_write_if_a_reader_held_it(
+    inspection, tmp_path
+):
+    note = inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                               judgement="strength", text=DELETED_TEXT)
+    db = inspection._db
+    sealed = db.execute("SELECT body FROM records WHERE id = ?", [note.id]).fetchone()[0]
+    reader = sqlite3.connect(inspection.path)  # another program, reading at that moment
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM records").fetchone()
+    inspection.delete_note(note.id)
+    assert sealed[:64] in raw_bytes(tmp_path)  # it cannot go while the reader holds it
+    reader.close()
+    inspection.add_note(kind="meeting", questions=["A"], outcomes=["identification"],
+                        judgement="strength", text="The next note.")
+    assert sealed[:64] not in raw_bytes(tmp_path)

@@ -350,6 +350,7 @@ def test_settling_a_conflict_keeps_every_versions_photos_and_no_removed_one(
     assert bundle.import_bundle(lead, tmp_path / "mo.bundle").photos == len(theirs) - 1
     assert lead.note(note.id).conflict
     [theirs_version] = [v for v in lead.versions(note.id) if v.by == "Mo Member"]
+    assert shared not in theirs_version.data["attachments"]  # as the conflict view counts
     if settle == "keep theirs":
         kept = lead.resolve(note.id, theirs_version.id)
     else:

@@ -491,6 +491,7 @@ def test_the_passphrase_is_changed_in_the_app_after_the_current_one_is_given(
     from tests.gui.helpers import menu_action
 
     unlock(qtbot, window, inspection_path)
+    window.session.hint = "Demo passphrase: the first one"  # as the demo's unlock screen says
     menu_action(window, "File", "Change passphrase…").trigger()
     dialog = window.findChild(PassphraseDialog)
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
@@ -505,8 +506,21 @@ def test_the_passphrase_is_changed_in_the_app_after_the_current_one_is_given(
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     assert "Passphrase changed" in window.statusBar().currentMessage()
+    assert window.session.hint == ""  # no longer the passphrase
     assert (dialog.current.text(), dialog.new.text(), dialog.again.text()) == ("", "", "")
     window.lock()
     with pytest.raises(WrongPassphrase):
         Inspection.open(inspection_path, PASSPHRASE)
     unlock(qtbot, window, inspection_path, new)
+
+
+def test_a_note_deleted_while_locked_is_not_brought_back_and_nothing_is_said(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    note_id = select_note(qtbot, opened, "EHC plan timeliness")
+    opened.lock()
+    with Inspection.open(inspection_path, PASSPHRASE) as other:  # the command line, say
+        other.delete_note(note_id)
+    unlock(qtbot, opened, inspection_path)
+    settle(qtbot, opened)
+    assert error_dialogs(opened) == [] and opened.workspace.editor.note_id != note_id
