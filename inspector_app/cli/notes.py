@@ -237,12 +237,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    with open_inspection(args) as inspection:
+    current = read_passphrase(args)
+    with Inspection.open(args.file, current) as inspection:
         new = os.environ.get(NEW_PASSPHRASE_ENV) or prompt(
             "New passphrase: ", confirm=True, env=NEW_PASSPHRASE_ENV
         )
         valid_text(new, NEW_PASSPHRASE_ENV)
-        inspection.change_passphrase(new)
+        # Checked again as the file is then: another program may have changed it meanwhile.
+        inspection.change_passphrase(new, current=current)
     print("Passphrase changed; the recovery key still works.")
     return 0
 

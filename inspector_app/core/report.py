@@ -244,9 +244,9 @@ class _Draft:
                 "A written statement of action is recorded as required, but no finding is "
                 f"{'an' if label[:1] in 'aeiou' else 'a'} {label}."
             )
-        for finding in self.findings:  # a pseudonym as written ("Child A", not "child a")
+        for finding in self.findings:
             for ref in self.inspection.children:
-                if re.search(rf"(?<!\w){re.escape(ref)}(?!\w)", finding.text):
+                if _speaks_of(finding.text, ref):
                     note.append(
                         f"The finding {finding.id[:8]} speaks of {ref}: a letter speaks of "
                         "children and young people, never of one child, even by a pseudonym."
@@ -482,6 +482,13 @@ class _Draft:
                 f"(median {median:.1f} {timescale.unit}; {over}).",
             )
         return lines
+
+
+def _speaks_of(text: str, ref: str) -> bool:
+    """Whether ``text`` names the pseudonym ``ref`` ("Child A", "CHILD A", "child A"), but
+    not as plain lower-case prose that happens to spell it ("every child a say")."""
+    found = re.finditer(rf"(?<!\w){re.escape(ref)}(?!\w)", text, re.IGNORECASE)
+    return any(m.group() != m.group().lower() or ref == ref.lower() for m in found)
 
 
 def _row(table: Any, widths: list[int]) -> list[Any]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QTextCursor, QValidator
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from inspector_app.core.errors import InvalidInput
@@ -32,22 +32,35 @@ class LimitedText(QPlainTextEdit):
         super().__init__(parent)
         self.what, self.limit = what, limit
         self.takes_files = False  # files pasted are for the box's owner (a note's photos)
-        self.document().contentsChange.connect(self._typed_past_limit)
 
-    def _typed_past_limit(self, at: int, _removed: int, added: int) -> None:
-        """What a key put past the limit is taken out again, and said (a paste is refused
-        before it comes in)."""
-        if not added or self.document().characterCount() - 1 <= self.limit:  # UTF-16 units
-            return
-        if len(self.toPlainText()) <= self.limit:  # an emoji is one character, two units
-            return
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(at)
-        cursor.setPosition(at + added, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
+    def _passes_limit(self, typed: str) -> bool:
+        """Whether ``typed``, put where the cursor is, takes the box past its limit (said)."""
+        if self.document().characterCount() - 1 + len(typed) <= self.limit:  # UTF-16 units
+            return False
+        kept = len(self.toPlainText()) - len(self.textCursor().selectedText())
+        if kept + len(typed) <= self.limit:  # an emoji is one character, two units
+            return False
         self.refused.emit(
             f"The {self.what} is at its limit of {self.limit:,} characters; split it."
         )
+        return True
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """A key that would type past the limit is refused before it types anything."""
+        typed = event.text()
+        shortcut = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier
+        )
+        if typed and not shortcut and (typed.isprintable() or typed == "\r"):  # Tab leaves
+            if self._passes_limit(typed):
+                return
+        super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Text an input method commits (an accent, an emoji picker) is held to it too."""
+        if event.commitString() and self._passes_limit(event.commitString()):
+            event.setCommitString("")
+        super().inputMethodEvent(event)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt's name
         """Files dropped here are for the editor around it (photos, bundles), not text."""

@@ -129,6 +129,10 @@ def test_the_cover_note_says_when_a_finding_speaks_of_one_child_by_pseudonym(
     assert (f"The finding {finding.id[:8]} speaks of Child A: a letter speaks of children and "
             "young people, never of one child, even by a pseudonym.") in text
     assert text.count("speaks of Child") == 1
+    # Written in another case, it is still one child.
+    other = add_finding(inspection, question="B", judgement="development", evidence=[note.id],
+                        text="The plan for child A took 27 weeks.")
+    assert f"The finding {other.id[:8]} speaks of Child A" in letter(inspection, tmp_path)
 
 
 def test_the_command_line_never_writes_a_draft_over_a_file_unasked(inspection, tmp_path):

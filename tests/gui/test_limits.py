@@ -230,3 +230,21 @@ def test_a_key_typed_at_the_texts_limit_is_taken_back_and_said(qtbot) -> None:
     qtbot.keyClicks(box, "!")
     assert box.toPlainText() == "Twelve chars"
     assert said == ["The note's text is at its limit of 12 characters; split it."]
+    # Undo still walks back through the typing; a key that replaces a selection is taken.
+    box.undo()
+    assert box.toPlainText() == ""
+    box.setPlainText("Two lines.\nAt limit.")
+    cursor = box.textCursor()
+    cursor.setPosition(2)
+    box.setTextCursor(cursor)
+    # An input method's letter (an accent, say) at the limit changes nothing at all.
+    from PySide6.QtGui import QInputMethodEvent
+
+    box.limit = len(box.toPlainText())
+    event = QInputMethodEvent()
+    event.setCommitString("é")
+    QApplication.sendEvent(box, event)
+    assert box.toPlainText() == "Two lines.\nAt limit." and len(said) == 2
+    box.selectAll()
+    qtbot.keyClicks(box, "X")
+    assert box.toPlainText() == "X"
