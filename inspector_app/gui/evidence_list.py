@@ -290,10 +290,9 @@ class EvidenceList(QWidget):
         self._preferred = note_id
 
     def reload(self, select: str | None = None) -> None:
-        # An earlier reload's target survives a later plain reload until a page arrives.
-        self._pending_select = (
-            select or self._preferred or self._pending_select or self.selected_id()
-        )
+        # An earlier reload's target survives a later plain reload until a page arrives; the
+        # note selected when the page arrives stays selected (``_show``).
+        self._pending_select = select or self._preferred or self._pending_select
         self._preferred = None
         self.session.run(ops.list_rows, self.current_filter(), self.sort, on_success=self._show)
 
@@ -324,7 +323,7 @@ class EvidenceList(QWidget):
         match = "" if where == NoteFilter() else " matches" if total == 1 else " match"
         self.count.setText(f"{total} note{'s' if total != 1 else ''}{match}")
         self._empty_state(where, rows)
-        wanted = self._pending_select  # a note just made: shown wherever it is
+        wanted = self._pending_select  # a note just made or opened: shown wherever it is
         target, self._pending_select = wanted or previous, None
         if target:
             self.select(target, emit=False)
