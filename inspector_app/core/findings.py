@@ -26,6 +26,7 @@ from inspector_app.core.store import Inspection
 
 EDITABLE = ("question", "judgement", "text", "evidence", "main", "order")
 DRAFT = ("finding-draft", "new")  # a finding's text typed before its evidence was chosen
+UNWRITTEN = "New finding: write it here."  # a finding made before its words, until written
 
 
 @on_latest

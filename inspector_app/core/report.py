@@ -20,7 +20,7 @@ import statistics
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from docx.shared import Twips
 from inspector_app.core import outfile
 from inspector_app.core.deadlines import inspection_deadlines
 from inspector_app.core.errors import FrameworkError, NamesInReport
+from inspector_app.core.findings import UNWRITTEN
 from inspector_app.core.findings import findings as all_findings
 from inspector_app.core.models import Finding, Note, fold, letter_date
 from inspector_app.core.paths import resources_dir
@@ -244,6 +245,9 @@ class _Draft:
                 "A written statement of action is recorded as required, but no finding is "
                 f"{'an' if label[:1] in 'aeiou' else 'a'} {label}."
             )
+        unwritten = sum(f.text == UNWRITTEN for f in self.findings)
+        if unwritten:
+            note.append(f"{_count(unwritten, 'finding is', 'findings are')} not yet written.")
         for finding in self.findings:
             for ref in self.inspection.children:
                 if _speaks_of(finding.text, ref):
@@ -363,6 +367,9 @@ class _Draft:
             self._finding(finding)  # its evidence comment here, not again under its question
 
     def _finding(self, finding: Finding, comment: bool = True) -> None:
+        if finding.text == UNWRITTEN:  # made from a note, its words never typed
+            finding = replace(finding, text="[A finding not yet written: write it, or delete "
+                                            "it, on the Findings page.]")
         marked = self.fw.wsoa_judgement
         label = f" ({self.fw.label(self.fw.judgements, marked).lower()})" if (
             marked and finding.judgement == marked) else ""

@@ -309,13 +309,14 @@ class NoteEditor(QWidget):
         self.photos.show_thumbnails([])
         self.pages.setCurrentWidget(self.empty)
 
-    def new_note(self, kind: str, tags: tuple[str | None, str | None] = (None, None)) -> None:
+    def new_note(self, kind: str, tags: tuple[str | None, str | None] = (None, None),
+                 judgement: str | None = None) -> None:
         """A blank draft of ``kind``, cursor in the text; saved once something is typed. It
-        starts tagged with ``tags``' question and outcome (the list's filters), if given."""
+        starts with ``tags``' question and outcome and the judgement (the list's filters)."""
         question, outcome = tags
         self._show(Note(id="", kind=kind, author="", questions=(question,) if question else (),
                         outcomes=(outcome,) if outcome else (),
-                        judgement=self._default_judgement(), title="", text=""))
+                        judgement=judgement or self._default_judgement(), title="", text=""))
         self.kind.setEnabled(True)
         self.state.setText("New note")
         self.text.setFocus()

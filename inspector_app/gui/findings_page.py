@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.errors import NamesInReport
+from inspector_app.core.findings import UNWRITTEN
 from inspector_app.core.framework import Framework
 from inspector_app.core.models import Finding, Version, clean_text
 from inspector_app.gui import operations as ops
@@ -42,7 +43,6 @@ from inspector_app.gui.text_limits import LimitedText, as_stored
 from inspector_app.gui.times import local_time
 
 AUTOSAVE_MS = 800  # a pause in typing this long saves the finding, as notes are saved
-NEW_TEXT = "New finding: write it here."  # a new finding's text until it is written
 
 
 class FindingColumn(QListWidget):
@@ -354,7 +354,7 @@ class FindingsPage(QWidget):
         if finding is not None and finding.id == self.created:  # what is typed next is its text
             self.created = None
             self.text.setFocus()
-            if text == NEW_TEXT:
+            if text == UNWRITTEN:
                 self.text.selectAll()
             else:
                 self.text.moveCursor(QTextCursor.MoveOperation.End)
@@ -435,6 +435,8 @@ class FindingsPage(QWidget):
         self.text.clear()
         self.evidence.clear()
         self.message.clear()
+        self.written = None  # a draft of this file, not of the next one opened
+        self.open_draft.hide()
 
     # -- changing ------------------------------------------------------------------------------
 
@@ -451,7 +453,7 @@ class FindingsPage(QWidget):
         values = {
             "question": self.question.currentData(),
             "judgement": self.judgement.currentData(),
-            "text": typed or NEW_TEXT,
+            "text": typed or UNWRITTEN,
             "evidence": [note_id],
             "main": self.main.isChecked() if self.current is None else False,
         }

@@ -371,8 +371,6 @@ class MainWindow(QMainWindow):
         """Save what is being typed, drop the key, clear every view, show the unlock screen.
         Unlocked again, the page and the note on show come back (their ids only are kept)."""
         path = self.session.path
-        workspace = self.workspace
-        self._place = (path, workspace.tabs.currentIndex(), workspace.editor.note_id or "")
         if self._close_current("Locking"):
             said = " ".join(self._not_kept) or "Locked. Your notes are saved."
             self.unlock.prepare(path, self.session.hint, said, error=bool(self._not_kept))
@@ -387,6 +385,10 @@ class MainWindow(QMainWindow):
         self._not_kept = []
         try:
             self._not_kept = self.workspace.flush()
+            # Where the user was (a new note just saved by the flush included), for unlocking.
+            workspace = self.workspace
+            self._place = (self.session.path, workspace.tabs.currentIndex(),
+                           workspace.editor.note_id or "")
             # What was typed in an open dialog is kept as its own Save would keep it (a merged
             # text beside the versions it merges), never dropped with the dialog.
             dialogs = self.findChildren(QDialog)

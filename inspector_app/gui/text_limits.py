@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QValidator
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from inspector_app.core.errors import InvalidInput
 from inspector_app.core.models import MAX_TEXT, clean_text, without_hidden
@@ -100,11 +100,28 @@ class LimitedText(QPlainTextEdit):
 
 def limit_line(edit: QLineEdit, limit: int, what: str, say: Callable[[str], None]) -> None:
     """Keep ``edit`` to ``limit`` characters (as the file counts them: an emoji is one), and
-    have ``say`` tell the user when a key or a paste was not taken for going past it."""
+    have ``say`` tell the user when a key or a paste was not taken for going past it. Copied
+    files are not pasted or dropped in as their paths (which may name a child)."""
     edit.setValidator(_AtMost(limit, edit))
     edit.inputRejected.connect(
         lambda: say(f"The {what} can be {limit:,} characters at most; that was not taken.")
     )
+    edit.setAcceptDrops(False)  # a file dropped goes to the editor around it (a photo)
+    edit.installEventFilter(_NoPastedFiles(what, say, edit))
+
+
+class _NoPastedFiles(QObject):
+    def __init__(self, what: str, say: Callable[[str], None], parent: QLineEdit) -> None:
+        super().__init__(parent)
+        self.what, self.say = what, say
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and event.matches(QKeySequence.StandardKey.Paste):
+            copied = QApplication.clipboard().mimeData()
+            if copied.hasUrls() and all(url.isLocalFile() for url in copied.urls()):
+                self.say(f"Files cannot be pasted into the {self.what}; paste text.")
+                return True
+        return False
 
 
 class _AtMost(QValidator):

@@ -257,7 +257,8 @@ class Workspace(QWidget):
         self.tabs.setCurrentIndex(0)
         self.list.table.selectionModel().clear()  # so clicking the old note opens it again
         shown = self.list.current_filter()  # a note written in a gap fills it, and stays shown
-        self.editor.new_note(kind or self.settings.last_kind, (shown.question, shown.outcome))
+        self.editor.new_note(kind or shown.kind or self.settings.last_kind,
+                             (shown.question, shown.outcome), shown.judgement)
 
     def _stayed(self, note_id: str) -> None:
         """The editor kept a note it could not save: the list shows that one chosen again."""

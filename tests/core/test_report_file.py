@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 
 from inspector_app.core import outfile, report
 from inspector_app.core.errors import StorageError
-from inspector_app.core.findings import add_finding
+from inspector_app.core.findings import UNWRITTEN, add_finding
 from inspector_app.core.models import Note
 from inspector_app.core.report import write_report
 from tests.conftest import add_fixture_note, cli
@@ -133,6 +133,17 @@ def test_the_cover_note_says_when_a_finding_speaks_of_one_child_by_pseudonym(
     other = add_finding(inspection, question="B", judgement="development", evidence=[note.id],
                         text="The plan for child A took 27 weeks.")
     assert f"The finding {other.id[:8]} speaks of Child A" in letter(inspection, tmp_path)
+
+
+def test_a_finding_never_written_stands_in_brackets_and_the_cover_note_counts_it(
+    inspection, tmp_path
+):
+    note = add_fixture_note(inspection)
+    add_finding(inspection, question="B", judgement="strength", evidence=[note.id],
+                text=UNWRITTEN)  # New finding pressed, nothing typed
+    text = letter(inspection, tmp_path)
+    assert UNWRITTEN not in text and "1 finding is not yet written." in text
+    assert "[A finding not yet written: write it, or delete it, on the Findings page.]" in text
 
 
 def test_the_command_line_never_writes_a_draft_over_a_file_unasked(inspection, tmp_path):

@@ -139,6 +139,13 @@ def test_clicking_a_cell_filters_the_evidence_list(
     with Inspection.open(opened.session.inspection.path, PASSPHRASE) as again:
         [note] = [n for n in again.notes() if n.text.startswith("The SEND board")]
     assert (note.questions, note.outcomes) == (("A",), ("leadership",))
+    # With a kind and a judgement chosen too, a new note has them, and stays in the list.
+    filters = opened.workspace.list.filters
+    filters["kind"].setCurrentIndex(filters["kind"].findData("visit"))
+    filters["judgement"].setCurrentIndex(filters["judgement"].findData("weakness"))
+    ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)
+    assert editor.kind.currentData() == "visit"
+    assert editor.judgement.checkedButton().property("code") == "weakness"
 
 
 def test_export_as_png(

@@ -275,6 +275,8 @@ def test_a_draft_named_without_its_ending_is_saved_as_a_word_file(
     qtbot.waitUntil(page.open_draft.isVisible, timeout=WAIT_MS)
     page.open_draft.click()
     assert [u.toLocalFile() for u in opened_urls] == [str(tmp_path / "northmoor-draft.docx")]
+    window.lock()  # a draft of this file is not offered once it is locked (or another opens)
+    assert page.open_draft.isHidden() and page.written is None
 
 
 def test_tab_goes_from_the_question_through_the_columns_to_the_finding(

@@ -309,6 +309,10 @@ def test_a_copied_photo_file_pasted_in_the_text_is_added_and_a_copied_picture_is
     ctrl(qtbot, editor.text, Qt.Key.Key_V)
     qtbot.waitUntil(lambda: editor.photos.thumbs.count() == 1, timeout=WAIT_MS)
     assert editor.text.toPlainText() == text  # the path, which names a child, is not typed
+    title = editor.title.text()
+    editor.title.setFocus()
+    ctrl(qtbot, editor.title, Qt.Key.Key_V)  # nor into the title
+    assert editor.title.text() == title and "cannot be pasted" in editor.state.text()
 
     picture = QMimeData()
     picture.setImageData(QImage(40, 30, QImage.Format.Format_RGB32))

@@ -501,6 +501,13 @@ def test_the_passphrase_is_changed_in_the_app_after_the_current_one_is_given(
         qtbot.keyClicks(edit, text)
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "not right" in dialog.message.text(), timeout=WAIT_MS)
+    for edit in (dialog.new, dialog.again):  # the current one again is no change
+        edit.setText(PASSPHRASE)
+    dialog.current.setText(PASSPHRASE)
+    qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+    assert dialog.message.text() == "The new passphrase is the current one; choose another."
+    for edit in (dialog.new, dialog.again):
+        edit.setText(new)
     dialog.current.clear()
     qtbot.keyClicks(dialog.current, PASSPHRASE)
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
@@ -524,3 +531,16 @@ def test_a_note_deleted_while_locked_is_not_brought_back_and_nothing_is_said(
     unlock(qtbot, opened, inspection_path)
     settle(qtbot, opened)
     assert error_dialogs(opened) == [] and opened.workspace.editor.note_id != note_id
+
+
+def test_a_note_typed_just_before_locking_comes_back_after_unlocking(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    workspace = opened.workspace
+    workspace.editor.timer.setInterval(60_000)  # locked before the pause would save it
+    ctrl(qtbot, workspace.list.search, Qt.Key.Key_N)
+    qtbot.keyClicks(workspace.editor.text, "Written a moment before the lock.")
+    opened.lock()
+    unlock(qtbot, opened, inspection_path)
+    qtbot.waitUntil(lambda: workspace.editor.text.toPlainText()
+                    == "Written a moment before the lock.", timeout=WAIT_MS)
