@@ -508,8 +508,9 @@ class Inspection:
         wanted = note_id.strip().lower()  # ids are lower-case hex; typed in capitals too
         matches = [wanted] if self.index.get(wanted) else \
             self.index.ids_with_prefix(wanted) if len(wanted) >= 4 else []
-        if len(matches) == 1:  # its photos are those still here (a version in conflict, or
-            note = self.index.get(matches[0])  # one a teammate wrote, may list one removed)
+        if len(matches) == 1:
+            note = self.index.get(matches[0])
+            # Only its photos still in the file: a teammate's version may list one removed.
             alive = self.file.alive("attachment", note.attachments) if note.attachments else ()
             return replace(note, attachments=alive) if alive != note.attachments else note
         if len(matches) > 1:
