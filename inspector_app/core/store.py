@@ -215,8 +215,12 @@ class Inspection:
                 damaged.append(f"note {rid}")
                 continue
             data, conflict = history.current(state)
-            if not data.get("deleted"):
-                notes.append(Note.from_payload(rid, revision, data, conflict))
+            if not data.get("deleted"):  # listing the photos still here (``note``)
+                note = Note.from_payload(rid, revision, data, conflict)
+                if note.attachments:
+                    note = replace(note, attachments=self.file.alive("attachment",
+                                                                     note.attachments))
+                notes.append(note)
         self._index.load(notes)
         self._damaged["note"] = damaged
         self._notes_stale = False

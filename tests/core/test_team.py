@@ -408,3 +408,20 @@ def test_a_damaged_note_with_a_photo_stops_no_export(pair, tmp_path):
     bundle.export_bundle(member, tmp_path / "mo.bundle")
     bundle.import_bundle(lead, tmp_path / "mo.bundle")
     assert "Written after it, and sent." in {n.text for n in lead.notes()}
+
+
+def test_the_list_counts_only_the_photos_still_here_for_a_note_in_conflict(pair, tmp_path):
+    lead, member = pair
+    note = lead.edit_note(add_fixture_note(lead).id,
+                          photos=[a_photo(tmp_path), a_photo(tmp_path)])
+    removed, kept = note.attachments
+    team.write_card(lead, tmp_path / "lead.card")
+    bundle.export_bundle(lead, tmp_path / "to-team.bundle", to_team=True)
+    bundle.import_bundle(member, tmp_path / "to-team.bundle")
+    member.remove_photo(note.id, removed)
+    bundle.export_bundle(member, tmp_path / "mo.bundle")
+    lead.edit_note(note.id, text="The lead's later wording.")  # still lists both photos
+    bundle.import_bundle(lead, tmp_path / "mo.bundle")
+    assert lead.note(note.id).conflict
+    [row] = [r for r in lead.rows() if r.id == note.id]
+    assert (row.photos, lead.note(note.id).attachments) == (1, (kept,))
