@@ -8,10 +8,12 @@ IMMEDIATE`` transaction: the record, its audit entry and the sealed audit head t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,6 +99,39 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
             ) from exc
         raise storage_error(exc, path) from exc
     return sqlite_utils.Database(conn)
+
+
+def making(path: Path) -> Path:
+    """Where a new inspection file is made before it is whole (``publish``): a short name in
+    its folder, after the name asked for is checked. Such files a killed `new` left there
+    over an hour ago are removed."""
+    if path.exists():
+        raise InvalidInput(f"{path} already exists; choose another name.")
+    if _too_long(path):
+        raise StorageError(
+            f"The inspection file's name or folder path is too long for SQLite ({path}); move "
+            "it to a folder with a shorter path, or give it a shorter name."
+        )
+    with contextlib.suppress(OSError):
+        for left in path.parent.glob(".new-*.part*"):
+            if time.time() - left.stat().st_mtime > outfile.STALE_PART_S:
+                left.unlink()
+    return path.with_name(f".new-{os.urandom(4).hex()}.part")
+
+
+def publish(made: Path, path: Path) -> None:
+    """Give a file made whole under a temporary name its own name, never over another file:
+    a file killed while being made is never found under that name."""
+    try:
+        os.link(made, path)
+    except FileExistsError as exc:
+        raise InvalidInput(f"{path} already exists; choose another name.") from exc
+    except OSError:  # a disk without hard links (FAT): the name is checked, then taken
+        if path.exists():
+            raise InvalidInput(f"{path} already exists; choose another name.") from None
+        os.rename(made, path)
+        return
+    made.unlink()
 
 
 def remove_new(path: Path) -> None:

@@ -107,12 +107,13 @@ class Inspection:
             on_site_end=end,
         )
         path = Path(path)
-        db = records.connect(path, create=True)
+        made = records.making(path)  # given its name once it is whole
+        db = records.connect(made, create=True)
         try:
             schema.upgrade(db)
             with db.atomic():
                 head, data_key, recovery_key = keys.create(db, passphrase, kdf or KdfParams.fresh())
-            inspection = cls(path, db, head, data_key)
+            inspection = cls(made, db, head, data_key)
             inspection._seen_version = inspection.file.data_version()  # the file is empty
             identity = crypto.new_identity()
             inspection.commit(
@@ -122,11 +123,16 @@ class Inspection:
                 ],
                 who=info.inspector,
             )
+            db.close()  # the last connection: what the journal holds goes into the file
+            records.publish(made, path)
         except BaseException:
             db.close()
-            records.remove_new(path)
+            records.remove_new(made)
             raise
-        inspection.reload()
+        db = records.connect(path, create=False)
+        with records.closed_on_error(db, path):
+            inspection = cls(path, db, head, data_key)
+            inspection.reload()
         return inspection, recovery_key
 
     @classmethod

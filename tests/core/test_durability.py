@@ -465,6 +465,40 @@ def test_creating_over_an_existing_file_is_refused_and_leaves_it_untouched(inspe
     assert note_ids(path) == {kept.id}
 
 
+MAKE_AND_HANG = """
+import sys, time
+from pathlib import Path
+from inspector_app.core import crypto
+from inspector_app.core.store import Inspection
+
+def hang(*args, **kwargs):  # the key derivation, where a new file spends most of its time
+    print("deriving", flush=True)
+    time.sleep(60)
+
+crypto.derive_key = hang
+Inspection.create(Path(sys.argv[1]), "correct horse battery", area="Northmoor",
+                  inspector="Sam Lead")
+"""
+
+
+def test_a_new_file_killed_while_being_made_leaves_no_file_under_its_name(tmp_path):
+    target = tmp_path / "northmoor.inspection"
+    making = subprocess.Popen([sys.executable, "-c", MAKE_AND_HANG, str(target)],
+                              stdout=subprocess.PIPE, text=True)
+    assert making.stdout.readline() == "deriving\n"
+    making.kill()
+    making.wait()
+    assert not target.exists()  # so `new` runs again, where it used to be refused
+    left = list(tmp_path.iterdir())
+    assert {p.name[:5] for p in left} == {".new-"}  # hidden, and removed once an hour old
+    for part in left:
+        os.utime(part, (time.time() - 7200,) * 2)
+    made, _ = Inspection.create(target, PASSPHRASE, area="Northmoor", inspector="Sam Lead")
+    made.close()
+    Inspection.open(target, PASSPHRASE).close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".new-")] == []
+
+
 def test_a_truncated_file_is_reported_as_damaged_not_as_a_crash(inspection):
     for n in range(20):
         add_fixture_note(inspection, title=f"Case {n}", text="Plan issued late. " * 40)
