@@ -359,10 +359,9 @@ def test_settling_a_conflict_keeps_every_versions_photos_and_no_removed_one(
     assert all(lead.photo(a) for a in kept.attachments) and lead.verify().ok
 
 
-def test_a_note_brought_back_by_undo_lists_no_photo_a_teammate_removed_meanwhile(
-    pair, tmp_path
-):
-    lead, member = pair
+def shared_then_a_photo_removed_by_the_member(lead, member, tmp_path):
+    """A lead's note with two photos, sent to the member, who removes the first and exports
+    (mo.bundle): the note, and the photos removed and kept."""
     note = lead.edit_note(add_fixture_note(lead).id,
                           photos=[a_photo(tmp_path), a_photo(tmp_path)])
     removed, kept = note.attachments
@@ -371,6 +370,14 @@ def test_a_note_brought_back_by_undo_lists_no_photo_a_teammate_removed_meanwhile
     bundle.import_bundle(member, tmp_path / "to-team.bundle")
     member.remove_photo(note.id, removed)
     bundle.export_bundle(member, tmp_path / "mo.bundle")
+    return note, removed, kept
+
+
+def test_a_note_brought_back_by_undo_lists_no_photo_a_teammate_removed_meanwhile(
+    pair, tmp_path
+):
+    lead, member = pair
+    note, removed, kept = shared_then_a_photo_removed_by_the_member(lead, member, tmp_path)
     deleted = lead.delete_note(note.id)  # undo holds the note as it was, with both photos
     result = bundle.import_bundle(lead, tmp_path / "mo.bundle")
     assert result.photos == 0  # the photo it still named was removed, not imported
@@ -412,14 +419,7 @@ def test_a_damaged_note_with_a_photo_stops_no_export(pair, tmp_path):
 
 def test_the_list_counts_only_the_photos_still_here_for_a_note_in_conflict(pair, tmp_path):
     lead, member = pair
-    note = lead.edit_note(add_fixture_note(lead).id,
-                          photos=[a_photo(tmp_path), a_photo(tmp_path)])
-    removed, kept = note.attachments
-    team.write_card(lead, tmp_path / "lead.card")
-    bundle.export_bundle(lead, tmp_path / "to-team.bundle", to_team=True)
-    bundle.import_bundle(member, tmp_path / "to-team.bundle")
-    member.remove_photo(note.id, removed)
-    bundle.export_bundle(member, tmp_path / "mo.bundle")
+    note, removed, kept = shared_then_a_photo_removed_by_the_member(lead, member, tmp_path)
     lead.edit_note(note.id, text="The lead's later wording.")  # still lists both photos
     bundle.import_bundle(lead, tmp_path / "mo.bundle")
     assert lead.note(note.id).conflict
