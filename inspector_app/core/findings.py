@@ -159,6 +159,22 @@ def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
     return current
 
 
+@on_latest
+def restore_finding(inspection: Inspection, item: Finding) -> Finding:
+    """Bring back a deleted finding as a new version (the undo of ``delete_finding``). If the
+    deletion is no longer its only version (a teammate's edit arrived since), the finding
+    comes back beside that edit, in conflict, so the edit is not undone with it."""
+    inspection.refresh()
+    found = inspection.file.read("finding", item.id)
+    heads = found[1]["heads"] if found else []
+    alone = len(heads) == 1 and bool(heads[0]["data"].get("deleted"))
+    restored = replace(item, updated_at=now())
+    change = inspection.versioned("finding", item.id, restored.to_payload(), "restore",
+                                  beside=not alone)
+    revision = inspection.commit([change])[-1]
+    return replace(restored, revision=revision, conflict=not alone)
+
+
 def versions(inspection: Inspection, finding_id: str) -> list[Version]:
     """The competing versions of a finding (one when it is not in conflict)."""
     current = finding(inspection, finding_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -111,6 +112,7 @@ class FindingsPage(QWidget):
     evidence_note_wanted = Signal()  # the same, to add that note to the shown finding
     details_wanted = Signal()  # a real name is in the inspection's details
     saving_wanted = Signal()  # the draft is about to be built: save the note being typed
+    deleted = Signal(object)  # a finding was deleted (the Finding as it was): undoable
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -599,9 +601,51 @@ class FindingsPage(QWidget):
                 ops.delete_finding,
                 finding.id,
                 changes=True,
-                on_success=lambda _f: (self._fill(None), self.message.setText("Finding deleted.")),
+                on_success=lambda gone: (
+                    self._gone(gone, "Finding deleted. Press Ctrl+Z to bring it back."),
+                    self.deleted.emit(gone),
+                ),
                 on_failure=lambda exc: show_error(self, exc),
             ),
+        )
+
+    def _gone(self, finding: Finding, said: str) -> None:
+        if self.current is not None and self.current.id == finding.id:
+            self._fill(None)
+        self.message.setText(said)
+
+    def delete_again(self, finding_id: str, on_success: Callable[[Finding], None]) -> None:
+        """Redo a deletion undone: ``on_success`` gets the finding as it was deleted."""
+        self._save_pending()
+        self.session.run(
+            ops.delete_finding,
+            finding_id,
+            changes=True,
+            on_success=lambda gone: (self._gone(gone, "Finding deleted again."), on_success(gone)),
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    def bring_back(self, finding: Finding) -> None:
+        """Undo a deletion: the finding comes back, shown (beside a teammate's edit made
+        since, in conflict)."""
+        self._keep_draft()
+        self._save_pending()
+        self.session.run(
+            ops.restore_finding,
+            finding,
+            changes=True,
+            on_success=self._brought_back,
+            on_failure=lambda exc: show_error(self, exc),
+        )
+
+    def _brought_back(self, finding: Finding) -> None:
+        # The reload that follows shows it: its question is chosen and it is the one kept.
+        self.question.setCurrentIndex(max(self.question.findData(finding.question), 0))
+        self.current, self.dirty = finding, False
+        self.message.setText(
+            "Finding brought back beside a teammate's change to it: choose a version to keep."
+            if finding.conflict
+            else "Finding brought back."
         )
 
     def add_evidence(self, note_id: str | None) -> None:

@@ -51,7 +51,7 @@ the search</td></tr>
 <tr><td>Ctrl+I</td><td>inspection details and deadlines</td></tr>
 <tr><td>Delete</td><td>delete the note (Ctrl+Z brings it back)</td></tr>
 <tr><td>Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y</td><td>undo, redo (typing, ticks, choices,
-a delete)</td></tr>
+a deleted note or finding)</td></tr>
 <tr><td>Alt+Up, Alt+Down</td><td>move the chosen finding up or down its column</td></tr>
 <tr><td>Alt+V / Alt+O / Alt+G / Alt+Y / Alt+D</td><td>Evidence, Coverage, Child register,
 Team &amp; sync, Findings</td></tr>
@@ -473,25 +473,30 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def undo(self) -> None:
-        """Typing in the text box first; with none to undo there, the last change to notes."""
+        """Typing in the text box first; with none to undo there, the last change undoable."""
         focus = QApplication.focusWidget()
+        stack = self.workspace.undo_stack
         if _text_can(focus, "undo"):
             focus.undo()
-        elif self._evidence_shown("Undo"):
-            self.workspace.undo_stack.undo()
+        elif self._shown_here("Undo", stack.command(stack.index() - 1)):
+            stack.undo()
 
     def redo(self) -> None:
         focus = QApplication.focusWidget()
+        stack = self.workspace.undo_stack
         if _text_can(focus, "redo"):
             focus.redo()
-        elif self._evidence_shown("Redo"):
-            self.workspace.undo_stack.redo()
+        elif self._shown_here("Redo", stack.command(stack.index())):
+            stack.redo()
 
-    def _evidence_shown(self, doing: str) -> bool:
-        """The undo history holds changes to notes: it is undone only where they are seen."""
-        if self.workspace.tabs.currentIndex() == 0:
+    def _shown_here(self, doing: str, command) -> bool:
+        """A change is undone (or redone) only where it is seen: a note's on the Evidence tab,
+        a finding's on the Findings tab."""
+        tabs = self.workspace.tabs
+        if command is None or tabs.currentWidget() is command.page:
             return True
-        self.statusBar().showMessage(f"{doing} changes notes; it works on the Evidence tab.", 8000)
+        where = tabs.tabText(tabs.indexOf(command.page)).replace("&", "")
+        self.statusBar().showMessage(f"{doing} {command.text()} works on the {where} tab.", 8000)
         return False
 
     def save_now(self) -> None:

@@ -385,6 +385,10 @@ def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
     return findings.delete_finding(inspection, finding_id)
 
 
+def restore_finding(inspection: Inspection, finding: Finding) -> Finding:
+    return findings.restore_finding(inspection, finding)
+
+
 def write_draft(inspection: Inspection, path: Path, allow_names: bool, progress=None) -> list:
     from inspector_app.core.report import write_report  # python-docx only when drafting
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from inspector_app.core.models import Note
+from inspector_app.core.models import Finding, Note
 from inspector_app.gui import operations as ops
 from inspector_app.gui.children import ChildrenView
 from inspector_app.gui.confirm import confirm
@@ -32,11 +32,19 @@ class DeleteNote(QUndoCommand):
     def __init__(self, workspace: Workspace, note: Note) -> None:
         super().__init__(f"delete “{textwrap.shorten(note.heading, 40, placeholder='…')}”")
         self.workspace, self.note = workspace, note
+        self.page = workspace.splitter  # undone only where notes are seen
 
     def redo(self) -> None:
         self.workspace.session.run(
-            ops.delete_note, self.note.id, changes=True, on_failure=self.workspace.failed
+            ops.delete_note,
+            self.note.id,
+            changes=True,
+            on_success=self._deleted,
+            on_failure=self.workspace.failed,
         )
+
+    def _deleted(self, note: Note) -> None:
+        self.note = note  # as typed since it was brought back: the next undo keeps that
 
     def undo(self) -> None:
         self.workspace.session.run(
@@ -52,6 +60,28 @@ class DeleteNote(QUndoCommand):
         self.workspace.status.emit("Note brought back.")
 
 
+class DeleteFinding(QUndoCommand):
+    """Deleting a finding is undoable: undo brings it back as a new version."""
+
+    def __init__(self, workspace: Workspace, finding: Finding) -> None:
+        super().__init__(f"delete finding “{textwrap.shorten(finding.text, 40, placeholder='…')}”")
+        self.findings, self.finding = workspace.findings, finding
+        self.page = workspace.findings
+        self.done = True  # pushed once deleted: the first redo does nothing
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            return
+        self.findings.delete_again(self.finding.id, on_success=self._deleted)
+
+    def _deleted(self, finding: Finding) -> None:
+        self.finding = finding
+
+    def undo(self) -> None:
+        self.findings.bring_back(self.finding)
+
+
 class ChangeTags(QUndoCommand):
     """A tick or a choice in the editor (questions, outcomes, judgement, children, fields):
     undo puts back what that change altered, and only that (a teammate's change imported
@@ -60,6 +90,7 @@ class ChangeTags(QUndoCommand):
     def __init__(self, workspace: Workspace, note_id: str, before: dict, after: dict) -> None:
         super().__init__("tag change")
         self.workspace, self.note_id = workspace, note_id
+        self.page = workspace.splitter
         self.before, self.after = before, after
         self.done = True  # pushed after the change was made: the first redo does nothing
 
@@ -154,6 +185,9 @@ class Workspace(QWidget):
             lambda: self.findings.add_evidence(self.list.selected_id() or self.editor.note_id)
         )
         self.findings.details_wanted.connect(self.details_wanted)
+        self.findings.deleted.connect(
+            lambda finding: self.undo_stack.push(DeleteFinding(self, finding))
+        )
         self.findings.saving_wanted.connect(self.editor.save)
         self.editor.bundles_dropped.connect(self.import_bundles)
         self.editor.message.connect(self.status)

@@ -22,6 +22,7 @@ from inspector_app.core.findings import (
     edit_finding,
     finding,
     findings,
+    restore_finding,
 )
 from inspector_app.core.store import Inspection
 from tests.conftest import PASSPHRASE, add_fixture_note, cli
@@ -226,6 +227,25 @@ def test_deleting_a_finding_removes_it_and_the_audit_log_says_so(inspection):
         assert again.verify().ok
 
 
+def test_a_deleted_finding_is_brought_back_whole_and_the_audit_log_says_so(inspection):
+    first, second = notes(inspection, 2)
+    made = add_finding(inspection, question="B", judgement="weakness", text=STATEMENT,
+                       evidence=[first, second], main=True)
+    edit_finding(inspection, made.id, order=3)
+    gone = delete_finding(inspection, made.id)
+    back = restore_finding(inspection, gone)
+    assert not back.conflict
+    shown = finding(inspection, made.id)
+    assert (shown.question, shown.judgement, shown.text, shown.evidence, shown.main,
+            shown.order) == ("B", "weakness", STATEMENT, (first, second), True, 3)
+    last = inspection.audit_log()[-1]
+    assert (last["action"], last["type"], last["id"]) == ("restore", "finding", made.id)
+    inspection.close()
+    with Inspection.open(inspection.path, PASSPHRASE) as again:
+        assert [f.text for f in findings(again)] == [STATEMENT]
+        assert again.verify().ok
+
+
 # -- bundles --------------------------------------------------------------------------------
 
 
@@ -282,6 +302,27 @@ def edited_by_both(pair, tmp_path):
     edit_finding(member, shared.id, text="The member's wording.")
     bundle.export_bundle(member, tmp_path / "mo-2.bundle")
     return bundle.import_bundle(lead, tmp_path / "mo-2.bundle"), shared
+
+
+def test_a_finding_brought_back_after_a_teammates_edit_stands_beside_it(pair, tmp_path):
+    """Undoing a deletion does not undo a teammate's edit that arrived since: the two are
+    kept in conflict, as a note brought back is."""
+    lead, member = pair
+    [note] = notes(member, 1)
+    shared = add_finding(member, question="A", judgement="strength", text=STATEMENT,
+                         evidence=[note])
+    bundle.export_bundle(member, tmp_path / "mo-1.bundle")
+    bundle.import_bundle(lead, tmp_path / "mo-1.bundle")
+    gone = delete_finding(lead, shared.id)
+    edit_finding(member, shared.id, text="The member's better wording.")
+    bundle.export_bundle(member, tmp_path / "mo-2.bundle")
+    bundle.import_bundle(lead, tmp_path / "mo-2.bundle")
+
+    back = restore_finding(lead, gone)
+    assert back.conflict is True and finding(lead, shared.id).conflict is True
+    kept = [h["data"].get("text", "(deleted)")
+            for h in lead.file.read("finding", shared.id)[1]["heads"]]
+    assert sorted(kept) == sorted(["The member's better wording.", STATEMENT, "(deleted)"])
 
 
 def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_path):

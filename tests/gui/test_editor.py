@@ -387,7 +387,7 @@ def test_a_tick_is_undone_before_an_earlier_delete(
     workspace.tabs.setCurrentWidget(workspace.findings)  # there the note is out of sight:
     undo.trigger()  # nothing there is undone, and the status bar says where undo works
     said = window.statusBar().currentMessage()
-    assert said == "Undo changes notes; it works on the Evidence tab."
+    assert said == "Undo tag change works on the Evidence tab."
     assert "C" in on_disk(inspection_path, ticked).questions
     workspace.tabs.setCurrentIndex(0)
 
@@ -403,6 +403,28 @@ def test_a_tick_is_undone_before_an_earlier_delete(
     assert deleted in {n.id for n in notes_on_disk(inspection_path)}
     workspace.list.table.setFocus()
     assert undo.text() == "&Undo" and not undo.isEnabled()
+
+
+def test_typing_on_a_note_brought_back_survives_a_redo_and_undo_of_its_delete(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    window = opened
+    workspace, editor = window.workspace, window.workspace.editor
+    deleted = select_note(qtbot, window, "Parent Carer Forum and SENDIASS")
+    qtbot.keyClick(workspace.list.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: editor.note_id == deleted, timeout=WAIT_MS)
+
+    editor.text.setFocus()
+    editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
+    type_and_wait_for_save(qtbot, window, editor.text, " Added after.")
+    workspace.list.table.setFocus()
+    window.redo_action.trigger()  # deletes it again, as it now reads
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES) - 1)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: workspace.list.model.rowCount() == len(FIXTURE_NOTES))
+    assert on_disk(inspection_path, deleted).text.endswith(" Added after.")
 
 
 def test_case_review_shows_ehc_weeks_and_breaches(

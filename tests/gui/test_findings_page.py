@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDesktopServices, QDropEvent, QTextCursor
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from inspector_app.core import findings
 from inspector_app.core.store import Inspection
@@ -17,7 +17,7 @@ from inspector_app.gui.findings_page import FindingsPage
 from inspector_app.gui.main_window import MainWindow
 from inspector_app.gui.names_dialog import NamesDialog
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, focused, select_note, unlock
+from tests.gui.helpers import WAIT_MS, ctrl, focused, select_note, unlock
 
 
 def page_of(window: MainWindow) -> FindingsPage:
@@ -370,8 +370,51 @@ def test_deleting_a_finding_asks_first(qtbot, window: MainWindow, inspection_pat
     qtbot.waitUntil(lambda: question() is not None, timeout=WAIT_MS)
     next(b for b in question().buttons() if "Delete" in b.text()).click()
     qtbot.waitUntil(lambda: column.count() == 0, timeout=WAIT_MS)
+    assert page.message.text() == "Finding deleted. Press Ctrl+Z to bring it back."
     window.lock()
     assert on_disk(inspection_path) == []
+
+
+def test_ctrl_z_brings_a_deleted_finding_back_where_findings_are_seen(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    page = open_with_finding(qtbot, window, inspection_path, "Doomed finding.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Doomed finding.", timeout=WAIT_MS)
+    press(page, "Delete finding")
+    qtbot.waitUntil(lambda: page.findChild(QMessageBox, "deleteFinding") is not None,
+                    timeout=WAIT_MS)
+    box = page.findChild(QMessageBox, "deleteFinding")
+    next(b for b in box.buttons() if "Delete" in b.text()).click()
+    qtbot.waitUntil(lambda: column.count() == 0, timeout=WAIT_MS)
+    assert window.undo_action.text().startswith("&Undo delete finding “Doomed finding.”")
+
+    window.activateWindow()  # the question has gone: the window is the active one again
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    column.setFocus()
+    ctrl(qtbot, column, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: column.count() == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Doomed finding.", timeout=WAIT_MS)
+    assert page.message.text() == "Finding brought back."
+    [back] = on_disk_while_open(window)
+    assert (back.text, back.judgement, len(back.evidence)) == ("Doomed finding.", "development", 1)
+
+    # Elsewhere the deletion is not redone unseen: the status bar says where it works.
+    window.workspace.tabs.setCurrentIndex(0)
+    window.redo_action.trigger()
+    assert window.statusBar().currentMessage() == (
+        "Redo delete finding “Doomed finding.” works on the Findings tab."
+    )
+    assert len(on_disk_while_open(window)) == 1
+
+    page_of(window)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: column.count() == 0, timeout=WAIT_MS)
+    assert page.message.text() == "Finding deleted again." and page.text.toPlainText() == ""
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: column.count() == 1, timeout=WAIT_MS)
+    window.lock()
+    assert [f.text for f in on_disk(inspection_path)] == ["Doomed finding."]
 
 
 def test_deleting_a_note_a_finding_rests_on_asks_first(
