@@ -124,7 +124,7 @@ class ChildrenView(QWidget):
 
     def _toggle_reveal(self, on: bool) -> None:
         self.model.set_revealed(on)
-        self.reveal.setText("Hide real &names" if on else "&Reveal real names")
+        self.reveal.setText("Hide &real names" if on else "&Reveal real names")
         if on:
             self.hide_timer.start()
 

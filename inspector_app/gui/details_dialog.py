@@ -22,6 +22,7 @@ from inspector_app.core.deadlines import on_site_doubts
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import FIRST_YEAR, LAST_YEAR, InspectionInfo
 from inspector_app.gui import operations as ops
+from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import describe
 from inspector_app.gui.session import Session
 from inspector_app.gui.sizing import fit
@@ -70,7 +71,7 @@ class DetailsDialog(QDialog):
         form = QFormLayout(self)
         for label, widget in (
             ("Local &area:", self.area),
-            ("First day on &site:", self.start),
+            ("&First day on site:", self.start),
             ("&Last day on site:", self.end),
             ("&Written statement of action:", self.wsoa),
             ("A&ddressed to:", self.addressees),
@@ -144,6 +145,21 @@ class DetailsDialog(QDialog):
         except InspectorError as exc:
             return f"The inspection details you changed were not saved: {describe(exc)[1]}"
         return ""
+
+    def reject(self) -> None:
+        """Escape or Cancel: details changed here are asked about first, never just dropped."""
+        shown = getattr(self, "_shown", None)
+        if not self.isVisible() or shown is None or self.changes() == shown:
+            super().reject()
+            return
+        confirm(
+            self,
+            title="Inspection details",
+            text="Close without saving the details you changed?",
+            action="Close &without saving",
+            name="leaveDetails",
+            on_yes=super().reject,
+        )
 
     def _save(self) -> None:
         self.message.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -186,6 +186,7 @@ class CheckList(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
         self.filter.returnPressed.connect(self._tick_first)
+        self.filter.installEventFilter(self)  # Escape clears it, as in the search box
         self.list = QListWidget()
         self.list.setAccessibleName(name)
         self.list.setWordWrap(True)
@@ -194,6 +195,13 @@ class CheckList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addWidget(self.list)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if (watched is self.filter and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape and self.filter.text()):
+            self.filter.clear()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
         """(code, label) pairs; keeps the ticks of codes still present."""

@@ -108,6 +108,7 @@ class EvidenceList(QWidget):
         self._pending_select: str | None = None
         self._shown: tuple | None = None  # the search, filter and order last shown
         self._preferred: str | None = None
+        self._choose_first = False  # see choose_first
         # Typing waits for a short pause; a page query takes ~10 ms, so the pause can be short.
         self._debounce = QTimer(self, singleShot=True, interval=60)
         self._debounce.timeout.connect(self.reload)
@@ -285,6 +286,11 @@ class EvidenceList(QWidget):
         self.search.blockSignals(False)
         self.set_filter(**{name: None for name in self.filters})
 
+    def choose_first(self) -> None:
+        """When the next page arrives: its first note chosen, with the cursor in the list (or,
+        with no note to choose, in the search box)."""
+        self._choose_first = True
+
     def prefer(self, note_id: str) -> None:
         """Select this note after the next reload (a note just created in the editor)."""
         self._preferred = note_id
@@ -329,6 +335,13 @@ class EvidenceList(QWidget):
             self.select(target, emit=False)
         if from_top and not wanted:
             self.table.scrollToTop()
+        if self._choose_first:
+            self._choose_first = False
+            if rows:
+                self.table.setFocus()
+                self.select(rows[0].id)
+            else:
+                self.search.setFocus()
         self.loaded.emit(len(rows))
 
     def _ask_excerpts(self, where: NoteFilter, rows: list) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QStackedWidget,
+    QWidget,
 )
 
 from inspector_app.core.bundle import is_bundle
@@ -127,11 +128,11 @@ class MainWindow(QMainWindow):
         self._action(file, "&New inspection…", self.new_inspection, "Ctrl+Shift+N")
         self._action(file, "&Join an inspection…", self.join_inspection)
         self._action(file, "&Open…", self.browse, QKeySequence.StandardKey.Open)
-        self._action(file, "Open the &demo", self.open_demo)
+        self._action(file, "Open the de&mo", self.open_demo)
         file.addSeparator()
         self._action(file, "Inspection &details…", self.edit_details, "Ctrl+I", needs_open=True)
         self._action(file, "Change &passphrase…", self.change_passphrase, needs_open=True)
-        self._action(file, "&Lock", self.lock, "Ctrl+L", needs_open=True)
+        self.lock_action = self._action(file, "&Lock", self.lock, "Ctrl+L", needs_open=True)
         self._action(file, "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
         file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q")
@@ -247,8 +248,9 @@ class MainWindow(QMainWindow):
         self.unlock.secret.clear()  # the passphrase is not kept in a hidden field all day
         self.settings.remember(inspection.path)
         self._kinds_menu.clear()
+        taken: set[str] = set()
         for kind in inspection.framework.kinds:
-            action = self._kinds_menu.addAction(kind.label)
+            action = self._kinds_menu.addAction(_with_mnemonic(kind.label, taken))
             action.triggered.connect(lambda _=False, k=kind.code: self.workspace.new_note(k))
         self._set_open_actions(True)
         self.pages.setCurrentWidget(self.workspace)
@@ -402,7 +404,7 @@ class MainWindow(QMainWindow):
                 if isinstance(dialog, NewInspectionDialog) and dialog.isVisible():
                     continue
                 with contextlib.suppress(Exception):  # one that failed to build still goes
-                    dialog.reject()
+                    dialog.done(QDialog.DialogCode.Rejected)  # what it held is kept: no asking
                 dialog.deleteLater()
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, the file still locks
             self._not_kept.append(describe(exc)[1])
@@ -462,7 +464,14 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         """A text box takes Ctrl+Z for itself even with no typing to undo; then it goes to
-        Edit ▸ Undo instead, which undoes the last change to notes (a tick made with Enter)."""
+        Edit ▸ Undo instead, which undoes the last change to notes (a tick made with Enter).
+        Ctrl+L works in this window's dialogs too, which block its shortcuts: a lock never
+        waits for a dialog to be closed first."""
+        if (event.type() == QEvent.Type.KeyPress and self.lock_action.isEnabled()
+                and QKeySequence(event.keyCombination()) in self.lock_action.shortcuts()
+                and self._owns_dialog_of(watched)):
+            self.lock_action.trigger()
+            return True
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(
             watched, (QLineEdit, QPlainTextEdit)
         ):
@@ -471,6 +480,16 @@ class MainWindow(QMainWindow):
                 if event.matches(key) and not _text_can(watched, action):
                     return True  # not accepted: the window's shortcut runs
         return super().eventFilter(watched, event)
+
+    def _owns_dialog_of(self, widget) -> bool:
+        """Whether ``widget`` is in a dialog of this window (a question about a dialog too)."""
+        window = widget.window() if isinstance(widget, QWidget) else None
+        if not isinstance(window, QDialog):
+            return False
+        parent = window.parentWidget()
+        while parent is not None and parent is not self:
+            parent = parent.parentWidget()
+        return parent is self
 
     def undo(self) -> None:
         """Typing in the text box first; with none to undo there, the last change undoable."""
@@ -582,6 +601,17 @@ class MainWindow(QMainWindow):
     def _close_anyway(self) -> None:
         self._closing_anyway = True
         self.close()
+
+
+def _with_mnemonic(label: str, taken: set[str]) -> str:
+    """``label`` with an Alt+letter not in ``taken`` (which it joins), for a menu built from
+    data."""
+    escaped = label.replace("&", "&&")
+    for at, letter in enumerate(escaped):
+        if letter.isalpha() and letter.lower() not in taken:
+            taken.add(letter.lower())
+            return f"{escaped[:at]}&{escaped[at:]}"
+    return escaped
 
 
 def _text_can(widget, action: str) -> bool:

@@ -181,11 +181,11 @@ class NewInspectionDialog(QDialog):
             card_label.setBuddy(self.card_path)  # Alt+C (a layout cannot be a buddy)
             form.addRow(card_label, row)
             form.addRow(self.card_info)
-            rows = (("Your &name:", self.inspector),)
+            rows = (("Your na&me:", self.inspector),)
         else:
             rows = (
                 ("Local &area:", self.area),
-                ("Your &name:", self.inspector),
+                ("Your na&me:", self.inspector),
                 ("&Role:", self.role),
                 ("&Framework:", self.framework),
                 ("", self.dates_known),

@@ -65,6 +65,7 @@ class TeamPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.role = ""
+        self._refocus = False
         self.me = QLabel()
         self.me.setWordWrap(True)
         self.me.setAccessibleName("This file's inspector and fingerprint")
@@ -171,9 +172,22 @@ class TeamPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.conflicts.addItem(item)
         self.conflict_box.setVisible(bool(summary["conflicts"]))
+        if self._refocus:  # a conflict was just settled from here
+            self._refocus = False
+            if summary["conflicts"]:
+                self.conflicts.setCurrentRow(0)
+                self.conflicts.setFocus()
+            else:
+                self.buttons["import"].setFocus()
         self.changed_count.emit(0 if alone else summary["changed"])
 
+    def focus_conflicts(self) -> None:
+        """After the next reload, the cursor goes to the first conflict left (or, with none,
+        to Import bundles)."""
+        self._refocus = True
+
     def clear(self) -> None:
+        self._refocus = False
         self.model.set_rows([])
         self.conflicts.clear()
         self.me.clear()

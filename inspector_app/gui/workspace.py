@@ -327,6 +327,11 @@ class Workspace(QWidget):
         )
 
     def _delete(self, note: Note) -> None:
+        rows = [row.id for row in self.list.model.rows]
+        if note.id in rows:  # the list keeps its place: the next note (or the one before)
+            at = rows.index(note.id)
+            for neighbour in rows[at + 1:at + 2] or rows[max(at - 1, 0):at]:
+                self.list.prefer(neighbour)
         self.editor.clear()
         self.undo_stack.push(DeleteNote(self, note))
         self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")
@@ -340,8 +345,17 @@ class Workspace(QWidget):
 
     def resolve(self, note_id: str) -> None:
         dialog = ConflictDialog(self.session, note_id, self)
-        dialog.resolved.connect(lambda note: self.show_note(note.id))
+        dialog.resolved.connect(self._resolved)
         dialog.open()
+
+    def _resolved(self, note: Note) -> None:
+        self.show_note(note.id)
+        heading = textwrap.shorten(note.heading, 60, placeholder="…")
+        if self.tabs.currentWidget() is self.team:
+            self.team.focus_conflicts()  # the next conflict, if any is left
+            self.status.emit(f"Conflict settled: “{heading}” is on the Evidence tab as kept.")
+        else:
+            self.status.emit(f"Conflict settled: “{heading}” is shown as kept.")
 
     def _cell_chosen(self, question: str, outcome: str) -> None:
         self.list.search.clear()
@@ -349,3 +363,4 @@ class Workspace(QWidget):
             question=question, outcome=outcome, kind=None, judgement=None, author=None
         )
         self.tabs.setCurrentIndex(0)
+        self.list.choose_first()  # not the note left in the editor: it may not be listed

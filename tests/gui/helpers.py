@@ -173,9 +173,12 @@ def new_note(qtbot, window: MainWindow) -> None:
 
 
 def alt_keys(root) -> list[str]:
-    """The Alt+letter of every visible button, label, box and tab under ``root``."""
-    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar
+    """The Alt+letter of every visible button, label, box and tab under ``root`` (of each
+    menu, for a menu bar)."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar
 
+    if isinstance(root, QMenuBar):
+        return [mnemonic(a.text()) for a in root.actions()]
     texts = [w.text() for w in root.findChildren(QAbstractButton) if w.isVisible()]
     texts += [w.text() for w in root.findChildren(QLabel)
               if w.isVisible() and w.buddy() is not None]
@@ -183,9 +186,10 @@ def alt_keys(root) -> list[str]:
     for bar in root.findChildren(QTabBar):
         if bar.isVisible():
             texts += [bar.tabText(i) for i in range(bar.count())]
-    out = []
-    for text in texts:
-        plain = text.replace("&&", "")
-        if "&" in plain:
-            out.append(plain[plain.index("&") + 1].lower())
-    return out
+    return [key for key in map(mnemonic, texts) if key]
+
+
+def mnemonic(text: str) -> str:
+    """The Alt+letter that ``text`` gives, or ""."""
+    plain = text.replace("&&", "")
+    return plain[plain.index("&") + 1].lower() if "&" in plain else ""

@@ -24,6 +24,7 @@ from tests.core.test_concurrent import finding_seen_then_changed_elsewhere
 from tests.gui.helpers import (
     WAIT_MS,
     click,
+    focused,
     select_note,
     settle,
     visible_headings,
@@ -157,6 +158,14 @@ def test_edit_merged_replaces_both_versions(
     qtbot.waitUntil(lambda: editor.text.toPlainText() == MERGED_TEXT, timeout=WAIT_MS)
     settle(qtbot, window)
     listed_in_conflict = [page.conflicts.item(i).text() for i in range(page.conflicts.count())]
+    # Settled from Team & sync, it says so there; with no conflict left, the cursor waits on
+    # Import bundles (not the tab bar).
+    assert window.statusBar().currentMessage() == (
+        f"Conflict settled: “{HEADING}” is on the Evidence tab as kept."
+    )
+    window.activateWindow()  # the dialog has gone: the window is the active one again
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    assert focused() is button_named(page, "Import bundles")
     window.workspace.tabs.setCurrentIndex(0)
     shown_in_conflict = (editor.banner.isVisible(), editor.text.isReadOnly())
 

@@ -19,7 +19,9 @@ from tests.gui.helpers import (
     click,
     ctrl,
     error_dialogs,
+    focused,
     menu_action,
+    select_note,
     visible_headings,
 )
 
@@ -103,6 +105,9 @@ def test_coverage_follows_new_evidence(qtbot, opened: MainWindow, coverage: Cove
 def test_clicking_a_cell_filters_the_evidence_list(
     qtbot, opened: MainWindow, coverage: CoverageView
 ) -> None:
+    select_note(qtbot, opened, "Parent Carer Forum and SENDIASS")  # typed in, then left
+    opened.workspace.editor.text.setFocus()
+    opened.workspace.tabs.setCurrentWidget(coverage)
     index = cell_index(coverage, "B", "statutory-timescales")
     table = coverage.table
     with qtbot.waitSignal(opened.workspace.list.loaded, timeout=WAIT_MS) as shown:
@@ -118,6 +123,11 @@ def test_clicking_a_cell_filters_the_evidence_list(
     assert cut.endswith("…") and outcome.currentText().startswith(cut[:-1])
     assert shown.args == [1]
     assert visible_headings(opened) == ["EHC plan timeliness"]
+    # The note listed is the one open, with the cursor in the list: typing never goes on
+    # into the note open before, which the list no longer shows.
+    editor = opened.workspace.editor
+    qtbot.waitUntil(lambda: editor.title.text() == "EHC plan timeliness", timeout=WAIT_MS)
+    assert focused() is opened.workspace.list.table
 
     # A gap, chosen by keyboard, lists nothing and says so.
     qtbot.keyClick(opened.workspace.list.search, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
@@ -128,6 +138,7 @@ def test_clicking_a_cell_filters_the_evidence_list(
     assert shown.args == [0]
     assert opened.workspace.tabs.currentIndex() == 0
     assert "No evidence here yet. Press Ctrl+N" in opened.workspace.list.empty.text()
+    assert focused() is opened.workspace.list.search
 
     # Ctrl+N there writes a note that fills the gap, and the list shows it once saved.
     ctrl(qtbot, opened.workspace.list.search, Qt.Key.Key_N)

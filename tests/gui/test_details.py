@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from inspector_app.core.store import Inspection
 from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, menu_action, select_note
+from tests.gui.helpers import WAIT_MS, ctrl, menu_action, select_note
 
 
 def open_details(qtbot, window: MainWindow) -> DetailsDialog:
@@ -143,3 +143,43 @@ def test_details_that_cannot_be_saved_on_lock_are_said_not_saved(
     )
     with Inspection.open(inspection_path, PASSPHRASE) as inspection:
         assert inspection.info.on_site_end == ""
+
+
+def test_ctrl_l_in_the_details_dialog_locks_and_keeps_what_was_typed(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    dialog.team.setFocus()
+    dialog.team.setPlainText("Sam Okafor, HMI")
+    ctrl(qtbot, dialog.team, Qt.Key.Key_L)  # the dialog blocks the window's own shortcuts
+    assert not opened.session.is_open and opened.pages.currentWidget() is opened.unlock
+    assert not dialog.isVisible()
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.info.team == ("Sam Okafor, HMI",)
+
+
+def test_escape_in_the_details_dialog_asks_before_dropping_changes(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    dialog = open_details(qtbot, opened)
+    qtbot.keyClick(dialog.area, Qt.Key.Key_Escape)  # nothing changed: it just closes
+    assert not dialog.isVisible()
+
+    dialog = open_details(qtbot, opened)
+    dialog.team.setPlainText("Sam Okafor, HMI")
+    qtbot.keyClick(dialog.team, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "leaveDetails") is not None,
+                    timeout=WAIT_MS)
+    question = dialog.findChild(QMessageBox, "leaveDetails")
+    assert question.defaultButton() is question.button(QMessageBox.StandardButton.Cancel)
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(100)
+    assert dialog.isVisible() and dialog.team.toPlainText() == "Sam Okafor, HMI"
+
+    dialog.reject()
+    question = dialog.findChild(QMessageBox, "leaveDetails")
+    next(b for b in question.buttons() if "without saving" in b.text()).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    opened.lock()
+    with Inspection.open(inspection_path, PASSPHRASE) as inspection:
+        assert inspection.info.team == ()

@@ -159,6 +159,11 @@ def test_tagging_by_keyboard(qtbot, opened: MainWindow, inspection_path: Path) -
     qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
     assert editor.outcomes.checked() == ["statutory-timescales"]
     assert editor.outcomes.filter.text() == ""
+    qtbot.keyClicks(editor.outcomes.filter, "nothing like an outcome")
+    qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Escape)  # clears it, as search does
+    assert editor.outcomes.filter.text() == "" and editor.isVisible()
+    assert not any(editor.outcomes.list.item(i).isHidden()
+                   for i in range(editor.outcomes.list.count()))
     qtbot.keyClicks(editor.outcomes.filter, "co-prod")
     qtbot.keyClick(editor.outcomes.filter, Qt.Key.Key_Return)
 

@@ -104,6 +104,29 @@ def test_from_the_search_box_down_goes_to_the_results_and_escape_clears_it(
     assert evidence.search.text() == "" and evidence.model.rowCount() > 1
 
 
+def test_a_note_deleted_from_the_list_leaves_the_cursor_on_the_next_one(
+    qtbot, opened: MainWindow
+) -> None:
+    evidence = opened.workspace.list
+    table = evidence.table
+    headings = visible_headings(opened)
+    select_note(qtbot, opened, headings[1])
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: evidence.model.rowCount() == len(FIXTURE_NOTES) - 1,
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: table.currentIndex().row() == 1, timeout=WAIT_MS)
+    assert visible_headings(opened)[1] == headings[2] and focused() is table
+    # The last one, deleted, leaves the cursor on the one before.
+    last = len(headings) - 2
+    select_note(qtbot, opened, visible_headings(opened)[last])
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: evidence.model.rowCount() == len(FIXTURE_NOTES) - 2,
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: table.currentIndex().row() == last - 1, timeout=WAIT_MS)
+
+
 def test_ctrl_s_saves_what_is_typed_at_once_and_says_so(
     qtbot, opened: MainWindow, inspection_path
 ) -> None:

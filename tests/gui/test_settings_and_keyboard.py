@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.framework import load
+from inspector_app.gui.details_dialog import DetailsDialog
 from inspector_app.gui.errors import show_error
 from inspector_app.gui.main_window import MainWindow
 from inspector_app.gui.new_inspection import NewInspectionDialog
@@ -40,6 +41,7 @@ from tests.gui.helpers import (
     focused,
     make_jpeg,
     menu_action,
+    mnemonic,
     select_note,
     tab_to,
 )
@@ -332,6 +334,37 @@ def test_errors_say_what_to_do_in_the_app_not_on_the_command_line(
         box = show_error(window, exc)
         assert advice in box.text() and "inspector-app" not in box.text(), box.text()
         box.close()
+
+
+def clashes(keys: list[str]) -> list[str]:
+    return sorted({k for k in keys if keys.count(k) > 1})
+
+
+def test_no_two_entries_of_a_menu_or_controls_of_a_dialog_share_an_alt_key(
+    qtbot, opened: MainWindow
+) -> None:
+    window = opened
+    menus = [a.menu() for a in window.menuBar().actions()]
+    while menus:
+        menu = menus.pop()
+        entries = [a for a in menu.actions() if not a.isSeparator()]
+        keys = [mnemonic(a.text()) for a in entries]
+        assert "" not in keys and clashes(keys) == [], (menu.title(), keys)
+        menus += [a.menu() for a in entries if a.menu()]
+
+    menu_action(window, "File", "Inspection details…").trigger()
+    dialog = next(d for d in window.findChildren(DetailsDialog) if d.isVisible())
+    keys = alt_keys(dialog) + ["s", "c"]  # GNOME's Save and Cancel are &Save and &Cancel
+    assert clashes(keys) == [], keys
+    dialog.reject()
+    window.lock()
+    for name in ("New inspection", "Join an inspection with the lead's card"):
+        window.show_start()
+        next(b for b in window.start.findChildren(QPushButton)
+             if b.accessibleName() == name).click()
+        dialog = next(d for d in window.findChildren(NewInspectionDialog) if d.isVisible())
+        assert clashes(alt_keys(dialog)) == [], (name, alt_keys(dialog))
+        dialog.reject()
 
 
 def test_no_two_controls_on_a_page_share_an_alt_key(qtbot, opened: MainWindow) -> None:
