@@ -291,7 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area")
     p.add_argument("--on-site-start", metavar="DATE")
     p.add_argument("--on-site-end", metavar="DATE")
-    p.add_argument("--wsoa", choices=("required", "not-required"))
+    p.add_argument("--wsoa", choices=("required", "not-required", "undecided"),
+                   help="whether a written statement of action is required (undecided: "
+                   "not decided yet)")
     p.add_argument(
         "--addressee",
         action="append",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import getpass
+import json
 import os
 import sys
+from typing import Any
 
 from inspector_app.core.errors import (
     InvalidInput,
 )
+from inspector_app.core.models import without_hidden
 from inspector_app.core.store import Inspection
 
 PASSPHRASE_ENV = "INSPECTOR_APP_PASSPHRASE"
@@ -51,9 +55,12 @@ def prompt(label: str, confirm: bool, env: str) -> str:
         if env == NEW_PASSPHRASE_ENV:
             raise InvalidInput(f"No new passphrase given; set {env}, or run this in a terminal.")
         raise InvalidInput(f"No passphrase given; set {env} or use --passphrase-file.")
-    first = getpass.getpass(label)
-    if confirm and getpass.getpass("Again: ") != first:
-        raise InvalidInput("The two passphrases differ; nothing was changed.")
+    try:
+        first = getpass.getpass(label)
+        if confirm and getpass.getpass("Again: ") != first:
+            raise InvalidInput("The two passphrases differ; nothing was changed.")
+    except EOFError:  # Ctrl+D at the prompt
+        raise InvalidInput("No passphrase was typed; nothing was changed.") from None
     return first
 
 
@@ -66,3 +73,17 @@ def open_inspection(args: argparse.Namespace) -> Inspection:
             file=sys.stderr,
         )
     return inspection
+
+
+def shown(value: object) -> str:
+    """A path (or any text from outside) as printed: without the control codes that would
+    drive the terminal (see ``without_hidden``)."""
+    return without_hidden(str(value))
+
+
+def print_json(value: Any) -> None:
+    """``value`` as JSON on stdout: as written where the terminal or pipe takes UTF-8, and
+    with \\u escapes where it does not, so a script never reads "?" for a letter."""
+    encoding = codecs.lookup(sys.stdout.encoding or "ascii").name
+    json.dump(value, sys.stdout, ensure_ascii=encoding != "utf-8", indent=2)
+    print()

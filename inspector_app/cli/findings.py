@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from inspector_app.cli.common import open_inspection
+from inspector_app.cli.common import open_inspection, print_json, shown
 from inspector_app.cli.notes import print_versions
 from inspector_app.core import deadlines, findings, outfile
 from inspector_app.core.errors import (
@@ -67,8 +66,7 @@ def cmd_finding_list(args: argparse.Namespace) -> int:
         items = findings.findings(inspection)
         fw = inspection.framework
     if args.json:
-        json.dump([f.to_json() for f in items], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json([f.to_json() for f in items])
         return 0
     if not items:
         print("No findings yet.", file=sys.stderr)
@@ -107,6 +105,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
 
     outfile.check_target(args.out, "draft")  # a database or a folder is named as such first
+    if args.out.name.casefold() == ".docx":
+        raise InvalidInput("The draft's name is only .docx; give a name such as "
+                           "northmoor-draft.docx.")
     if args.out.suffix.casefold() != ".docx":
         raise InvalidInput(
             f"{args.out.name} does not end in .docx, so Word would not open it; give a name "
@@ -134,7 +135,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     for hit in allowed:
         print(f"warning: {hit.describe()} (written because of --allow-names)", file=sys.stderr)
-    print(f"Draft written to {args.out}.")
+    print(f"Draft written to {shown(args.out)}.")
     return 0
 
 
@@ -145,7 +146,7 @@ def cmd_inspection_set(args: argparse.Namespace) -> int:
             ("area", args.area),
             ("on_site_start", args.on_site_start),
             ("on_site_end", args.on_site_end),
-            ("wsoa", args.wsoa),
+            ("wsoa", "" if args.wsoa == "undecided" else args.wsoa),
             ("addressees", args.addressee),
             ("team", args.team),
         )
@@ -178,8 +179,7 @@ def _print_details(inspection: Inspection, as_json: bool) -> None:
             **info.to_payload(),
             "deadlines": {d.deadline.id: d.date.isoformat() for d in dates},
         }
-        json.dump(details, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(details)
         return
     print(
         f"{info.area}: on site {info.on_site_start or '?'} to {info.on_site_end or '?'}; "

@@ -4,7 +4,6 @@ resolve, list, search, verify, passwd, child."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -12,8 +11,10 @@ from collections.abc import Sequence
 from inspector_app.cli.common import (
     NEW_PASSPHRASE_ENV,
     open_inspection,
+    print_json,
     prompt,
     read_passphrase,
+    shown,
     valid_text,
 )
 from inspector_app.core import findings
@@ -42,7 +43,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         framework_id=args.framework,
     )
     inspection.close()
-    print(f"Created {args.file} for {inspection.info.area}.")
+    print(f"Created {shown(args.file)} for {inspection.info.area}.")
     if recovery_key:
         print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
     return 0
@@ -118,8 +119,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 entry["versions"] = [
                     {"version": v.id, "by": v.by, "at": v.at, **v.data} for v in versions
                 ]
-            json.dump([entry], sys.stdout, ensure_ascii=False, indent=2)
-            print()
+            print_json([entry])
         else:
             print(_describe(inspection, note))
             print_versions(versions)
@@ -195,12 +195,9 @@ def _print_rows(notes: list[Note]) -> None:
         print("No notes match.", file=sys.stderr)
     for note in notes:
         tags = f"{','.join(note.questions)} {','.join(note.outcomes)}"
-        print(f"{note.id[:8]}  {note.kind:<11} {note.judgement:<11} {tags:<40} {note.heading[:60]}")
-
-
-def _print_json(notes: list[Note]) -> None:
-    json.dump([n.to_json() for n in notes], sys.stdout, ensure_ascii=False, indent=2)
-    print()
+        conflict = "IN CONFLICT " if note.conflict else ""  # as 'finding list' marks one
+        print(f"{note.id[:8]}  {note.kind:<11} {note.judgement:<11} {tags:<40} "
+              f"{conflict}{note.heading[:60]}")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -209,14 +206,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     with open_inspection(args) as inspection:
         notes = inspection.notes(where)
-    _print_json(notes) if args.json else _print_rows(notes)
+    print_json([n.to_json() for n in notes]) if args.json else _print_rows(notes)
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     with open_inspection(args) as inspection:
         notes = inspection.notes(NoteFilter(text=args.query))
-    _print_json(notes) if args.json else _print_rows(notes)
+    print_json([n.to_json() for n in notes]) if args.json else _print_rows(notes)
     return 0
 
 
@@ -232,7 +229,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     raise IntegrityError(
         f"{len(report.problems)} problem(s) found; the records listed above are damaged or were "
-        "changed outside the app. Restore them from a backup or a team bundle."
+        "changed outside the app; restore them from a backup or a team bundle."
     )
 
 
@@ -255,7 +252,8 @@ def cmd_child_add(args: argparse.Namespace) -> int:
         try:
             child = inspection.add_child(args.ref, args.name, replace_name=args.replace)
         except NameHeld as exc:
-            raise NameHeld(f"{exc} If that one is wrong, run again with --replace.") from exc
+            raise NameHeld(f"{str(exc).rstrip('.')}; if that one is wrong, run again with "
+                           "--replace.") from exc
     if before.get(child.ref) == child:
         print(f"{child.ref} is already in the register; nothing changed.")
     else:

@@ -6,7 +6,7 @@ import argparse
 import shlex
 import sys
 
-from inspector_app.cli.common import open_inspection, read_passphrase
+from inspector_app.cli.common import open_inspection, read_passphrase, shown
 from inspector_app.core import bundle, team
 from inspector_app.core.errors import (
     BundleRejected,
@@ -20,7 +20,8 @@ def cmd_card(args: argparse.Namespace) -> int:
     with open_inspection(args) as inspection:
         fingerprint = team.write_card(inspection, args.out)
         kind = "Inspection card" if inspection.info.role == "lead" else "Member card"
-    print(f"{kind} written to {args.out}. Fingerprint (read it aloud to check): {fingerprint}")
+    print(f"{kind} written to {shown(args.out)}. Fingerprint (read it aloud to check): "
+          f"{fingerprint}")
     return 0
 
 
@@ -80,7 +81,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
         header = bundle.export_bundle(inspection, args.out, to_team=args.to_team)
         names = {m.fingerprint: m.name for m in team.roster(inspection)}
     to = ", ".join(names.get(r["to"], r["to"]) for r in header["recipients"])
-    print(f"Bundle #{header['seq']} written to {args.out} for {to}.")
+    print(f"Bundle #{header['seq']} written to {shown(args.out)} for {shown(to)}.")
     return 0
 
 
@@ -94,9 +95,9 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
                 if len(args.bundles) == 1:
                     raise
                 failed.append(exc)
-                print(f"{path}: not imported: {exc}", file=sys.stderr)
+                print(shown(f"{path}: not imported: {exc}"), file=sys.stderr)
                 continue
-            print(f"{path}: {result.describe()}")
+            print(f"{shown(path)}: {result.describe()}")
             for note_id in result.conflicts:
                 print(f"  in conflict: {note_id} (see 'show', then 'resolve --keep')")
             for finding_id in result.finding_conflicts:

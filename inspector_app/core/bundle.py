@@ -695,8 +695,6 @@ def _check_data(inspection: Inspection, key: tuple[str, str], head: dict[str, An
         elif rtype == "finding":
             if type(data.get("main")) is not bool or type(data.get("order")) is not int:
                 raise ValueError("main or order")
-            if not -(10**6) < data["order"] < 10**6:
-                raise ValueError("order")
             finding = Finding.from_payload(rid, 0, data)
             if not all(history.is_id(e) for e in finding.evidence):
                 raise ValueError("evidence")

@@ -109,7 +109,8 @@ def add_finding(
             if (f.question, f.judgement) == (draft.question, draft.judgement)
         ]
         order = max(siblings, default=0) + 1
-    return _save(inspection, replace(draft, order=order), "create")
+    return _save(inspection, check_finding(inspection.framework, replace(draft, order=order)),
+                 "create")
 
 
 @on_latest

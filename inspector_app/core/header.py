@@ -90,7 +90,7 @@ def check_passphrase(passphrase: str) -> str:
             "The passphrase has characters that cannot be typed reliably; use letters, "
             "digits, spaces and punctuation."
         )
-    if len(passphrase) < MIN_PASSPHRASE:
+    if len(passphrase.strip()) < MIN_PASSPHRASE:  # ten spaces are not a passphrase
         raise InvalidInput(
             f"The passphrase is too short; use at least {MIN_PASSPHRASE} characters "
             "(a few unrelated words are easy to type and hard to guess)."

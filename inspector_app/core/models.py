@@ -234,6 +234,9 @@ class Finding:
         }
 
 
+ORDER_LIMIT = 10**6  # a finding's order lies strictly within ± this, in every file
+
+
 def check_finding(framework: Framework, finding: Finding) -> Finding:
     """The finding cleaned and checked; its evidence must be given (existence is the store's)."""
     text = clean_text(finding.text, what="finding's text")
@@ -242,6 +245,9 @@ def check_finding(framework: Framework, finding: Finding) -> Finding:
     evidence = _unique(e.strip() for e in finding.evidence if e.strip())
     if not evidence:
         raise InvalidInput("A finding rests on evidence: give at least one note with --evidence.")
+    if not -ORDER_LIMIT < finding.order < ORDER_LIMIT:
+        raise InvalidInput(f"A finding's order is a whole number from {1 - ORDER_LIMIT:,} to "
+                           f"{ORDER_LIMIT - 1:,}; choose one in that range.")
     return replace(
         finding,
         question=framework.check_question(finding.question),

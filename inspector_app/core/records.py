@@ -208,7 +208,7 @@ def _check_format(conn: sqlite3.Connection, path: Path) -> None:
         conn.close()
         raise IntegrityError(
             f"The inspection file ({path}) holds database triggers, which the app never "
-            "makes: it was changed outside the app. Restore a backup copy."
+            "makes: it was changed outside the app; restore a backup copy."
         )
 
 
@@ -220,7 +220,12 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
         return NotAnInspectionFile(
             f"This is not an inspection file{where}; choose a .inspection file."
         )
-    if any(sign in text for sign in ("malformed", "corrupt", "no such table", "could not decode")):
+    if any(sign in text for sign in ("no such table", "no such column", "has no column")):
+        return IntegrityError(  # verify would say no more: the file's structure is gone
+            f"The inspection file is damaged{where}: part of it is missing "
+            f"({_sqlite_words(exc)}); restore a backup copy."
+        )
+    if any(sign in text for sign in ("malformed", "corrupt", "could not decode")):
         return IntegrityError(
             f"The inspection file is damaged{where}; "
             "run 'inspector-app verify' or restore a backup."
@@ -244,9 +249,12 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
         return StorageError(
             "The disk is full or failing, so nothing was saved; free some space and try again."
         )
-    # SQLite's own words, without anything that could be bytes from the file.
-    detail = "".join(c for c in str(exc) if c.isprintable())[:120]
-    return StorageError(f"The inspection file could not be used{where}: {detail}.")
+    return StorageError(f"The inspection file could not be used{where}: {_sqlite_words(exc)}.")
+
+
+def _sqlite_words(exc: sqlite3.Error) -> str:
+    """SQLite's own words, without anything that could be bytes from the file."""
+    return "".join(c for c in str(exc) if c.isprintable())[:120]
 
 
 def _record_name(rtype: str, rid: str) -> str:

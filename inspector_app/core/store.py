@@ -762,6 +762,8 @@ class Inspection:
         header = keys.read(self._db)
         if current is not None:
             keys.unlock(header, current)
+            if passphrase == current:
+                raise InvalidInput("The new passphrase is the current one; choose another.")
         keys.check_passphrase(passphrase)
         new_header = keys.rewrap(header, self.file._key, passphrase, kdf or KdfParams.fresh())
         with self.writing():  # refused if another program wrote meanwhile, then made again

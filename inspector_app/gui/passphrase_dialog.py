@@ -65,8 +65,6 @@ class PassphraseDialog(QDialog):
 
     def _change(self) -> None:
         problem = passphrase_problem(self.new.text(), self.again.text())
-        if not problem and self.new.text() == self.current.text():
-            problem = "The new passphrase is the current one; choose another."
         self.message.setText(problem)
         if problem:
             self.hint.clear()  # said once, in red

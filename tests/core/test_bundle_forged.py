@@ -522,8 +522,8 @@ def test_a_known_version_cannot_be_given_other_parents(world, tmp_path):
             bundle.import_bundle(lead, second)
 
 
-@pytest.mark.parametrize("case", ["order infinite", "order as text", "main as 1",
-                                  "evidence not ids", "note's photos not ids"])
+@pytest.mark.parametrize("case", ["order infinite", "order as text", "order too far",
+                                  "main as 1", "evidence not ids", "note's photos not ids"])
 def test_numbers_and_links_the_app_never_writes_are_refused(world, tmp_path, case):
     if case.startswith("note"):
         rid, raw = note_record(attachments=["\x1b[31m", {"deep": [1]}])
@@ -536,6 +536,7 @@ def test_numbers_and_links_the_app_never_writes_are_refused(world, tmp_path, cas
                 "updated_at": "2026-03-16T09:00:00+00:00"}
         data.update({
             "order infinite": {"order": float("inf")}, "order as text": {"order": "1"},
+            "order too far": {"order": 10**6},
             "main as 1": {"main": 1}, "evidence not ids": {"evidence": ["does-not-exist"]},
         }[case])
         finding_id = str(uuid.uuid4())

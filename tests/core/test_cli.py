@@ -140,6 +140,13 @@ def test_passwd_changes_the_passphrase(file):
                               check=0).stdout)) == 1
 
 
+def test_passwd_refuses_the_current_passphrase_as_the_new_one(file):
+    result = cli("passwd", file, env={"INSPECTOR_APP_NEW_PASSPHRASE": PASSPHRASE}, check=2)
+    assert result.stderr.strip() == (
+        "inspector-app: The new passphrase is the current one; choose another."
+    )
+
+
 def test_child_register_hides_real_names_unless_revealed(file):
     cli("child", "add", file, "--ref", "Child B", "--name", "Jordan Realname", check=0)
     assert "Jordan Realname" not in cli("child", "list", file, check=0).stdout
@@ -151,7 +158,9 @@ def test_child_add_keeps_a_real_name_unless_told_to_replace_it(file):
     again = cli("child", "add", file, "--ref", "Child B", check=0).stdout
     assert again == "Child B is already in the register; nothing changed.\n"
     refused = cli("child", "add", file, "--ref", "Child B", "--name", "Other Name", check=2)
-    assert refused.stderr.count("\n") == 1 and "--replace" in refused.stderr
+    assert refused.stderr == ("inspector-app: Child B already has a different real name in the "
+                              "register, and it was kept; if that one is wrong, run again with "
+                              "--replace.\n")  # one sentence
     assert "Jordan Realname" in cli("child", "list", file, "--reveal", check=0).stdout
     cli("child", "add", file, "--ref", "Child B", "--name", "Other Name", "--replace", check=0)
     listed = cli("child", "list", file, "--reveal", check=0).stdout
@@ -282,3 +291,48 @@ def test_a_path_with_terminal_control_codes_is_named_without_them(tmp_path):
     result = cli("show", hostile, "00000000", check=2)
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "\u202e" not in result.stderr and "notes]0;PWNED[2Jexe.inspection" in result.stderr
+
+
+def test_what_the_command_line_says_it_wrote_is_named_without_control_codes(tmp_path):
+    """Messages on success echo the path given too: they drive no terminal either."""
+    hostile = tmp_path / "esc\x1b[31mred\u202e.inspection"
+    made = cli("new", hostile, "--area", "Northmoor", "--inspector", "Sam Lead", check=0,
+               env={"INSPECTOR_APP_NEW_PASSPHRASE": PASSPHRASE})
+    card = tmp_path / "c\x1b]0;pwned\x07.card"
+    written = cli("card", hostile, "--out", card, check=0)
+    for said in (made.stdout, written.stdout):
+        assert not any(c in said for c in "\x1b\x07\u202e"), said
+    assert "esc[31mred.inspection" in made.stdout and "c]0;pwned.card" in written.stdout
+
+
+def test_json_for_a_terminal_that_is_not_utf8_keeps_every_letter(file):
+    add(file, text="Zoë said “fine” – 0–5 weeks.")
+    result = cli("list", file, "--json", env={"PYTHONIOENCODING": "cp1252"}, check=0)
+    [note] = json.loads(result.stdout)
+    assert note["text"] == "Zoë said “fine” – 0–5 weeks." and "?" not in result.stdout
+
+
+def test_ctrl_d_at_the_passphrase_prompt_is_one_sentence_and_exit_2(file):
+    import pty
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command line in a terminal, with no passphrase given
+        os.execve(sys.executable, [sys.executable, "-m", "inspector_app", "list", str(file)],
+                  environment)
+    said = b""
+    while b"assphrase" not in said:
+        said += os.read(fd, 1024)
+    os.write(fd, b"\x04")  # Ctrl+D
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the terminal closed with the command
+            break
+        if not chunk:
+            break
+        said += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 2
+    text = said.decode()
+    assert "No passphrase was typed; nothing was changed." in text and "Traceback" not in text

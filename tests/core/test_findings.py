@@ -120,6 +120,11 @@ def test_a_finding_with_a_note_id_nobody_typed_whole_is_found_by_prefix(inspecti
         pytest.param({"judgement": "outstanding"}, InvalidInput, "outstanding",
                      id="unknown-judgement"),
         pytest.param({"question": "D"}, InvalidInput, "question 'D'", id="unknown-question"),
+        # An order no teammate's file would take from a bundle (see bundle._check_data).
+        pytest.param({"order": 10**6}, InvalidInput, "order is a whole number",
+                     id="order-too-far"),
+        pytest.param({"order": -(10**20)}, InvalidInput, "order is a whole number",
+                     id="order-far-below"),
     ],
 )
 def test_a_bad_finding_is_refused_in_a_sentence_and_nothing_is_saved(
@@ -164,6 +169,16 @@ def test_edit_changes_text_evidence_main_and_order(inspection):
             "Plans are late.", (second,), True, 9, edited.revision,
         )
         assert again.verify().ok
+
+
+def test_an_edit_to_an_order_out_of_range_is_refused_and_nothing_changes(inspection):
+    [note] = notes(inspection, 1)
+    made = add_finding(inspection, question="A", judgement="strength", text=STATEMENT,
+                       evidence=[note])
+    with pytest.raises(InvalidInput, match="order is a whole number") as caught:
+        edit_finding(inspection, made.id, order=99999999999999999999999)
+    one_sentence(str(caught.value))
+    assert finding(inspection, made.id).order == made.order
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(inspection):
@@ -511,6 +526,8 @@ def test_inspection_set_then_show_gives_the_publication_and_wsoa_dates(file_with
     assert "WSOA required" in text
     cli("inspection", "set", path, "--wsoa", "not-required", check=0)
     assert "WSOA not required" in cli("inspection", "show", path, check=0).stdout
+    cli("inspection", "set", path, "--wsoa", "undecided", check=0)  # taken back
+    assert "WSOA not decided" in cli("inspection", "show", path, check=0).stdout
     set_out = cli("inspection", "set", path, "--on-site-start", "2026-12-06", check=0).stdout
     assert "The first day on site, Sunday 6 December 2026, is not a working day" in set_out
 

@@ -158,6 +158,8 @@ def test_the_command_line_never_writes_a_draft_over_a_file_unasked(inspection, t
     for name in ("draft", "draft.pdf"):
         named = cli("report", inspection.path, "--out", tmp_path / name, check=2)
         assert "does not end in .docx" in named.stderr and not (tmp_path / name).exists()
+    named = cli("report", inspection.path, "--out", tmp_path / ".DOCX", check=2)
+    assert "name is only .docx" in named.stderr and not (tmp_path / ".DOCX").exists()
 
 
 def test_a_disk_that_cannot_be_written_names_the_draft_not_a_temporary_file(

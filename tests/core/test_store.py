@@ -258,7 +258,7 @@ def test_every_change_is_in_the_audit_log(inspection):
 
 
 def test_passphrase_rules_on_create(tmp_path, cheap_kdf):
-    for bad in ("", "short"):
+    for bad in ("", "short", " " * 10, "  short   "):
         with pytest.raises(InvalidInput, match="at least 8"):
             Inspection.create(tmp_path / "x.inspection", bad, area="A", inspector="B",
                               kdf=cheap_kdf)

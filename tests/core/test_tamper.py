@@ -189,6 +189,19 @@ def test_a_trigger_planted_in_the_file_is_refused_before_anything_is_saved(path,
     cli("verify", path, cwd=tmp_path, check=4)
 
 
+@pytest.mark.parametrize("sql", [
+    "DROP TABLE chunks",
+    "DROP TABLE records; CREATE TABLE records (x)",
+], ids=["a table dropped", "a table replaced"])
+def test_a_file_missing_part_of_its_structure_says_so_with_exit_4(path, notes, tmp_path, sql):
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(sql)
+    said = cli("verify", path, cwd=tmp_path, check=4).stderr.strip()
+    assert said.startswith("inspector-app: The inspection file is damaged"), said
+    assert "part of it is missing (no such" in said and said.endswith("restore a backup copy.")
+    assert "run 'inspector-app verify'" not in said  # not sent round to itself
+
+
 def test_verify_on_the_command_line_names_the_damaged_note(path, notes, tmp_path):
     clean = cli("verify", path, cwd=tmp_path)
     assert clean.returncode == 0, clean.stderr

@@ -104,6 +104,8 @@ def test_a_team_of_three_syncs_through_the_command_line(tmp_path):
     shorts = [v["version"][:8] for v in note["versions"]]
     text = run("show", lead, ali_note[:8]).stdout
     assert "IN CONFLICT" in text and all(s in text for s in shorts)
+    listed = [line for line in run("list", lead).stdout.splitlines() if "IN CONFLICT" in line]
+    assert [line[:8] for line in listed] == [ali_note[:8]]  # the list marks it too
     # Each version shows what it says where they differ, so the one to keep can be chosen.
     for version in note["versions"]:
         block = text[text.index(version["version"][:8]):]

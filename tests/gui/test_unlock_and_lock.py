@@ -505,7 +505,8 @@ def test_the_passphrase_is_changed_in_the_app_after_the_current_one_is_given(
         edit.setText(PASSPHRASE)
     dialog.current.setText(PASSPHRASE)
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
-    assert dialog.message.text() == "The new passphrase is the current one; choose another."
+    qtbot.waitUntil(lambda: dialog.message.text() == (
+        "The new passphrase is the current one; choose another."), timeout=WAIT_MS)
     for edit in (dialog.new, dialog.again):
         edit.setText(new)
     dialog.current.clear()
