@@ -81,6 +81,12 @@ def shown(value: object) -> str:
     return without_hidden(str(value))
 
 
+def print_recovery_key(_inspection: Inspection, key: str) -> None:
+    """Shown before a new file takes its name (``Inspection.create``), so a file that can be
+    found is one whose key was shown."""
+    print(f"Recovery key (shown only now; keep it apart from the laptop): {key}", flush=True)
+
+
 def print_json(value: Any) -> None:
     """``value`` as JSON on stdout: as written where the terminal or pipe takes UTF-8, and
     with \\u escapes where it does not, so a script never reads "?" for a letter."""

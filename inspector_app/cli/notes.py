@@ -12,6 +12,7 @@ from inspector_app.cli.common import (
     NEW_PASSPHRASE_ENV,
     open_inspection,
     print_json,
+    print_recovery_key,
     prompt,
     read_passphrase,
     shown,
@@ -34,18 +35,17 @@ def cmd_new(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, confirm=True)
     if not passphrase:
         raise InvalidInput("The passphrase is empty; choose one of at least 8 characters.")
-    inspection, recovery_key = Inspection.create(
+    inspection, _ = Inspection.create(
         args.file,
         passphrase,
         area=args.area,
         inspector=args.inspector,
         role=args.role,
         framework_id=args.framework,
+        ready=print_recovery_key,
     )
     inspection.close()
     print(f"Created {shown(args.file)} for {inspection.info.area}.")
-    if recovery_key:
-        print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
     return 0
 
 

@@ -6,7 +6,12 @@ import argparse
 import shlex
 import sys
 
-from inspector_app.cli.common import open_inspection, read_passphrase, shown
+from inspector_app.cli.common import (
+    open_inspection,
+    print_recovery_key,
+    read_passphrase,
+    shown,
+)
 from inspector_app.core import bundle, team
 from inspector_app.core.errors import (
     BundleRejected,
@@ -35,14 +40,15 @@ def cmd_join(args: argparse.Namespace) -> int:
                 )
             lead = team.join_existing(inspection, args.card)
             mine = team.fingerprint(inspection)
-        recovery_key, done = "", f"{args.file} and the notes in it joined"
+        done = f"{shown(args.file)} and the notes in it joined"
     else:
         passphrase = read_passphrase(args, confirm=True)
-        inspection, recovery_key = team.join(args.file, args.card, args.inspector, passphrase)
+        inspection, _ = team.join(args.file, args.card, args.inspector, passphrase,
+                                  ready=print_recovery_key)
         with inspection:
             lead = team.roster(inspection)[0]
             mine = team.fingerprint(inspection)
-        done = f"created {args.file}"
+        done = f"created {shown(args.file)}"
     print(
         f"Joined the inspection of {inspection.info.area} led by {lead.name} "
         f"(lead's fingerprint {lead.fingerprint}); {done}."
@@ -51,8 +57,6 @@ def cmd_join(args: argparse.Namespace) -> int:
         f"Your fingerprint: {mine}. Send your card to the lead: "
         f"inspector-app card {shlex.quote(str(args.file))} --out my.card"
     )
-    if recovery_key:
-        print(f"Recovery key (shown only now; keep it apart from the laptop): {recovery_key}")
     return 0
 
 

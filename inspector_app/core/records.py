@@ -64,7 +64,7 @@ class VerifyReport:
 
 def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
     """Open the SQLite file with the pragmas durability and secrecy depend on."""
-    made = False
+    made, conn = False, None
     try:
         if not create and not path.is_file():
             raise InvalidInput(f"There is no inspection file at {path}.")
@@ -86,8 +86,10 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except (sqlite3.DatabaseError, OSError) as exc:
-        if made:
-            path.unlink(missing_ok=True)
+        if made:  # and the journal SQLite may have begun (a full disk)
+            if conn is not None:
+                conn.close()
+            remove_new(path)
         if isinstance(exc, PermissionError):
             raise StorageError(
                 f"The inspection file cannot be written ({path}); the folder may be read-only. "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -90,8 +90,11 @@ class Inspection:
         cls, path: Path, passphrase: str, *, area: str, inspector: str, role: str = "lead",
         framework_id: str = frameworks.DEFAULT_FRAMEWORK, on_site: tuple[str, str] = ("", ""),
         kdf: KdfParams | None = None, inspection_id: str | None = None,
+        ready: Callable[[Inspection, str], object] | None = None,
     ) -> tuple[Inspection, str]:
-        """A new file; returns it unlocked with the recovery key, which is shown only once."""
+        """A new file; returns it unlocked with the recovery key, which is shown only once.
+        ``ready`` gets both before the file takes its name: what it does (the key shown, the
+        lead joined) is done in any file found under that name."""
         keys.check_passphrase(passphrase)
         start, end = (optional_date(d, "on-site date") for d in on_site)
         if start and end and end < start:
@@ -115,19 +118,22 @@ class Inspection:
                 head, data_key, recovery_key = keys.create(db, passphrase, kdf or KdfParams.fresh())
             inspection = cls(made, db, head, data_key)
             inspection._seen_version = inspection.file.data_version()  # the file is empty
-            identity = crypto.new_identity()
             inspection.commit(
                 [
                     Change(*_INFO, info.to_payload(), "create"),
-                    Change(*IDENTITY, identity_payload(identity), "create"),
+                    Change(*IDENTITY, identity_payload(crypto.new_identity()), "create"),
                 ],
                 who=info.inspector,
             )
+            if ready:
+                ready(inspection, recovery_key)
             db.close()  # the last connection: what the journal holds goes into the file
             records.publish(made, path)
-        except BaseException:
+        except BaseException as exc:
             db.close()
             records.remove_new(made)
+            if isinstance(exc, sqlite3.Error):  # a full disk, say, as SQLite begins the file
+                raise records.storage_error(exc, path) from exc
             raise
         db = records.connect(path, create=False)
         with records.closed_on_error(db, path):

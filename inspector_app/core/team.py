@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -274,11 +275,20 @@ def _signed_bytes(card: dict[str, Any]) -> bytes:
 
 
 def join(
-    path: Path, card_path: Path, inspector: str, passphrase: str, kdf: KdfParams | None = None
+    path: Path, card_path: Path, inspector: str, passphrase: str, kdf: KdfParams | None = None,
+    ready: Callable[[Inspection, str], object] | None = None,
 ) -> tuple[Inspection, str]:
-    """A team member's new file, bound to the lead's inspection; returns it and its recovery key."""
+    """A team member's new file, bound to the lead's inspection; returns it and its recovery
+    key. The lead is on its roster (and ``ready`` has run, see ``Inspection.create``) before
+    the file takes its name."""
     card = _inspection_card(card_path, inspector)
-    inspection, recovery = Inspection.create(
+
+    def joined(inspection: Inspection, recovery: str) -> None:
+        _save_member(inspection, card.member(), "create")
+        if ready:
+            ready(inspection, recovery)
+
+    return Inspection.create(
         path,
         passphrase,
         area=card.area or "Inspection",
@@ -287,9 +297,8 @@ def join(
         framework_id=card.framework,
         kdf=kdf,
         inspection_id=card.inspection_id,
+        ready=joined,
     )
-    _save_member(inspection, card.member(), "create")
-    return inspection, recovery
 
 
 @on_latest

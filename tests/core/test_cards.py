@@ -163,6 +163,25 @@ def test_joining_needs_the_leads_card(world, tmp_path):
     assert not (tmp_path / "new.inspection").exists()
 
 
+def test_a_joined_file_has_its_lead_and_shows_its_key_before_it_can_be_found(world, tmp_path):
+    """A join killed at any moment leaves no file, or one that knows its lead and whose
+    recovery key was shown."""
+    path = tmp_path / "new.inspection"
+    seen = []
+
+    def ready(inspection: Inspection, key: str) -> None:
+        seen.append((path.exists(), [m.role for m in team.roster(inspection)], key))
+
+    member, key = team.join(path, world.lead_card, "Ann New", PASSPHRASE, ready=ready)
+    member.close()
+    assert seen == [(False, ["lead"], key)]
+    with Inspection.open(path, key) as opened:  # the key shown is the file's
+        assert [m.role for m in team.roster(opened)] == ["lead"]
+    said = cli("join", tmp_path / "cli.inspection", "--card", world.lead_card,
+               "--inspector", "Bo New", check=0).stdout
+    assert said.index("Recovery key") < said.index("Joined the inspection")
+
+
 def test_joining_with_an_altered_card_creates_nothing(world, tmp_path):
     card = card_json(world.lead_card)
     card["area"] = "Southmoor"

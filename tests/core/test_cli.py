@@ -32,8 +32,9 @@ def add(file, *extra, text="Parents describe long waits after the two-year check
 def test_new_prints_the_recovery_key_once_and_it_opens_the_file(tmp_path):
     path = tmp_path / "northmoor.inspection"
     out = cli("new", path, "--area", "Northmoor", "--inspector", "Sam Lead", check=0).stdout
-    recovery = out.split("Recovery key")[1].split(": ")[1].strip()
+    recovery = out.split("Recovery key")[1].split(": ")[1].splitlines()[0]
     assert len(recovery) == 39
+    assert out.index("Recovery key") < out.index("Created")  # shown before the file is there
     cli("list", path, passphrase=recovery, check=0)
     assert cli("new", path, "--area", "X", "--inspector", "Y", check=2).stderr.count("\n") == 1
 

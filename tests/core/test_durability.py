@@ -435,6 +435,55 @@ def test_a_full_disk_saves_nothing_says_so_and_keeps_every_earlier_note(inspecti
     assert note_ids(path) == earlier | {again.id}
 
 
+_FULL_DISK_NEW = """
+import resource, signal, sys
+from inspector_app.cli import main
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]),) * 2)
+raise SystemExit(main(["new", sys.argv[1], "--area", "Northmoor", "--inspector", "Sam Lead"]))
+"""
+
+
+@pytest.mark.parametrize("room", [2048, 40 * 1024], ids=["2 KB free", "40 KB free"])
+def test_a_new_file_on_a_full_disk_says_so_and_leaves_nothing_behind(tmp_path, room):
+    target = tmp_path / "northmoor.inspection"
+    full = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK_NEW, str(target), str(room)],
+        capture_output=True, text=True, timeout=60,
+        env={**app_env(), "INSPECTOR_APP_NEW_PASSPHRASE": PASSPHRASE},
+    )  # fmt: skip
+    assert full.returncode == 2, full.stderr
+    assert_one_sentence(full.stderr)
+    assert "disk is full" in full.stderr
+    assert list(tmp_path.iterdir()) == []  # no file, and no journal of one either
+
+
+def test_a_new_file_sqlite_cannot_begin_leaves_no_journal(tmp_path, cheap_kdf, monkeypatch):
+    """A disk that fills as SQLite makes the file's journal (a real tmpfs does): the journal
+    goes with the file."""
+    from inspector_app.core import records
+
+    class Failing:
+        def __init__(self, path, **_kwargs):
+            self.path = path
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").write_bytes(b"\0" * 512)
+
+        def execute(self, sql, *_args):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(records.sqlite3, "connect", Failing)
+    with pytest.raises(StorageError, match="disk is full") as caught:
+        Inspection.create(tmp_path / "northmoor.inspection", PASSPHRASE, area="Northmoor",
+                          inspector="Sam Lead", kdf=cheap_kdf)
+    assert_sentence(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- existing, damaged and foreign files -----------------------------------------------------
 
 
