@@ -112,8 +112,9 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         # A bundle refused for what it holds is an integrity failure (exit 4); a path that
         # cannot be read is only bad input (exit 2).
         refused = any(isinstance(exc, BundleRejected | IntegrityError) for exc in failed)
+        others = ("" if len(failed) == len(args.bundles) else "; the others were imported")
         raise (BundleRejected if refused else InvalidInput)(
             f"{len(failed)} of {len(args.bundles)} bundles were not imported (reasons above) and "
-            "nothing from them was; the others were imported."
+            f"nothing from them was{others}."
         )
     return 0

@@ -5,8 +5,8 @@ database such as an inspection file."""
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from inspector_app.core.errors import InvalidInput, StorageError
 _SQLITE = b"SQLite format 3\x00"  # how every SQLite file, an inspection too, begins
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
 STALE_PART_S = 3600  # a temporary file this old is left from a write that was killed
+_PART = re.compile(r"\..+\.[0-9a-f]{8}\.part")  # how write_atomically names them
 
 
 def check_target(out: Path, what: str) -> Path:
@@ -89,9 +90,11 @@ def write_atomically(out: Path, what: str, write: Callable[[BinaryIO], object]) 
 
 
 def _remove_stale_parts(out: Path) -> None:
-    """Temporary files of earlier writes of ``out`` that were killed before they could clean
-    up (an hour old: a write under way now is not touched)."""
-    for part in out.parent.glob(f".{glob.escape(out.name)}.*.part"):
-        with contextlib.suppress(OSError):
-            if time.time() - part.stat().st_mtime > STALE_PART_S:
-                part.unlink()
+    """Temporary files left in ``out``'s folder by earlier writes that were killed before they
+    could clean up, whatever they were to be named (a bundle's name changes daily); an hour
+    old, so a write under way now is not touched."""
+    for part in out.parent.glob(".*.part"):
+        if _PART.fullmatch(part.name):
+            with contextlib.suppress(OSError):
+                if time.time() - part.stat().st_mtime > STALE_PART_S:
+                    part.unlink()

@@ -99,7 +99,7 @@ def connect(path: Path, *, create: bool) -> sqlite_utils.Database:
             raise InvalidInput(
                 f"The inspection file {path} cannot be used: {exc.strerror}."
             ) from exc
-        raise storage_error(exc, path) from exc
+        raise storage_error(exc, path, opening=not create) from exc
     return sqlite_utils.Database(conn)
 
 
@@ -214,8 +214,10 @@ def _check_format(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
-    """A sentence for what SQLite refused; the caller raises it ``from`` the original."""
+def storage_error(exc: sqlite3.Error, path: Path | None = None, opening: bool = False
+                  ) -> Exception:
+    """A sentence for what SQLite refused (``opening`` the file, or else saving); the caller
+    raises it ``from`` the original."""
     text = str(exc).lower()
     where = f" ({path})" if path else ""
     if "not a database" in text or "file is encrypted" in text:
@@ -248,8 +250,9 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
             "Save it in a folder you can write to."
         )
     if "full" in text or "disk i/o" in text or "too big" in text:
+        done = "the inspection cannot be opened" if opening else "nothing was saved"
         return StorageError(
-            "The disk is full or failing, so nothing was saved; free some space and try again."
+            f"The disk is full or failing, so {done}; free some space and try again."
         )
     return StorageError(f"The inspection file could not be used{where}: {_sqlite_words(exc)}.")
 

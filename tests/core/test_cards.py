@@ -237,7 +237,11 @@ def test_the_command_line_imports_the_good_bundles_and_names_the_bad(world, tmp_
     assert result.returncode == 4 and "Traceback" not in result.stderr
     assert f"{bad}: not imported:" in result.stderr
     assert "1 of 2 bundles were not imported" in result.stderr
+    assert "the others were imported" in result.stderr
     assert "from Jo Member" in result.stdout
+    both = cli("bundle", "import", lead, bad, bad, check=4).stderr.splitlines()[-1]
+    assert both.endswith("2 of 2 bundles were not imported (reasons above) and nothing from "
+                         "them was.")  # no "others" when there were none
     titles = {n["title"] for n in json.loads(cli("list", lead, "--json").stdout)}
     assert titles == {"Lead's note", "Jo's meeting"}
 

@@ -459,29 +459,40 @@ def test_a_new_file_on_a_full_disk_says_so_and_leaves_nothing_behind(tmp_path, r
     assert list(tmp_path.iterdir()) == []  # no file, and no journal of one either
 
 
+class FullDiskConnection:
+    """What SQLite does on a disk that fills as it makes the file's journal (a real tmpfs
+    does): the journal begun, then an I/O error."""
+
+    def __init__(self, path, **_kwargs):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").write_bytes(b"\0" * 512)
+
+    def execute(self, sql, *_args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def close(self):
+        pass
+
+
 def test_a_new_file_sqlite_cannot_begin_leaves_no_journal(tmp_path, cheap_kdf, monkeypatch):
-    """A disk that fills as SQLite makes the file's journal (a real tmpfs does): the journal
-    goes with the file."""
-    from inspector_app.core import records
-
-    class Failing:
-        def __init__(self, path, **_kwargs):
-            self.path = path
-            for suffix in ("-wal", "-shm"):
-                Path(f"{path}{suffix}").write_bytes(b"\0" * 512)
-
-        def execute(self, sql, *_args):
-            raise sqlite3.OperationalError("disk I/O error")
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(records.sqlite3, "connect", Failing)
-    with pytest.raises(StorageError, match="disk is full") as caught:
+    monkeypatch.setattr(sqlite3, "connect", FullDiskConnection)
+    with pytest.raises(StorageError, match="disk is full or failing, so nothing was saved"
+                       ) as caught:
         Inspection.create(tmp_path / "northmoor.inspection", PASSPHRASE, area="Northmoor",
                           inspector="Sam Lead", kdf=cheap_kdf)
     assert_sentence(caught.value)
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # the journal went with the file
+
+
+def test_a_file_a_full_disk_cannot_open_says_so_not_that_nothing_was_saved(
+    inspection, monkeypatch
+):
+    path = closed_file(inspection)
+    monkeypatch.setattr(sqlite3, "connect", FullDiskConnection)
+    with pytest.raises(StorageError) as caught:
+        Inspection.open(path, PASSPHRASE)
+    assert str(caught.value) == ("The disk is full or failing, so the inspection cannot be "
+                                 "opened; free some space and try again.")
 
 
 # -- existing, damaged and foreign files -----------------------------------------------------

@@ -241,12 +241,21 @@ def test_a_letter_date_is_english_with_no_leading_zero():
 
 
 def test_a_temporary_file_left_by_a_killed_write_is_removed_by_the_next(tmp_path):
-    out = tmp_path / "sam.bundle"
-    stale, fresh = (tmp_path / f".sam.bundle.{tag}.part" for tag in ("0ld0ld00", "n3wn3wn3"))
-    for part in (stale, fresh):
+    out = tmp_path / "bundle-2026-12-05.bundle"
+    stale, yesterdays, fresh, theirs = (
+        tmp_path / name for name in (
+            ".bundle-2026-12-05.bundle.0a1b2c3d.part",
+            ".bundle-2026-12-04.bundle.9f8e7d6c.part",  # a name not written again
+            ".bundle-2026-12-05.bundle.5e5e5e5e.part",
+            ".holiday.part",  # not one of the app's
+        )
+    )
+    for part in (stale, yesterdays, fresh, theirs):
         part.write_bytes(b"half a bundle")
     an_hour_ago = time.time() - outfile.STALE_PART_S - 60
-    os.utime(stale, (an_hour_ago, an_hour_ago))
+    for old in (stale, yesterdays, theirs):
+        os.utime(old, (an_hour_ago, an_hour_ago))
     outfile.write_atomically(out, "bundle", lambda handle: handle.write(b"whole"))
     assert out.read_bytes() == b"whole"
-    assert not stale.exists() and fresh.exists()  # one being written now is left alone
+    assert not stale.exists() and not yesterdays.exists()
+    assert fresh.exists() and theirs.exists()  # one being written now is left alone
