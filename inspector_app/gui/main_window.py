@@ -553,6 +553,9 @@ class MainWindow(QMainWindow):
         if self.settings.text_size:
             font.setPointSize(self.settings.text_size)
         QApplication.setFont(font)
+        for widget in QApplication.allWidgets():  # a styled widget keeps its font until its
+            if widget.styleSheet():  # style is set again: the warnings would stay small
+                widget.setStyleSheet(widget.styleSheet())
         if self.session.is_open:
             self.idle.set_minutes(self.settings.idle_minutes)
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 8
+# Past this the window no longer fits a laptop's screen; larger text is the system's display
+# scaling's to give, which lays everything out again.
+MAX_TEXT_SIZE = 20
 
 
 class Settings:
@@ -36,7 +39,7 @@ class Settings:
 
     @property
     def text_size(self) -> int:
-        return self._int("text_size", 0)  # 0: follow the system
+        return min(max(0, self._int("text_size", 0)), MAX_TEXT_SIZE)  # 0: follow the system
 
     @text_size.setter
     def text_size(self, value: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
 
 from inspector_app.core import framework as frameworks
-from inspector_app.gui.settings import Settings
+from inspector_app.gui.settings import MAX_TEXT_SIZE, Settings
 
 
 class SettingsDialog(QDialog):
@@ -25,7 +25,8 @@ class SettingsDialog(QDialog):
         self.kind.setCurrentIndex(max(self.kind.findData(settings.default_kind), 0))
         self.kind.setAccessibleName("Default kind of a new note")
         self.size = QSpinBox()
-        self.size.setRange(0, 32)
+        self.size.setRange(0, MAX_TEXT_SIZE)
+        self.size.setToolTip("For larger text, use the system's display scaling.")
         self.size.setSuffix(" pt")
         self.size.setSpecialValueText("System")
         self.size.setValue(settings.text_size)

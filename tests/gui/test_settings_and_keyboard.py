@@ -136,6 +136,9 @@ def test_ok_keeps_the_last_kind_used_and_system_size_comes_back(
     retype(qtbot, dialog.size, "17")
     press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     assert QApplication.font().pointSize() == 17
+    # The warnings, styled in colour, grow with the rest.
+    editor = opened.workspace.editor
+    assert editor.breaches.font().pointSize() == editor.banner.font().pointSize() == 17
     assert Settings(settings_path).last_kind == "visit"  # only the size changed
     dialog = open_settings(qtbot, opened)
     dialog.size.setValue(0)  # "System"
@@ -157,6 +160,16 @@ def test_at_a_large_text_size_the_window_still_fits_a_small_laptop(
     opened.apply_settings()
     QApplication.processEvents()
     assert evidence.filter_bar.count() == 0
+
+
+def test_the_text_size_stops_where_the_window_would_no_longer_fit(
+    qtbot, window: MainWindow, settings_path: Path
+) -> None:
+    dialog = open_settings(qtbot, window)
+    retype(qtbot, dialog.size, "32")
+    assert dialog.size.value() <= 20
+    Settings(settings_path).text_size = 32  # set by an earlier version
+    assert Settings(settings_path).text_size == 20
 
 
 def test_cancel_changes_nothing(qtbot, window: MainWindow, settings_path: Path) -> None:
