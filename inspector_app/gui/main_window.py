@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -560,14 +563,22 @@ class MainWindow(QMainWindow):
             self.idle.set_minutes(self.settings.idle_minutes)
 
     def show_shortcuts(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Keyboard shortcuts",
-            SHORTCUTS,
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.open()
+        """The list in a box that scrolls: at a large text size it is taller than a laptop."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.setObjectName("shortcuts")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        text = QTextBrowser()
+        text.setHtml(SHORTCUTS)
+        text.setAccessibleName("Keyboard shortcuts")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(dialog.accept)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        fit(dialog, 620, 720)
+        dialog.open()
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Save and close. Typing that cannot be saved is said first, and the window stays

@@ -147,24 +147,32 @@ class TeamPage(QWidget):
             "swap cards."
         )
         self.model.set_rows(summary["roster"])
-        unjoined = not lead and not any(m.role == "lead" for m in summary["roster"])
+        leads = [m for m in summary["roster"] if m.role == "lead"]
+        unjoined = not lead and not leads
+        # A member who joined hears from the lead once the lead has added their card.
+        waiting = not lead and bool(leads) and not any(m.last_bundle for m in leads)
         self.empty.setText(
             "No team yet. Write your card and give it to each member; add the cards they send back."
             if lead
             else "This file has not joined an inspection yet, so it cannot send bundles. Choose "
             "Join with the lead's card and pick the inspection card the lead gave you; the "
             "notes already here go with your first bundle."
+            if unjoined
+            else "Next: Write my card and give it to the lead, who adds it to the team; then "
+            "export a bundle for the lead each evening, and import the team's bundle back."
         )
-        self.empty.setVisible(not summary["roster"] and (lead or unjoined))
+        self.empty.setVisible((lead and not summary["roster"]) or unjoined or waiting)
         self.buttons["add"].setVisible(lead)
         self.buttons["join"].setVisible(unjoined)
         self.buttons["export"].setText(
             "E&xport bundle to the team…" if lead else "E&xport bundle for the lead…"
         )
         alone = lead and not summary["roster"]  # nobody to send a bundle to yet
-        self.buttons["export"].setEnabled(not alone)
+        self.buttons["export"].setEnabled(not (alone or unjoined))
         self.buttons["export"].setToolTip(
-            "Add your team's member cards first: a bundle goes to them." if alone else ""
+            "Add your team's member cards first: a bundle goes to them." if alone
+            else "Join with the lead's card first: a bundle goes to the lead." if unjoined
+            else ""
         )
         self.conflicts.clear()
         for row, editors in summary["conflicts"]:  # who made the competing versions

@@ -14,15 +14,16 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDialog,
     QDialogButtonBox,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
     QTableView,
+    QTextBrowser,
     QWidget,
 )
 
@@ -190,12 +191,20 @@ def test_choosing_never_keeps_the_inspection_open(
     assert opened.pages.currentWidget() is opened.workspace
 
 
-def test_f1_lists_the_shortcuts(qtbot, window: MainWindow) -> None:
+def test_f1_lists_the_shortcuts_in_a_box_that_fits_the_screen(
+    qtbot, window: MainWindow, app_font: QFont
+) -> None:
+    window.settings.text_size = 20  # the largest: the list is then taller than a laptop
+    window.apply_settings()
     qtbot.keyClick(window, Qt.Key.Key_F1)
-    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    assert [b.windowTitle() for b in boxes] == ["Keyboard shortcuts"]
-    assert "Ctrl+L" in boxes[0].text() and "Ctrl+N" in boxes[0].text()
-    boxes[0].close()
+    [box] = [b for b in window.findChildren(QDialog, "shortcuts") if b.isVisible()]
+    assert box.windowTitle() == "Keyboard shortcuts"
+    text = box.findChild(QTextBrowser).toPlainText()
+    assert "Ctrl+L" in text and "Ctrl+N" in text
+    assert box.height() <= box.screen().availableGeometry().height()
+    assert box.findChild(QTextBrowser).verticalScrollBar().maximum() > 0  # it scrolls instead
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert not box.isVisible()
 
 
 @pytest.mark.parametrize(

@@ -231,6 +231,8 @@ def test_a_member_file_made_before_the_card_came_joins_from_the_team_page(
     page = open_file(qtbot, window, early, notes=1)
     to_team_tab(qtbot, window)
     assert "has not joined an inspection yet" in page.empty.text() and page.empty.isVisible()
+    export = page.buttons["export"]  # nobody to send it to yet: offered once joined
+    assert not export.isEnabled() and "Join with the lead's card first" in export.toolTip()
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(files.lead_card), "")
     )
@@ -239,7 +241,10 @@ def test_a_member_file_made_before_the_card_came_joins_from_the_team_page(
                     timeout=WAIT_MS)
     assert files.lead_fingerprint in page.status.text()
     qtbot.waitUntil(lambda: not page.buttons["join"].isVisible(), timeout=WAIT_MS)
-    assert page.buttons["export"].isEnabled() and not page.empty.isVisible()
+    assert page.buttons["export"].isEnabled()
+    # What comes next, until the lead's first bundle shows the lead has the member's card.
+    assert page.empty.isVisible() and page.empty.text().startswith(
+        "Next: Write my card and give it to the lead")
     lock(qtbot, window)
     with Inspection.open(early, PASSPHRASE) as joined:
         assert joined.info.inspection_id == files.inspection_id
