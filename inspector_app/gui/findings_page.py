@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,8 @@ class FindingColumn(QListWidget):
         self.judgement = judgement
         self.setAccessibleName(label)
         self.setWordWrap(True)
+        self.setAlternatingRowColors(True)  # one finding is told from the next
+        self.setSpacing(2)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setAcceptDrops(True)
@@ -143,6 +146,9 @@ class FindingsPage(QWidget):
         self.judgement.setAccessibleName("Judgement of the finding")
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence of the finding")
+        # Its height is what is left (a few notes show, the rest scroll), so the findings'
+        # columns above get room for several findings even on a laptop.
+        self.evidence.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.evidence.itemActivated.connect(self._evidence_activated)
         # A finding in conflict is read-only until one of its versions is kept.
         self.conflict_text = QLabel()
@@ -203,14 +209,14 @@ class FindingsPage(QWidget):
         row.addStretch()
         form_layout.addLayout(row)
         form_layout.addWidget(self.conflict_bar)
-        form_layout.addWidget(self.text)
+        form_layout.addWidget(self.text, 3)
         evidence_label = QLabel(
             "Evidence (Enter or double-click opens a note; drag notes "
             "from the evidence list onto a finding to add them):"
         )
         evidence_label.setWordWrap(True)
         form_layout.addWidget(evidence_label)
-        form_layout.addWidget(self.evidence)
+        form_layout.addWidget(self.evidence, 2)
         evidence_buttons = QHBoxLayout()
         for text, name, slot in (
             ("&Add the note selected on Evidence", "Add the selected note as evidence",
@@ -236,8 +242,8 @@ class FindingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty)
-        layout.addLayout(self.column_row, 2)
-        layout.addWidget(form, 2)
+        layout.addLayout(self.column_row, 4)  # the findings first: several to a column
+        layout.addWidget(form, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         done = QHBoxLayout()

@@ -56,6 +56,19 @@ def test_a_finding_made_from_the_selected_note_is_saved_with_it_as_evidence(
     assert saved.evidence == (note_id,)
 
 
+def test_on_a_laptop_each_column_has_room_for_several_findings(
+    qtbot, opened: MainWindow
+) -> None:
+    opened.resize(1280, 800)
+    page = page_of(opened)
+    qtbot.waitUntil(lambda: page.isVisible(), timeout=WAIT_MS)
+    lines = page.text.fontMetrics().lineSpacing()
+    for column in page.columns.values():  # three findings of three lines each, at least
+        assert column.height() >= 9 * lines, (column.height(), lines)
+    assert page.text.height() >= 5 * lines  # and the finding being written still has room
+    assert all(column.alternatingRowColors() for column in page.columns.values())
+
+
 def test_a_question_without_findings_says_how_to_start_and_alt_q_chooses_the_question(
     qtbot, opened: MainWindow
 ) -> None:
