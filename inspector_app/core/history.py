@@ -100,15 +100,16 @@ def merge(a: State, b: State) -> State:
 
 
 def current(state: State) -> tuple[dict[str, Any], bool]:
-    """The data to show and whether the record is in conflict.
-
-    In a conflict the newest head that is not a deletion is shown (a deletion never hides an
-    edit), and the caller flags it.
-    """
+    """The data to show and whether the record is in conflict (see ``shown``)."""
     heads = state["heads"]
+    return shown(heads)["data"], len(heads) > 1
+
+
+def shown(heads: list[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The head shown while a record is in conflict: the newest that is not a deletion (a
+    deletion never hides an edit)."""
     live = [h for h in heads if not h["data"].get("deleted")]
-    shown = max(live or heads, key=_order)
-    return shown["data"], len(heads) > 1
+    return max(live or heads, key=_order)
 
 
 def normalised(state: State) -> State:

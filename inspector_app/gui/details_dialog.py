@@ -12,9 +12,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +28,7 @@ from inspector_app.gui import operations as ops
 from inspector_app.gui.confirm import confirm
 from inspector_app.gui.errors import describe
 from inspector_app.gui.session import Session
-from inspector_app.gui.sizing import fit
+from inspector_app.gui.sizing import fit, grow_to_fit
 
 WSOA_CHOICES = (("Not decided yet", ""), ("Required", "required"), ("Not required", "not-required"))
 
@@ -68,7 +71,8 @@ class DetailsDialog(QDialog):
         )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
+        content = QWidget()  # scrolls where a large text size makes it taller than the screen
+        form = QFormLayout(content)
         for label, widget in (
             ("Local &area:", self.area),
             ("&First day on site:", self.start),
@@ -80,8 +84,14 @@ class DetailsDialog(QDialog):
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             form.addRow(label, widget)
         form.addRow("Deadlines:", self.deadlines)
-        form.addRow(self.message)
-        form.addRow(buttons)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(content)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
         fit(self, 640, 480)
         session.run(
             ops.details,
@@ -116,6 +126,7 @@ class DetailsDialog(QDialog):
             + [f"<span style='color:#c62828'>{html.escape(d)}</span>" for d in doubts]
         ) or "Choose the dates on site to see the deadlines (today's date only stands in "
             "until you do).")
+        grow_to_fit(self, self.scroll)  # the deadlines arrive after the dialog was sized
 
     def _dates_chosen(self) -> None:
         self.dates_set = True

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QScrollArea,
     QSplitter,
@@ -34,9 +33,10 @@ from PySide6.QtWidgets import (
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.errors import ImageError, InvalidInput, NotFound
 from inspector_app.core.framework import Framework
-from inspector_app.core.models import MAX_LINE, Note, changed_note, differences
+from inspector_app.core.models import MAX_LINE, Note, Version, changed_note, differences
 from inspector_app.core.timescales import check_timescales
 from inspector_app.gui import operations as ops
+from inspector_app.gui.conflict_banner import ConflictBanner
 from inspector_app.gui.editor_fields import ChildPicker, FieldsForm, OutcomePicker
 from inspector_app.gui.errors import describe, show_error
 from inspector_app.gui.photos import PhotoDialog, PhotoStrip
@@ -119,20 +119,10 @@ class NoteEditor(QWidget):
         self.photos.add_requested.connect(self.add_photos)
         self.photos.remove_requested.connect(self._remove_photo)
         self.photos.open_requested.connect(self._open_photo)
-        self.banner = QWidget()
-        self.banner.setObjectName("conflictBanner")
-        self.banner.setStyleSheet("#conflictBanner { background: #fff3cd; color: #5d4200; }")
-        banner_text = QLabel(
-            "Two inspectors changed this note. It is read-only until you choose a version."
+        self.banner = ConflictBanner()
+        self.banner.resolve_requested.connect(
+            lambda: self.note_id and self.resolve_requested.emit(self.note_id)
         )
-        banner_text.setWordWrap(True)
-        resolve = QPushButton("&Resolve…")
-        resolve.setAccessibleName("Resolve the conflict")
-        resolve.clicked.connect(lambda: self.note_id and self.resolve_requested.emit(self.note_id))
-        banner_row = QHBoxLayout(self.banner)
-        banner_row.addWidget(banner_text, 1)
-        banner_row.addWidget(resolve)
-        self.banner.hide()
         top = QHBoxLayout()
         top.addWidget(self.kind)
         top.addStretch()
@@ -414,12 +404,22 @@ class NoteEditor(QWidget):
             self.scroll.horizontalScrollBar().setValue(0)
 
     def _set_conflict(self, conflict: bool) -> None:
-        """A note in conflict is shown, not edited, until a version is chosen."""
+        """A note in conflict is shown, not edited, until a version is chosen; the banner says
+        whose version is on show."""
+        self.banner.reset()
+        if conflict and self.note_id:
+            self.session.run(ops.shown_version, self.note_id,
+                             on_success=lambda found, of=self.note_id: self._name(of, found),
+                             on_failure=lambda _exc: None)  # the banner says enough without
         self.banner.setVisible(conflict)
         self.title.setReadOnly(conflict)
         self.text.setReadOnly(conflict)
         self.tags.setEnabled(not conflict)
         self.photos.setEnabled(not conflict)
+
+    def _name(self, note_id: str, found: tuple[Version, list[Version]]) -> None:
+        if self.banner.isVisible() and note_id == self.note_id:  # still the note shown
+            self.banner.name_versions(found)
 
     def _kind_changed(self) -> None:
         if self.framework is None or self.kind.currentIndex() < 0:

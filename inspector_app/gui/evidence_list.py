@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,6 +91,8 @@ TWO_ROWS_FROM_POINTS = 12  # text size at which the filters move under the searc
 
 # Each fixed column's width in characters (0: the title, which stretches).
 COLUMN_CHARS = (22, 13, 14, 8, 17, 22, 0, 6)
+TITLE_CHARS = 40  # nor a third of the list: the title is never squeezed narrower by others
+KIND_COLUMN = COLUMNS.index("Kind")
 
 
 class EvidenceList(QWidget):
@@ -109,6 +111,7 @@ class EvidenceList(QWidget):
         self._shown: tuple | None = None  # the search, filter and order last shown
         self._preferred: str | None = None
         self._choose_first = False  # see choose_first
+        self._choose_preferred = self._pending_choose = True  # see prefer
         # Typing waits for a short pause; a page query takes ~10 ms, so the pause can be short.
         self._debounce = QTimer(self, singleShot=True, interval=60)
         self._debounce.timeout.connect(self.reload)
@@ -164,7 +167,9 @@ class EvidenceList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self._kinds: list[str] = []  # the framework's names of kinds, for the Kind column
         self._size_columns()
+        self.table.viewport().installEventFilter(self)
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TITLE_COLUMN, self.delegate)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -192,16 +197,29 @@ class EvidenceList(QWidget):
     # -- set-up per inspection -----------------------------------------------------------------
 
     def _size_columns(self) -> None:
-        """The fixed columns in characters of the font in use, so a larger text size widens
-        them instead of cutting their headings; the title takes the rest (about a third of a
-        1024-pixel window at the usual size)."""
+        """The fixed columns in characters of the font in use (the kind as wide as its longest
+        name), so a larger text size widens them instead of cutting their headings; the title
+        takes the rest. Where that would leave the title less than TITLE_CHARS or a third of
+        the list, the others give way, down to their headings: notes are told apart by their
+        titles."""
         metrics = self.table.fontMetrics()
+        sizes = {}
         for column, chars in enumerate(COLUMN_CHARS):
             if chars:
                 heading = metrics.horizontalAdvance(COLUMNS[column]) + 24  # and the sort arrow
-                self.table.setColumnWidth(
-                    column, max(heading, metrics.averageCharWidth() * chars + 12)
-                )
+                content = metrics.averageCharWidth() * chars + 12
+                if column == KIND_COLUMN and self._kinds:
+                    content = max(map(metrics.horizontalAdvance, self._kinds)) + 12
+                sizes[column] = (heading, max(heading, content))
+        wanted = sum(width for _, width in sizes.values())
+        shown = self.table.viewport().width()
+        room = shown - max(metrics.averageCharWidth() * TITLE_CHARS, shown // 3)
+        give = sum(width - least for least, width in sizes.values())
+        short = min(max(0, wanted - room), give)  # what the title needs back
+        for column, (least, width) in sizes.items():
+            self.table.setColumnWidth(
+                column, width - round(short * (width - least) / give) if give else width
+            )
 
     def _arrange_bar(self) -> None:
         """Search and filters in one row; at a large text size the filters take a row of
@@ -216,6 +234,8 @@ class EvidenceList(QWidget):
                 self.bar.insertWidget(2 + at, combo, 1)  # after New note and the search
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._size_columns()  # the window resized: the title keeps its room
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -236,6 +256,10 @@ class EvidenceList(QWidget):
 
     def set_framework(self, framework: Framework | None, authors: list[str] = ()) -> None:
         self.model.set_framework(framework)
+        kinds = [k.label for k in framework.kinds] if framework else []
+        if kinds != self._kinds:  # a column resized by hand stays as left, reload after reload
+            self._kinds = kinds
+            self._size_columns()
         options = {
             "question": [(f"Question {q.code}", q.code) for q in framework.questions]
             if framework
@@ -291,14 +315,18 @@ class EvidenceList(QWidget):
         with no note to choose, in the search box)."""
         self._choose_first = True
 
-    def prefer(self, note_id: str) -> None:
-        """Select this note after the next reload (a note just created in the editor)."""
-        self._preferred = note_id
+    def prefer(self, note_id: str, choose: bool = True) -> None:
+        """Select this note after the next reload (a note just created in the editor); with
+        ``choose`` False, only put the cursor on it (the note after one deleted), so a click or
+        an arrow key then opens a note."""
+        self._preferred, self._choose_preferred = note_id, choose
 
     def reload(self, select: str | None = None) -> None:
         # An earlier reload's target survives a later plain reload until a page arrives; the
         # note selected when the page arrives stays selected (``_show``).
-        self._pending_select = select or self._preferred or self._pending_select
+        if select or self._preferred:
+            self._pending_select = select or self._preferred
+            self._pending_choose = bool(select) or self._choose_preferred
         self._preferred = None
         self.session.run(ops.list_rows, self.current_filter(), self.sort, on_success=self._show)
 
@@ -332,7 +360,7 @@ class EvidenceList(QWidget):
         wanted = self._pending_select  # a note just made or opened: shown wherever it is
         target, self._pending_select = wanted or previous, None
         if target:
-            self.select(target, emit=False)
+            self.select(target, emit=False, choose=not wanted or self._pending_choose)
         if from_top and not wanted:
             self.table.scrollToTop()
         if self._choose_first:
@@ -379,11 +407,17 @@ class EvidenceList(QWidget):
         index = self.table.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
-    def select(self, note_id: str, emit: bool = True) -> None:
+    def select(self, note_id: str, emit: bool = True, choose: bool = True) -> None:
         row = self.model.row_of(note_id)
         if row < 0:
             return
         index = self.model.index(row, TITLE_COLUMN)
+        if not choose:  # the cursor only: a click, Space or an arrow then opens a note
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.table.scrollTo(index)
+            return
         self.table.blockSignals(not emit)
         self.table.selectionModel().blockSignals(not emit)
         self.table.setCurrentIndex(index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from inspector_app.core import bundle, findings, team
+from inspector_app.core import bundle, findings, history, team
 from inspector_app.core.deadlines import DeadlineDate, inspection_deadlines
 from inspector_app.core.errors import (
     ImageError,
@@ -236,6 +236,14 @@ def import_bundles(
 
 def versions(inspection: Inspection, note_id: str) -> list[Version]:
     return inspection.versions(note_id)
+
+
+def shown_version(inspection: Inspection, note_id: str) -> tuple[Version, list[Version]]:
+    """Of a note in conflict, the version shown (``history.shown``) and the others."""
+    versions = inspection.versions(note_id)
+    head = history.shown([{"v": v.id, "at": v.at, "data": v.data} for v in versions])
+    return (next(v for v in versions if v.id == head["v"]),
+            [v for v in versions if v.id != head["v"]])
 
 
 def resolve(inspection: Inspection, note_id: str, keep: str) -> Note:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -78,8 +78,7 @@ class UnlockPage(QWidget):
         box.addWidget(self.busy)
         box.addLayout(buttons)
         self.panel = panel = QWidget()
-        # Wide enough for a whole recovery key and a file name; the labels wrap within it.
-        panel.setFixedWidth(max(460, self.secret.fontMetrics().horizontalAdvance(RECOVERY) + 200))
+        self._fit_panel()
         panel.setLayout(box)
         row = QHBoxLayout()  # centred by stretches, so the wrapped lines get their height
         row.addStretch()
@@ -90,9 +89,15 @@ class UnlockPage(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
 
-    def prepare(self, path: Path, hint: str = "", message: str = "", error: bool = False) -> None:
-        self.path = path
-        # A long name or folder is shortened in the middle, so the panel keeps its width.
+    def _fit_panel(self) -> None:
+        """Wide enough for a whole recovery key and a file name at the text size in use; the
+        labels wrap within it."""
+        metrics = self.secret.fontMetrics()
+        self.panel.setFixedWidth(max(460, metrics.horizontalAdvance(RECOVERY) + 20 * metrics
+                                     .averageCharWidth()))
+
+    def _name_file(self, path: Path) -> None:
+        """A long name or folder is shortened in the middle, so the panel keeps its width."""
         room = self.panel.maximumWidth() - 20
         name, folder = (
             html.escape(
@@ -104,6 +109,17 @@ class UnlockPage(QWidget):
             f"<h2>Unlock the inspection</h2><p>{name}<br><small>{folder}</small></p>"
         )
         self.heading.setToolTip(str(path))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Settings ▸ text size
+            self._fit_panel()
+            if self.path is not None:  # the file's name, shortened to the new width
+                self._name_file(self.path)
+
+    def prepare(self, path: Path, hint: str = "", message: str = "", error: bool = False) -> None:
+        self.path = path
+        self._name_file(path)
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         self.use_recovery.setChecked(False)  # (which clears the line below, so it goes first)

@@ -331,7 +331,7 @@ class Workspace(QWidget):
         if note.id in rows:  # the list keeps its place: the next note (or the one before)
             at = rows.index(note.id)
             for neighbour in rows[at + 1:at + 2] or rows[max(at - 1, 0):at]:
-                self.list.prefer(neighbour)
+                self.list.prefer(neighbour, choose=False)
         self.editor.clear()
         self.undo_stack.push(DeleteNote(self, note))
         self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")

@@ -74,6 +74,11 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
     editor = window.workspace.editor
     assert editor.banner.isVisible()
     assert editor.text.isReadOnly() and editor.title.isReadOnly()
+    # It says whose version is on show (the newest), and who else changed the note.
+    whose, other = (MEMBER, LEAD) if editor.text.toPlainText() == MEMBER_TEXT else (LEAD, MEMBER)
+    qtbot.waitUntil(lambda: editor.banner.text.text().startswith(f"{whose}'s version ("),
+                    timeout=WAIT_MS)
+    assert f"is shown; {other} changed this note too." in editor.banner.text.text()
     assert not editor.tags.isEnabled()
 
     click(qtbot, button_named(editor.banner, "Resolve the conflict"))

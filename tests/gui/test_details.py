@@ -183,3 +183,32 @@ def test_escape_in_the_details_dialog_asks_before_dropping_changes(
     opened.lock()
     with Inspection.open(inspection_path, PASSPHRASE) as inspection:
         assert inspection.info.team == ()
+
+
+def test_at_a_large_text_size_every_deadline_can_be_read(
+    qtbot, opened: MainWindow, inspection_path: Path
+) -> None:
+    opened.settings.text_size = 20
+    opened.apply_settings()
+    try:
+        dialog = open_details(qtbot, opened)
+        dialog.start.setDate(QDate(2026, 12, 7))
+        dialog.end.setDate(QDate(2026, 12, 11))
+        dialog.wsoa.setCurrentIndex(dialog.wsoa.findData("required"))
+        save(dialog)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        again = open_details(qtbot, opened)
+        qtbot.waitUntil(lambda: "Revisit usually by" in again.deadlines.text(), timeout=WAIT_MS)
+        # As tall as the screen allows, and what is past its foot scrolls into sight.
+        room = again.screen().availableGeometry().height()
+        assert again.height() > 480 and again.frameGeometry().height() <= room
+        label, scroll = again.deadlines, again.scroll
+        qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()),
+                        timeout=WAIT_MS)  # every line of it laid out, none cut off
+        scroll.ensureWidgetVisible(label, 0, 0)
+        bottom = label.mapTo(scroll.viewport(), label.rect().bottomLeft()).y()
+        assert bottom <= scroll.viewport().height() or label.height() > scroll.viewport().height()
+        again.reject()
+    finally:
+        opened.settings.text_size = 0
+        opened.apply_settings()

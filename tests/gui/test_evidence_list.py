@@ -117,6 +117,8 @@ def test_a_note_deleted_from_the_list_leaves_the_cursor_on_the_next_one(
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: table.currentIndex().row() == 1, timeout=WAIT_MS)
     assert visible_headings(opened)[1] == headings[2] and focused() is table
+    assert opened.workspace.editor.note_id is None  # the cursor only: nothing opens unasked
+    select_note(qtbot, opened, headings[2])  # and choosing it opens it
     # The last one, deleted, leaves the cursor on the one before.
     last = len(headings) - 2
     select_note(qtbot, opened, visible_headings(opened)[last])
@@ -281,5 +283,19 @@ def test_a_larger_text_size_widens_the_columns_so_headings_stay_whole(
             if column != TITLE_COLUMN:
                 heading = table.model().headerData(column, Qt.Orientation.Horizontal)
                 assert table.columnWidth(column) > metrics.horizontalAdvance(heading), heading
+        # In a laptop's window the title keeps room to tell notes apart (it used to shrink to
+        # "C…"): the others give way, as far as their headings.
+        opened.resize(1280, 800)
+        qtbot.waitUntil(lambda: table.width() > 1000, timeout=WAIT_MS)
+        assert table.columnWidth(TITLE_COLUMN) >= 30 * metrics.averageCharWidth()
     finally:
         QApplication.setFont(before)
+
+
+def test_the_kind_column_holds_the_longest_kind_whole(qtbot, opened: MainWindow) -> None:
+    table = opened.workspace.list.table
+    opened.resize(1920, 1080)
+    qtbot.waitUntil(lambda: table.width() > 1600, timeout=WAIT_MS)
+    longest = max((k.label for k in opened.session.inspection.framework.kinds), key=len)
+    assert longest == "Document or data review"
+    assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance(longest)

@@ -102,9 +102,18 @@ def test_unlock_with_the_recovery_key(
     assert page.secret.echoMode() == QLineEdit.EchoMode.Normal
     assert page.secret.text() == ""  # what was typed as a passphrase never shows
     assert page.use_recovery.text() == "Use the &passphrase instead"
-    # The field shows a whole recovery key.
+    # The field shows a whole recovery key, at a larger text size too.
     metrics = page.secret.fontMetrics()
     assert page.secret.width() > metrics.horizontalAdvance(northmoor.recovery_key)
+    window.settings.text_size = 20
+    window.apply_settings()
+    try:
+        qtbot.waitUntil(lambda: page.secret.font().pointSize() == 20, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: page.secret.width() > page.secret.fontMetrics()
+                        .horizontalAdvance(northmoor.recovery_key), timeout=WAIT_MS)
+    finally:
+        window.settings.text_size = 0
+        window.apply_settings()
     qtbot.keyClick(page.secret, Qt.Key.Key_Return)
     assert page.message.text() == "Type the recovery key first."
     click(qtbot, page.use_recovery)
