@@ -88,6 +88,13 @@ class ChildrenView(QWidget):
         add.setAccessibleName("Add to the register")
         add.clicked.connect(self._add)
         self.message = QLabel()
+        self.empty = QLabel(
+            "No children in the register yet. Type a pseudonym below (and a real name only if "
+            "you need one) and press Enter; notes then tag the child by pseudonym."
+        )
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.hide()
         note = QLabel(
             "Notes refer to children only by pseudonym. Real names, if you keep them "
             "at all, stay sealed in this file and are used only to stop a name "
@@ -101,6 +108,7 @@ class ChildrenView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
         layout.addWidget(self.reveal, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -110,8 +118,12 @@ class ChildrenView(QWidget):
 
     def _show(self, children: list[Child]) -> None:
         self.model.set_rows(children)
+        self.empty.setVisible(not children)
         # Nothing to reveal until a real name is kept.
         self.reveal.setEnabled(any(child.name for child in children))
+        self.reveal.setToolTip(
+            "" if self.reveal.isEnabled() else "No real names are kept in this file."
+        )
         if not self.reveal.isEnabled():
             self.reveal.setChecked(False)
 

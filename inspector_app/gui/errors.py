@@ -15,6 +15,7 @@ from inspector_app.core.errors import (
     InvalidInput,
     NewerVersion,
     NotAnInspectionFile,
+    NotFound,
     StorageError,
     WrongPassphrase,
 )
@@ -28,6 +29,7 @@ TITLES: list[tuple[type[InspectorError], str]] = [
     (StorageError, "Could not save"),
     (ImageError, "Photo not added"),
     (BundleRejected, "Not accepted"),
+    (NotFound, "Not found"),
     (InvalidInput, "Please check"),
     (InspectorError, "Something went wrong"),
 ]

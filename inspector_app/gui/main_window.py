@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.bundle import is_bundle
 from inspector_app.core.demo import Demo, build_demo
-from inspector_app.core.errors import InspectorError, NotAnInspectionFile
+from inspector_app.core.errors import InspectorError, NotAnInspectionFile, NotFound
 from inspector_app.core.paths import FILE_SUFFIX, data_dir
 from inspector_app.core.records import is_inspection_file
 from inspector_app.core.store import Inspection
@@ -178,7 +178,8 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path, hint: str = "") -> None:
         if not path.is_file():
-            show_error(self, InspectorError(f"There is no inspection file at {path}."))
+            show_error(self, NotFound(f"There is no inspection file at {path}; it was moved or "
+                                      "deleted, so it leaves the recent list."))
             self.settings.forget(path)
             self.start.refresh()
             return

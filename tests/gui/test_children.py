@@ -12,7 +12,7 @@ from inspector_app.core.store import Inspection
 from inspector_app.gui.children import HIDDEN, ChildrenView
 from inspector_app.gui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
-from tests.gui.helpers import WAIT_MS, alt_keys, click, ctrl
+from tests.gui.helpers import WAIT_MS, alt_keys, click, ctrl, unlock
 
 REAL_NAME = "Jamie Example"
 
@@ -39,6 +39,24 @@ def add(qtbot, view: ChildrenView, ref: str, name: str = "") -> None:
     qtbot.keyClick(view.ref, Qt.Key.Key_Tab)
     qtbot.keyClicks(view.name, name)
     qtbot.keyClick(view.name, Qt.Key.Key_Return)
+
+
+def test_an_empty_register_says_how_to_start_and_why_nothing_can_be_revealed(
+    qtbot, window: MainWindow, tmp_path: Path, cheap_kdf
+) -> None:
+    path = tmp_path / "empty.inspection"
+    made, _ = Inspection.create(path, PASSPHRASE, area="Northmoor", inspector="Sam Lead",
+                                kdf=cheap_kdf)
+    made.close()
+    unlock(qtbot, window, path)
+    view = window.workspace.children
+    window.workspace.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.empty.isVisible, timeout=WAIT_MS)
+    assert view.empty.text().startswith("No children in the register yet.")
+    assert not view.reveal.isEnabled()
+    assert view.reveal.toolTip() == "No real names are kept in this file."
+    add(qtbot, view, "Child A")
+    qtbot.waitUntil(lambda: not view.empty.isVisible(), timeout=WAIT_MS)
 
 
 def test_real_names_stay_hidden_until_revealed(
