@@ -8,9 +8,11 @@ import getpass
 import json
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from inspector_app.core.errors import (
+    InspectorError,
     InvalidInput,
 )
 from inspector_app.core.models import without_hidden
@@ -19,6 +21,7 @@ from inspector_app.core.store import Inspection
 PASSPHRASE_ENV = "INSPECTOR_APP_PASSPHRASE"
 MAX_PASSPHRASE_FILE = 4096  # bytes: far more than any passphrase, far less than a mistake
 NEW_PASSPHRASE_ENV = "INSPECTOR_APP_NEW_PASSPHRASE"
+T = TypeVar("T")
 
 
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
@@ -81,10 +84,32 @@ def shown(value: object) -> str:
     return without_hidden(str(value))
 
 
-def print_recovery_key(_inspection: Inspection, key: str) -> None:
-    """Shown before a new file takes its name (``Inspection.create``), so a file that can be
-    found is one whose key was shown."""
-    print(f"Recovery key (shown only now; keep it apart from the laptop): {key}", flush=True)
+def showing_the_key(make: Callable[[Callable[[Inspection, str], None]], T]) -> T:
+    """``make(ready)``, a new file (``Inspection.create``), whose recovery key ``ready`` prints
+    before the file takes its name: a file that can be found is one whose key was shown. A
+    key that could not be printed makes no file; one printed for a file that then could not
+    take its name is said to open nothing."""
+    printed = []
+
+    def ready(_inspection: Inspection, key: str) -> None:
+        try:
+            print(f"Recovery key (shown only now; keep it apart from the laptop): {key}",
+                  flush=True)
+        except OSError as exc:  # output closed (a pipe whose reader went away)
+            raise InvalidInput(
+                "The recovery key could not be shown, so no file was made; run the command "
+                "again where its output can be read."
+            ) from exc
+        printed.append(key)
+
+    try:
+        return make(ready)
+    except InspectorError as exc:
+        if not printed:
+            raise
+        raise type(exc)(
+            f"{str(exc).rstrip('.')}; the recovery key printed above opens nothing."
+        ) from exc
 
 
 def print_json(value: Any) -> None:

@@ -12,9 +12,9 @@ from inspector_app.cli.common import (
     NEW_PASSPHRASE_ENV,
     open_inspection,
     print_json,
-    print_recovery_key,
     prompt,
     read_passphrase,
+    showing_the_key,
     shown,
     valid_text,
 )
@@ -35,15 +35,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, confirm=True)
     if not passphrase:
         raise InvalidInput("The passphrase is empty; choose one of at least 8 characters.")
-    inspection, _ = Inspection.create(
+    inspection, _ = showing_the_key(lambda ready: Inspection.create(
         args.file,
         passphrase,
         area=args.area,
         inspector=args.inspector,
         role=args.role,
         framework_id=args.framework,
-        ready=print_recovery_key,
-    )
+        ready=ready,
+    ))
     inspection.close()
     print(f"Created {shown(args.file)} for {inspection.info.area}.")
     return 0

@@ -8,8 +8,8 @@ import sys
 
 from inspector_app.cli.common import (
     open_inspection,
-    print_recovery_key,
     read_passphrase,
+    showing_the_key,
     shown,
 )
 from inspector_app.core import bundle, team
@@ -43,8 +43,8 @@ def cmd_join(args: argparse.Namespace) -> int:
         done = f"{shown(args.file)} and the notes in it joined"
     else:
         passphrase = read_passphrase(args, confirm=True)
-        inspection, _ = team.join(args.file, args.card, args.inspector, passphrase,
-                                  ready=print_recovery_key)
+        inspection, _ = showing_the_key(lambda ready: team.join(
+            args.file, args.card, args.inspector, passphrase, ready=ready))
         with inspection:
             lead = team.roster(inspection)[0]
             mine = team.fingerprint(inspection)

@@ -11,7 +11,7 @@ from typing import Any
 
 from inspector_app.core import history
 from inspector_app.core.concurrent import on_latest
-from inspector_app.core.errors import InvalidInput, NotFound
+from inspector_app.core.errors import InConflict, InvalidInput, NotFound
 from inspector_app.core.models import (
     Finding,
     Version,
@@ -155,7 +155,15 @@ def edit_finding(
 
 @on_latest
 def delete_finding(inspection: Inspection, finding_id: str) -> Finding:
+    """A tombstone over the finding; refused while it is in conflict, as a deletion would
+    drop a teammate's version unseen."""
     current = finding(inspection, finding_id)
+    if current.conflict:
+        raise InConflict(
+            f"The finding {current.id[:8]} has competing versions from two inspectors; keep "
+            "one first (Keep this version on the Findings page, or 'inspector-app finding "
+            "edit')."
+        )
     inspection.commit([inspection.versioned("finding", current.id, {"deleted": True}, "delete")])
     return current
 

@@ -65,6 +65,16 @@ def beside(state: State, data: Mapping[str, Any], by: str, at: str) -> State:
     return merge(state, {"history": {head["v"]: []}, "heads": [head]})
 
 
+def on(state: State, data: Mapping[str, Any], by: str, at: str, parent: str) -> State:
+    """A local change made on one head (a deletion undone while a teammate's edit stands
+    beside it): a new version whose parent is that head alone, which it replaces; the other
+    heads stay, and so does the conflict with them."""
+    head = _head(data, by, at)
+    history = {**state["history"], head["v"]: [parent]}
+    heads = [head if h["v"] == parent else h for h in state["heads"]]
+    return {"history": dict(sorted(history.items())), "heads": sorted(heads, key=_order)}
+
+
 def carries_on(was: Data, now: Data, was_from: Data | None, now_from: Data | None) -> bool:
     """Whether the data ``now`` carries on the typing that made ``was``: made on ``was``
     itself, or both made from one version's data, ``now`` changing at least what ``was``

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import calendar
 import datetime as dt
+import hashlib
 import re
 import textwrap
 import unicodedata
@@ -68,6 +69,15 @@ def without_hidden(text: str) -> str:
 
 def clean_line(value: str, what: str = "line") -> str:
     return clean_text(value, multiline=False, limit=MAX_LINE, what=what)
+
+
+def clean_lines(values: Sequence[str], what: str) -> tuple[str, ...]:
+    """Each line cleaned, the blank ones dropped."""
+    return tuple(filter(None, (clean_line(x, what) for x in values)))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def fold(text: str) -> str:

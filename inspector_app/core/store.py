@@ -7,7 +7,6 @@ updates the in-memory working set, so what the user sees is what is on disk.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from inspector_app.core.models import (
     check_note,
     clean_child_ref,
     clean_line,
+    clean_lines,
     differences,
     identity_payload,
     new_id,
@@ -47,6 +47,7 @@ from inspector_app.core.models import (
     optional_date,
     pick_version,
     required_line,
+    sha256_hex,
     with_differences,
 )
 from inspector_app.core.records import Change, RecordFile, VerifyReport
@@ -259,7 +260,9 @@ class Inspection:
     def versioned(self, rtype: str, rid: str, data: dict[str, Any], action: str,
                   beside: bool = False, edited: dict[str, Any] | None = None) -> Change:
         """A change that adds a version on top of every current head (or starts the record);
-        with ``beside``, next to them instead (``history.beside``).
+        with ``beside``, next to them instead (``history.beside``), or for a deletion undone
+        (``action`` "restore"), on that deletion alone (``history.on``): what is brought back
+        stands in conflict with a teammate's edit, and the deletion is no longer a version.
 
         A version this object wrote since the last bundle export began, still the only head,
         is replaced instead (``history.amend``): autosaves between two bundles leave one
@@ -278,7 +281,10 @@ class Inspection:
             if beside:
                 unsent = [v for v in unsent if history.carries_on(
                     heads[v], data, self._beside.get(v), edited)]
-            if len(unsent) == 1 and (beside or len(heads) == 1):
+            deletions = [v for v in heads if heads[v].get("deleted")]
+            if beside and action == "restore" and len(deletions) == 1:
+                new = history.on(state, data, by, at, deletions[0])
+            elif len(unsent) == 1 and (beside or len(heads) == 1):
                 new = history.amend(state, data, by, at, old=unsent[0])
                 del self._drafts[unsent[0]]
                 self._beside.pop(unsent[0], None)
@@ -494,7 +500,7 @@ class Inspection:
                 width=clean.width,
                 height=clean.height,
                 sizes={"photo": len(clean.photo), "thumb": len(clean.thumb)},
-                sha256={"photo": _sha(clean.photo), "thumb": _sha(clean.thumb)},
+                sha256={"photo": sha256_hex(clean.photo), "thumb": sha256_hex(clean.thumb)},
                 created_at=now(),
             )
             attached.append((attachment.id, clean))
@@ -647,7 +653,7 @@ class Inspection:
         """The cleaned JPEG (``photo``) or its thumbnail (``thumb``), checked against its hash."""
         attachment = self.attachment(attachment_id)
         data = b"".join(self.file.read_chunks(attachment_id, variant))
-        if _sha(data) != attachment.sha256.get(variant):
+        if sha256_hex(data) != attachment.sha256.get(variant):
             raise IntegrityError(
                 f"The photo {attachment_id} does not match its record; run verify."
             )
@@ -729,8 +735,8 @@ class Inspection:
             on_site_start=optional_date(values["on_site_start"], "first day on site"),
             on_site_end=optional_date(values["on_site_end"], "last day on site"),
             wsoa=one_of(values["wsoa"], ("", *WSOA), "WSOA decision"),
-            addressees=_lines(values["addressees"], "addressee"),
-            team=_lines(values["team"], "team line"),
+            addressees=clean_lines(values["addressees"], "addressee"),
+            team=clean_lines(values["team"], "team line"),
         )
         if info.on_site_start and info.on_site_end and info.on_site_end < info.on_site_start:
             raise InvalidInput("The last day on site is before the first; check the dates.")
@@ -778,14 +784,6 @@ class Inspection:
             keys.write(self._db, new_header)
         self.file.empty_journal()  # the key wrapped under the old passphrase goes with it
         self._header = new_header
-
-
-def _lines(values: Sequence[str], what: str) -> tuple[str, ...]:
-    return tuple(filter(None, (clean_line(x, what) for x in values)))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _unlock(path: Path, secret: str) -> tuple[Any, keys.Header, bytes]:

@@ -44,6 +44,7 @@ IN_THE_APP: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"; run 'inspector-app verify'\.$"),
      "; importing a teammate's bundle that holds it restores it, or open a backup copy."),
     (re.compile(r" \(run 'inspector-app verify'\)"), ""),
+    (re.compile(r", or 'inspector-app finding edit'\)\.$"), ")."),
 ]
 
 

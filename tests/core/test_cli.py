@@ -337,3 +337,50 @@ def test_ctrl_d_at_the_passphrase_prompt_is_one_sentence_and_exit_2(file):
     assert os.waitstatus_to_exitcode(status) == 2
     text = said.decode()
     assert "No passphrase was typed; nothing was changed." in text and "Traceback" not in text
+
+
+def test_new_whose_key_cannot_be_shown_makes_no_file(tmp_path):
+    """A key printed into a pipe nobody reads was never seen: no file is made for it."""
+    target = tmp_path / "northmoor.inspection"
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the key is printed
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_APP")}
+    environment["INSPECTOR_APP_PASSPHRASE"] = PASSPHRASE
+    try:
+        ran = subprocess.run(
+            [sys.executable, "-m", "inspector_app", "new", target, "--area", "Northmoor",
+             "--inspector", "Sam Lead"],
+            stdout=write, stderr=subprocess.PIPE, text=True, env=environment, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write)
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stderr.strip() == (
+        "inspector-app: The recovery key could not be shown, so no file was made; run the "
+        "command again where its output can be read."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_key_printed_for_a_file_that_could_not_take_its_name_is_said_to_open_nothing(
+    tmp_path, capsys, cheap_kdf
+):
+    from inspector_app.cli.common import showing_the_key
+    from inspector_app.core.errors import InvalidInput
+    from inspector_app.core.store import Inspection
+
+    target = tmp_path / "northmoor.inspection"
+
+    def make(ready):
+        def printed_then_taken(inspection, key):
+            ready(inspection, key)
+            target.write_bytes(b"another program's file, made meanwhile")
+        return Inspection.create(target, PASSPHRASE, area="Northmoor", inspector="Sam Lead",
+                                 kdf=cheap_kdf, ready=printed_then_taken)
+
+    with pytest.raises(InvalidInput) as caught:
+        showing_the_key(make)
+    assert "Recovery key" in capsys.readouterr().out
+    assert str(caught.value) == (f"{target} already exists; choose another name; the recovery "
+                                 "key printed above opens nothing.")
+    assert target.read_bytes() == b"another program's file, made meanwhile"

@@ -15,7 +15,7 @@ import pytest
 
 from inspector_app.core import bundle
 from inspector_app.core.deadlines import inspection_deadlines
-from inspector_app.core.errors import InvalidInput, NotFound
+from inspector_app.core.errors import InConflict, InvalidInput, NotFound
 from inspector_app.core.findings import (
     add_finding,
     delete_finding,
@@ -335,9 +335,17 @@ def test_a_finding_brought_back_after_a_teammates_edit_stands_beside_it(pair, tm
 
     back = restore_finding(lead, gone)
     assert back.conflict is True and finding(lead, shared.id).conflict is True
-    kept = [h["data"].get("text", "(deleted)")
-            for h in lead.file.read("finding", shared.id)[1]["heads"]]
-    assert sorted(kept) == sorted(["The member's better wording.", STATEMENT, "(deleted)"])
+    # What comes back stands in the deletion's place: two versions, the lead's and the
+    # member's, and no deletion among them for Keep mine to choose by mistake.
+    heads = lead.file.read("finding", shared.id)[1]["heads"]
+    assert sorted((h["by"], h["data"].get("text", "(deleted)")) for h in heads) == [
+        ("Mo Member", "The member's better wording."), ("Sam Lead", STATEMENT)]
+
+    # While they compete, deleting it is refused: the member's wording is never dropped unseen.
+    with pytest.raises(InConflict, match="competing versions") as caught:
+        delete_finding(lead, shared.id)
+    one_sentence(str(caught.value))
+    assert len(lead.file.read("finding", shared.id)[1]["heads"]) == 2
 
 
 def test_the_import_summary_tells_the_lead_a_finding_is_in_conflict(pair, tmp_path):

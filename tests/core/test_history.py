@@ -251,6 +251,21 @@ def test_amending_one_version_of_a_conflict_keeps_the_others_and_merges_as_befor
     assert history.merge(amended, theirs) == amended == history.normalised(amended)
 
 
+def test_a_deletion_undone_beside_an_edit_takes_the_deletions_place_and_merges_as_before():
+    base = history.start({"text": "first"}, "Sam Lead", stamp(0))
+    deleted = history.advance(base, {"deleted": True}, "Jo Member", stamp(1))
+    edited = history.advance(base, {"text": "Sam's edit"}, "Sam Lead", stamp(2))
+    conflict = history.merge(deleted, edited)
+    [gone] = [h["v"] for h in conflict["heads"] if h["data"].get("deleted")]
+    undone = history.on(conflict, {"text": "first"}, "Jo Member", stamp(3), gone)
+    assert sorted(h["data"]["text"] for h in undone["heads"]) == ["Sam's edit", "first"]
+    assert undone["history"][next(h["v"] for h in undone["heads"]
+                                  if h["by"] == "Jo Member")] == [gone]
+    # The lead, who has the deletion and the edit, takes the undo in whichever order.
+    assert history.merge(undone, conflict) == history.merge(conflict, undone) == undone
+    assert history.merge(undone, deleted) == undone == history.normalised(undone)
+
+
 def test_typing_carries_on_only_from_the_same_version_changing_at_least_as_much():
     shown = {"text": "Waits are long.", "judgement": "development"}
     was = {"text": "Waits are far", "judgement": "development"}

@@ -281,8 +281,13 @@ def test_undoing_a_delete_keeps_a_teammates_edit_made_after_it(pair, tmp_path):
     bundle.import_bundle(member, tmp_path / "2.bundle")
     back = member.restore_note(deleted)  # the member's undo of the delete
     assert back.conflict
-    texts = {v.data.get("text") for v in member.versions(shared.id)}
-    assert {"The lead's later edit.", deleted.text} <= texts
+    # The note brought back takes the deletion's place beside the lead's edit: "mine" is the
+    # note, never a deletion that Keep mine would make of it.
+    assert len(member.versions(shared.id)) == 2
+    versions = {v.by: v.data for v in member.versions(shared.id)}
+    assert versions == {"Sam Lead": versions["Sam Lead"], "Mo Member": versions["Mo Member"]}
+    assert versions["Sam Lead"]["text"] == "The lead's later edit."
+    assert versions["Mo Member"]["text"] == deleted.text
 
 
 def test_adding_a_members_card_again_keeps_the_bundles_received_from_them(pair, tmp_path):
