@@ -34,8 +34,9 @@ class ConflictBanner(QWidget):
     def name_versions(self, found: tuple[Version, list[Version]]) -> None:
         """Say whose version is on show (``operations.shown_version``) and who else wrote."""
         shown, others = found
-        also = " and ".join(sorted({v.by for v in others}))
+        also = " and ".join(sorted({v.by for v in others} - {shown.by}))
         self.text.setText(
-            f"{shown.by}'s version ({local_time(shown.at)}) is shown; {also} changed this note "
-            "too. It is read-only until you choose a version."
+            f"{shown.by}'s version ({local_time(shown.at)}) is shown; "
+            + (f"{also} changed this note too." if also else "another version of it is kept.")
+            + " It is read-only until you choose a version."
         )

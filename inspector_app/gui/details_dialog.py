@@ -39,6 +39,7 @@ class DetailsDialog(QDialog):
         self.setWindowTitle("Inspection details")
         self.session = session
         self.dates_set = False  # see _show
+        self.saving = False  # Save was pressed and the file has not answered yet
         self.area = QLineEdit()
         self.start = QDateEdit()
         self.end = QDateEdit()
@@ -160,8 +161,8 @@ class DetailsDialog(QDialog):
     def reject(self) -> None:
         """Escape or Cancel: details changed here are asked about first, never just dropped."""
         shown = getattr(self, "_shown", None)
-        if not self.isVisible() or shown is None or self.changes() == shown:
-            super().reject()
+        if not self.isVisible() or shown is None or self.changes() == shown or self.saving:
+            super().reject()  # (a save under way goes on: Save was pressed)
             return
         confirm(
             self,
@@ -174,14 +175,20 @@ class DetailsDialog(QDialog):
 
     def _save(self) -> None:
         self.message.clear()
+        self.saving = True
         self.session.run(
             ops.set_details,
             self.changes(),
             changes=True,
             on_success=self._saved,
-            on_failure=lambda exc: self.message.setText(describe(exc)[1]),
+            on_failure=self._not_saved,
         )
 
     def _saved(self, result: tuple) -> None:
+        self.saving = False
         self._show_deadlines(*result)
         self.accept()
+
+    def _not_saved(self, exc: Exception) -> None:
+        self.saving = False
+        self.message.setText(describe(exc)[1])

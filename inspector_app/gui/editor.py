@@ -418,7 +418,7 @@ class NoteEditor(QWidget):
         self.photos.setEnabled(not conflict)
 
     def _name(self, note_id: str, found: tuple[Version, list[Version]]) -> None:
-        if self.banner.isVisible() and note_id == self.note_id:  # still the note shown
+        if not self.banner.isHidden() and note_id == self.note_id:  # still the note shown
             self.banner.name_versions(found)
 
     def _kind_changed(self) -> None:

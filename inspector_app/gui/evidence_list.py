@@ -168,7 +168,9 @@ class EvidenceList(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self._kinds: list[str] = []  # the framework's names of kinds, for the Kind column
+        self._sizing = self._by_hand = False  # see _size_columns and _resized
         self._size_columns()
+        header.sectionResized.connect(self._resized)
         self.table.viewport().installEventFilter(self)
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TITLE_COLUMN, self.delegate)
@@ -203,6 +205,7 @@ class EvidenceList(QWidget):
         the list, the others give way, down to their headings: notes are told apart by their
         titles."""
         metrics = self.table.fontMetrics()
+        self._by_hand = False
         sizes = {}
         for column, chars in enumerate(COLUMN_CHARS):
             if chars:
@@ -212,14 +215,23 @@ class EvidenceList(QWidget):
                     content = max(map(metrics.horizontalAdvance, self._kinds)) + 12
                 sizes[column] = (heading, max(heading, content))
         wanted = sum(width for _, width in sizes.values())
-        shown = self.table.viewport().width()
-        room = shown - max(metrics.averageCharWidth() * TITLE_CHARS, shown // 3)
+        room = self.table.viewport().width() - self._title_least()
         give = sum(width - least for least, width in sizes.values())
         short = min(max(0, wanted - room), give)  # what the title needs back
+        self._sizing = True
         for column, (least, width) in sizes.items():
             self.table.setColumnWidth(
                 column, width - round(short * (width - least) / give) if give else width
             )
+        self._sizing = False
+
+    def _title_least(self) -> int:
+        shown = self.table.viewport().width()
+        return max(self.table.fontMetrics().averageCharWidth() * TITLE_CHARS, shown // 3)
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if column != TITLE_COLUMN and not self._sizing:  # a column dragged by hand
+            self._by_hand = True
 
     def _arrange_bar(self) -> None:
         """Search and filters in one row; at a large text size the filters take a row of
@@ -234,8 +246,12 @@ class EvidenceList(QWidget):
                 self.bar.insertWidget(2 + at, combo, 1)  # after New note and the search
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._size_columns()  # the window resized: the title keeps its room
+        if (watched is self.table.viewport() and event.type() == QEvent.Type.Resize
+                and event.size().width() != event.oldSize().width()):
+            # The window resized: the columns are sized again, unless sized by hand, where
+            # only a title squeezed too narrow makes them give way.
+            if not self._by_hand or self.table.columnWidth(TITLE_COLUMN) < self._title_least():
+                self._size_columns()
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -349,7 +365,9 @@ class EvidenceList(QWidget):
                 self._ask_excerpts(where, rows)
             return
         self.delegate.query = where.text
-        previous = self.selected_id()  # a reset clears the selection; keep it
+        # A reset clears the selection, and the cursor: both are kept.
+        at = self.table.currentIndex()
+        previous, chosen = (at.data(ID_ROLE) if at.isValid() else None), bool(self.selected_id())
         self.model.set_rows(rows, total)
         # Another search, filter or order is read from the top (the best matches first).
         from_top, self._shown = (where, sort) != self._shown, (where, sort)
@@ -360,7 +378,7 @@ class EvidenceList(QWidget):
         wanted = self._pending_select  # a note just made or opened: shown wherever it is
         target, self._pending_select = wanted or previous, None
         if target:
-            self.select(target, emit=False, choose=not wanted or self._pending_choose)
+            self.select(target, emit=False, choose=self._pending_choose if wanted else chosen)
         if from_top and not wanted:
             self.table.scrollToTop()
         if self._choose_first:
@@ -389,6 +407,8 @@ class EvidenceList(QWidget):
             self.empty.hide()
             self.table.show()
             return
+        if self.table.hasFocus():  # the list hides: the cursor goes to the search, not away
+            self.search.setFocus()
         only_tags = where == NoteFilter(question=where.question, outcome=where.outcome)
         if where == NoteFilter():
             text = "No notes yet. Press Ctrl+N to capture the first one."
@@ -404,8 +424,10 @@ class EvidenceList(QWidget):
     # -- selection -----------------------------------------------------------------------------
 
     def selected_id(self) -> str | None:
+        """The note chosen in the list; not one the cursor only rests on (after a delete)."""
         index = self.table.currentIndex()
-        return index.data(ID_ROLE) if index.isValid() else None
+        chosen = index.isValid() and self.table.selectionModel().isSelected(index)
+        return index.data(ID_ROLE) if chosen else None
 
     def select(self, note_id: str, emit: bool = True, choose: bool = True) -> None:
         row = self.model.row_of(note_id)

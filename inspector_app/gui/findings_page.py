@@ -620,7 +620,8 @@ class FindingsPage(QWidget):
             self._fill(None)
         self.message.setText(said)
 
-    def delete_again(self, finding_id: str, on_success: Callable[[Finding], None]) -> None:
+    def delete_again(self, finding_id: str, on_success: Callable[[Finding], None],
+                     on_failure: Callable[[Exception], None]) -> None:
         """Redo a deletion undone: ``on_success`` gets the finding as it was deleted."""
         self._save_pending()
         self.session.run(
@@ -628,12 +629,12 @@ class FindingsPage(QWidget):
             finding_id,
             changes=True,
             on_success=lambda gone: (self._gone(gone, "Finding deleted again."), on_success(gone)),
-            on_failure=lambda exc: show_error(self, exc),
+            on_failure=on_failure,
         )
 
-    def bring_back(self, finding: Finding) -> None:
-        """Undo a deletion: the finding comes back, shown (beside a teammate's edit made
-        since, in conflict)."""
+    def bring_back(self, finding: Finding, on_failure: Callable[[Exception], None]) -> None:
+        """Undo a deletion: the finding comes back (beside a teammate's edit made since, in
+        conflict), shown unless another finding is being typed meanwhile."""
         self._keep_draft()
         self._save_pending()
         self.session.run(
@@ -641,18 +642,21 @@ class FindingsPage(QWidget):
             finding,
             changes=True,
             on_success=self._brought_back,
-            on_failure=lambda exc: show_error(self, exc),
+            on_failure=on_failure,
         )
 
     def _brought_back(self, finding: Finding) -> None:
-        # The reload that follows shows it: its question is chosen and it is the one kept.
-        self.question.setCurrentIndex(max(self.question.findData(finding.question), 0))
-        self.current, self.dirty = finding, False
         self.message.setText(
             "Finding brought back beside a teammate's change to it: choose a version to keep."
             if finding.conflict
             else "Finding brought back."
         )
+        if self.dirty:  # typing went on while it came back: it goes on where it is
+            return
+        self.question.blockSignals(True)
+        self.question.setCurrentIndex(max(self.question.findData(finding.question), 0))
+        self.question.blockSignals(False)
+        self._fill(finding)  # shown now; the reload that follows lists it in its column
 
     def add_evidence(self, note_id: str | None) -> None:
         """The note selected in the evidence list joins the shown finding's evidence."""

@@ -403,9 +403,9 @@ class MainWindow(QMainWindow):
             self._remember_history()
             # Every dialog that showed the inspection goes, hidden ones too (they would keep
             # what they showed): a photo, the details, a conflict, a question. A new
-            # inspection being made stays.
+            # inspection being made stays, and so do the settings, which show no inspection.
             for dialog in self.findChildren(QDialog):
-                if isinstance(dialog, NewInspectionDialog) and dialog.isVisible():
+                if isinstance(dialog, NewInspectionDialog | SettingsDialog) and dialog.isVisible():
                     continue
                 with contextlib.suppress(Exception):  # one that failed to build still goes
                     dialog.done(QDialog.DialogCode.Rejected)  # what it held is kept: no asking
@@ -415,6 +415,8 @@ class MainWindow(QMainWindow):
         self.session.lock()
         if self._not_kept:
             self.statusBar().showMessage(" ".join(self._not_kept), 15000)
+        else:  # nothing said about the file before its lock still holds ("Ctrl+Z brings…")
+            self.statusBar().clearMessage()
         self.idle.stop()
         self._set_open_actions(False)
         self.counts.clear()

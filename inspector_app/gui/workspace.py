@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from inspector_app.core.models import Finding, Note
 from inspector_app.gui import operations as ops
@@ -40,7 +40,7 @@ class DeleteNote(QUndoCommand):
             self.note.id,
             changes=True,
             on_success=self._deleted,
-            on_failure=self.workspace.failed,
+            on_failure=self.workspace.undo_failed,
         )
 
     def _deleted(self, note: Note) -> None:
@@ -52,7 +52,7 @@ class DeleteNote(QUndoCommand):
             self.note,
             changes=True,
             on_success=self._restored,
-            on_failure=self.workspace.failed,
+            on_failure=self.workspace.undo_failed,
         )
 
     def _restored(self, note: Note) -> None:
@@ -65,7 +65,7 @@ class DeleteFinding(QUndoCommand):
 
     def __init__(self, workspace: Workspace, finding: Finding) -> None:
         super().__init__(f"delete finding “{textwrap.shorten(finding.text, 40, placeholder='…')}”")
-        self.findings, self.finding = workspace.findings, finding
+        self.workspace, self.finding = workspace, finding
         self.page = workspace.findings
         self.done = True  # pushed once deleted: the first redo does nothing
 
@@ -73,13 +73,14 @@ class DeleteFinding(QUndoCommand):
         if self.done:
             self.done = False
             return
-        self.findings.delete_again(self.finding.id, on_success=self._deleted)
+        self.page.delete_again(self.finding.id, on_success=self._deleted,
+                               on_failure=self.workspace.undo_failed)
 
     def _deleted(self, finding: Finding) -> None:
         self.finding = finding
 
     def undo(self) -> None:
-        self.findings.bring_back(self.finding)
+        self.page.bring_back(self.finding, on_failure=self.workspace.undo_failed)
 
 
 class ChangeTags(QUndoCommand):
@@ -273,6 +274,13 @@ class Workspace(QWidget):
     def failed(self, exc: Exception) -> None:
         show_error(self, exc)
 
+    def undo_failed(self, exc: Exception) -> None:
+        """An undo or redo that could not be made: the stack has moved past it all the same,
+        so what it holds no longer fits the file, and it goes (after this call returns)."""
+        show_error(self, exc)
+        QTimer.singleShot(0, self.undo_stack.clear)
+        self.status.emit("Undo history cleared: that change could not be made.")
+
     # -- notes ---------------------------------------------------------------------------------
 
     def show_note(self, note_id: str) -> None:
@@ -332,6 +340,8 @@ class Workspace(QWidget):
             at = rows.index(note.id)
             for neighbour in rows[at + 1:at + 2] or rows[max(at - 1, 0):at]:
                 self.list.prefer(neighbour, choose=False)
+        if self.editor.isAncestorOf(QApplication.focusWidget()):
+            self.list.table.setFocus()  # from the text of a note that is gone, to the list
         self.editor.clear()
         self.undo_stack.push(DeleteNote(self, note))
         self.status.emit("Note deleted. Press Ctrl+Z to bring it back.")

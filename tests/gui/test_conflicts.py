@@ -24,6 +24,7 @@ from tests.core.test_concurrent import finding_seen_then_changed_elsewhere
 from tests.gui.helpers import (
     WAIT_MS,
     click,
+    error_dialogs,
     focused,
     select_note,
     settle,
@@ -117,6 +118,61 @@ def test_a_conflict_is_shown_and_keep_theirs_resolves_it(
         assert len(lead.versions(files.note_id)) == 1
         note = lead.note(files.note_id)
         assert note.text == MEMBER_TEXT and not note.conflict
+
+
+def test_a_note_that_went_into_conflict_out_of_sight_names_whose_version_is_shown(
+    qtbot, window: MainWindow, files: TeamFiles, second_bundle: Path
+) -> None:
+    open_file(qtbot, window, files.lead, notes=3)
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        heading = lead.note(files.note_id).heading
+    select_note(qtbot, window, heading)  # open on Evidence, then the import on Team & sync
+    page = to_team_tab(qtbot, window)
+    page.import_paths([second_bundle])
+    import_summary(qtbot, window)
+    settle(qtbot, window)  # the editor has taken in the conflict while out of sight
+    window.workspace.tabs.setCurrentIndex(0)
+    editor = window.workspace.editor
+    assert editor.banner.isVisible() and "'s version (" in editor.banner.text.text()
+
+
+def test_a_redo_that_is_refused_clears_the_undo_history_and_adds_no_version(
+    qtbot, window: MainWindow, files: TeamFiles
+) -> None:
+    """Delete, a teammate's edit arrives, undo (the note comes back in conflict), redo: the
+    deletion is refused in conflict, and a further undo must not bring the note back again."""
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        bundle.import_bundle(lead, files.first)
+    open_file(qtbot, window, files.lead, notes=3)
+    workspace = window.workspace
+    with Inspection.open(files.lead, PASSPHRASE) as lead:
+        heading = lead.note(files.note_id).heading
+    select_note(qtbot, window, heading)
+    workspace.list.table.setFocus()
+    qtbot.keyClick(workspace.list.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: heading not in visible_headings(window), timeout=WAIT_MS)
+    later = files.folder / "robin-later.bundle"
+    with Inspection.open(files.member, PASSPHRASE) as member:
+        member.edit_note(files.note_id, text=MEMBER_TEXT)
+        bundle.export_bundle(member, later)
+    page = to_team_tab(qtbot, window)
+    page.import_paths([later])
+    import_summary(qtbot, window)
+    workspace.tabs.setCurrentIndex(0)
+    workspace.list.table.setFocus()
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: any(heading in h for h in visible_headings(window)),
+                    timeout=WAIT_MS)
+    window.redo_action.trigger()  # refused: the note has competing versions
+    qtbot.waitUntil(lambda: error_dialogs(window) != [], timeout=WAIT_MS)
+    for box in error_dialogs(window):
+        box.close()
+    qtbot.waitUntil(lambda: not workspace.undo_stack.canUndo(), timeout=WAIT_MS)
+    assert window.statusBar().currentMessage() == (
+        "Undo history cleared: that change could not be made.")
+    window.undo_action.trigger()  # nothing left to undo: no third version
+    window.session.runner.wait()
+    assert len(window.session.inspection.versions(files.note_id)) == 2
 
 
 def test_question_shortcuts_leave_a_note_in_conflict_alone(

@@ -118,6 +118,13 @@ def test_a_note_deleted_from_the_list_leaves_the_cursor_on_the_next_one(
     qtbot.waitUntil(lambda: table.currentIndex().row() == 1, timeout=WAIT_MS)
     assert visible_headings(opened)[1] == headings[2] and focused() is table
     assert opened.workspace.editor.note_id is None  # the cursor only: nothing opens unasked
+    assert evidence.selected_id() is None  # nor is it taken as chosen, by New finding say
+    page = opened.workspace.findings
+    opened.workspace.tabs.setCurrentWidget(page)
+    page.text.setPlainText("Rests on what?")
+    next(b for b in page.findChildren(QPushButton) if b.accessibleName() == "New finding").click()
+    assert page.message.text().startswith("Select a note in the evidence list first")
+    opened.workspace.tabs.setCurrentIndex(0)
     select_note(qtbot, opened, headings[2])  # and choosing it opens it
     # The last one, deleted, leaves the cursor on the one before.
     last = len(headings) - 2
@@ -299,3 +306,31 @@ def test_the_kind_column_holds_the_longest_kind_whole(qtbot, opened: MainWindow)
     longest = max((k.label for k in opened.session.inspection.framework.kinds), key=len)
     assert longest == "Document or data review"
     assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance(longest)
+
+
+def test_deleting_the_one_note_listed_leaves_the_cursor_in_the_search_box(
+    qtbot, opened: MainWindow
+) -> None:
+    evidence = opened.workspace.list
+    search(qtbot, opened, "SENDIASS")
+    [only] = visible_headings(opened)
+    select_note(qtbot, opened, only)
+    evidence.table.setFocus()
+    qtbot.keyClick(evidence.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: evidence.empty.isVisible(), timeout=WAIT_MS)
+    assert focused() is evidence.search  # not the tab bar, where arrows would switch tabs
+
+
+def test_a_column_sized_by_hand_stays_when_the_divider_or_window_moves(
+    qtbot, opened: MainWindow
+) -> None:
+    table = opened.workspace.list.table
+    opened.resize(1400, 800)
+    qtbot.waitUntil(lambda: table.width() > 1200, timeout=WAIT_MS)
+    judgement = COLUMNS.index("Judgement")
+    table.horizontalHeader().resizeSection(judgement, 240)  # as a drag of its edge does
+    splitter = opened.workspace.splitter
+    splitter.setSizes([500, 250])
+    opened.resize(1500, 800)
+    qtbot.waitUntil(lambda: table.width() > 1300, timeout=WAIT_MS)
+    assert table.columnWidth(judgement) == 240

@@ -465,6 +465,30 @@ def on_disk_while_open(window: MainWindow) -> list:
     return findings.findings(window.session.inspection)
 
 
+def test_a_finding_brought_back_while_another_is_being_typed_leaves_the_typing_where_it_is(
+    qtbot, window: MainWindow, inspection_path: Path
+) -> None:
+    doomed, _ = make_finding(inspection_path, "Doomed finding.")
+    page = open_with_finding(qtbot, window, inspection_path, "Keeper finding.")
+    column = page.columns["development"]
+    qtbot.waitUntil(lambda: column.count() == 2, timeout=WAIT_MS)
+    column.setCurrentRow(next(r for r in range(2) if column.item(r).text().startswith("Keeper")))
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Keeper finding.", timeout=WAIT_MS)
+    page.timer.setInterval(60_000)  # the typing is not saved by a pause meanwhile
+    page.text.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(page.text, " More words.")
+    window.session.runner.wait()
+    inspection = window.session.inspection
+    back = findings.restore_finding(inspection, findings.delete_finding(inspection, doomed))
+    page._brought_back(back)  # the undo's answer, arriving while typing goes on
+    assert page.text.toPlainText() == "Keeper finding. More words."
+    assert page.message.text() == "Finding brought back."
+    qtbot.keyClicks(page.text, " Still mine.")
+    window.lock()
+    assert sorted(f.text for f in on_disk(inspection_path)) == [
+        "Doomed finding.", "Keeper finding. More words. Still mine."]
+
+
 def test_evidence_is_added_from_the_selected_note_and_removed_from_the_finding(
     qtbot, window: MainWindow, inspection_path: Path
 ) -> None:

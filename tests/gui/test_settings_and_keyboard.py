@@ -173,6 +173,20 @@ def test_the_text_size_stops_where_the_window_would_no_longer_fit(
     assert Settings(settings_path).text_size == 20
 
 
+def test_ctrl_l_with_settings_open_locks_and_leaves_the_settings_to_finish(
+    qtbot, opened: MainWindow, settings_path: Path
+) -> None:
+    opened.statusBar().showMessage("Note deleted. Press Ctrl+Z to bring it back.")
+    dialog = open_settings(qtbot, opened)
+    retype(qtbot, dialog.idle, "17")
+    ctrl(qtbot, dialog.idle, Qt.Key.Key_L)
+    assert not opened.session.is_open
+    assert opened.statusBar().currentMessage() == ""  # undo went with the lock: not offered
+    assert dialog.isVisible()  # they show no inspection: they stay, with what was typed
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    assert Settings(settings_path).idle_minutes == 17
+
+
 def test_cancel_changes_nothing(qtbot, window: MainWindow, settings_path: Path) -> None:
     dialog = open_settings(qtbot, window)
     retype(qtbot, dialog.idle, "42")
